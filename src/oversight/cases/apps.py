@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasesConfig(AppConfig):
+    name = "oversight.cases"
+    verbose_name = "OPA cases"

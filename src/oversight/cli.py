@@ -1,0 +1,190 @@
+"""The ``oversight`` command.
+
+    oversight timeline CASE.json [--profile seattle] [--today YYYY-MM-DD] [--format json|text]
+    oversight timeline --batch CASES.jsonl [--profile ...] [--today ...]
+    oversight demo [--port 8000]       migrate, fill demo data, serve the web app
+    oversight manage ARGS...           any Django management command
+
+The timeline command imports no Django, so it starts fast.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    help="Oversight: civilian oversight of police, after SMC Chapter 3.29.",
+)
+
+
+def _fail(message: str) -> NoReturn:
+    """Bad input: one line on standard error, nothing on standard output, exit 2."""
+    sys.stderr.write(f"oversight: {message}\n")
+    raise typer.Exit(2)
+
+
+def _today(value: str | None) -> int:
+    if value is None:
+        return dt.date.today().toordinal()
+    try:
+        if len(value) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(value).toordinal()
+    except ValueError:
+        _fail(f"--today: {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def _profile(name: str) -> Any:
+    from oversight.rules.profile import ProfileError, get_profile
+
+    try:
+        return get_profile(name)
+    except ProfileError as e:
+        _fail(str(e).replace("\n", "; "))
+
+
+def format_text(result: dict[str, Any]) -> str:
+    """One line a deadline, its explanation steps indented, then the flags."""
+    lines = [f"{result['case_id'] or '(no case id)'}  profile {result['profile']}  today {result['today']}"]
+    for d in result["deadlines"]:
+        status = d["status"]
+        if d["days_remaining"] is not None:
+            status += f", {d['days_remaining']} days remaining"
+        if d["completed_on"]:
+            status += f", completed {d['completed_on']}"
+        lines.append(f"{d['id']}: due {d['due']} ({status}; from {d['start']})")
+        for step in d["explanation"]:
+            lines.append(f"    {step['days']:+d} days  {step['text']}  [{step['cite']}]")
+    if result["flags"]:
+        lines.append("flags:")
+        for f in result["flags"]:
+            lines.append(f"    {f['id']}  [{f['cite']}]")
+    else:
+        lines.append("flags: none")
+    return "\n".join(lines) + "\n"
+
+
+@app.command()
+def timeline(
+    case: Annotated[str | None, typer.Argument(help="Case JSON file, or - for standard input")] = None,
+    profile: Annotated[str, typer.Option(help="Rule profile: a shipped name or a .toml file")] = "seattle",
+    today: Annotated[str | None, typer.Option(help="The day to judge open/overdue by (YYYY-MM-DD)")] = None,
+    format: Annotated[str, typer.Option("--format", help="json or text")] = "json",
+    batch: Annotated[Path | None, typer.Option(help="JSONL file: one case a line, one result a line")] = None,
+) -> None:
+    """Compute a case's deadlines, adjustments and flags (shared/spec/timeline.md)."""
+    import orjson
+
+    from oversight.rules.events import CaseError, parse_case
+    from oversight.rules.timeline import compute
+
+    if format not in ("json", "text"):
+        _fail(f"--format: {format!r} is not json or text")
+    today_ord = _today(today)
+    prof = _profile(profile)
+
+    if batch is not None:
+        if case is not None:
+            _fail("give either a CASE file or --batch, not both")
+        raise typer.Exit(_run_batch(batch, prof, today_ord))
+
+    if case is None:
+        _fail("CASE: missing (a case JSON file, or - for standard input)")
+    try:
+        raw = sys.stdin.buffer.read() if case == "-" else Path(case).read_bytes()
+    except OSError as e:
+        _fail(f"{case}: cannot read: {e.strerror}")
+    try:
+        obj = orjson.loads(raw)
+    except orjson.JSONDecodeError as e:
+        _fail(f"{case}: not JSON: {e}")
+    try:
+        result = compute(parse_case(obj), prof, today_ord)
+    except CaseError as e:
+        _fail(str(e))
+    if format == "text":
+        sys.stdout.write(format_text(dict(result)))
+    else:
+        sys.stdout.buffer.write(orjson.dumps(result, option=orjson.OPT_INDENT_2) + b"\n")
+
+
+def _run_batch(path: Path, prof: Any, today_ord: int) -> int:
+    """One result line per input line; a bad line gets an error object and exit 2."""
+    import orjson
+
+    from oversight.rules.events import CaseError, parse_case
+    from oversight.rules.timeline import compute
+
+    try:
+        fh = sys.stdin.buffer if str(path) == "-" else path.open("rb")
+    except OSError as e:
+        _fail(f"{path}: cannot read: {e.strerror}")
+    out = sys.stdout.buffer
+    dumps = orjson.dumps
+    loads = orjson.loads
+    bad = 0
+    buf: list[bytes] = []
+    with fh:
+        for lineno, line in enumerate(fh, 1):
+            if not line.strip():
+                buf.append(b"\n")
+                continue
+            try:
+                result: Any = compute(parse_case(loads(line)), prof, today_ord)
+            except (CaseError, orjson.JSONDecodeError) as e:
+                bad += 1
+                msg = str(e) if isinstance(e, CaseError) else f"not JSON: {e}"
+                sys.stderr.write(f"oversight: line {lineno}: {msg}\n")
+                result = {"line": lineno, "error": msg}
+            buf.append(dumps(result))
+            buf.append(b"\n")
+            if len(buf) >= 8192:
+                out.write(b"".join(buf))
+                buf.clear()
+    out.write(b"".join(buf))
+    out.flush()
+    return 2 if bad else 0
+
+
+def _django(argv: list[str]) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["oversight manage", *argv])
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command (migrate, createsuperuser, ...)."""
+    _django(list(ctx.args))
+
+
+@app.command()
+def demo(
+    port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,
+    serve: Annotated[bool, typer.Option(help="Serve after filling the demo data")] = True,
+) -> None:
+    """Create the SQLite database, fill it with a demo year of cases, serve http://127.0.0.1:PORT."""
+    _django(["migrate", "--no-input", "-v", "0"])
+    _django(["seed_demo"])
+    if serve:
+        typer.echo(f"Oversight demo: open http://127.0.0.1:{port}/")
+        _django(["runserver", f"127.0.0.1:{port}", "--noreload"])
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,550 @@
+"""Rule profiles: the law as dated, cited data.
+
+A profile is a TOML file. Every value that a rule engine reads is a *dated value*:
+a table keyed by the date the value took effect (``YYYY-MM-DD``), each entry holding
+the ``value`` and its ``cite``. A profile may name another in ``[profile] extends``;
+its dated entries are laid over the base's, so an amendment or a contract adds
+history rather than rewriting it.
+
+``load_profile(name_or_path)`` returns a :class:`Profile`; ``profile.at(day)`` gives
+the :class:`Rules` in force on that day (as a date ordinal or ``datetime.date``).
+A broken profile raises :class:`ProfileError` whose message names the file, the
+key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any, Generic, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from oversight.rules.events import EVENT_TYPES
+
+T = TypeVar("T")
+
+_DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+DEFAULT_PROFILE = "seattle"
+
+
+class ProfileError(Exception):
+    """A profile that cannot be used, with every problem named."""
+
+
+# --------------------------------------------------------------------------
+# The file's schema
+# --------------------------------------------------------------------------
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+NonNegativeDays = Annotated[int, Field(ge=0, strict=True)]
+Cite = Annotated[str, Field(min_length=1, strict=True)]
+
+
+class Entry(_Strict, Generic[T]):
+    value: T
+    cite: Cite
+
+
+def _check_date_keys(v: dict[str, Any]) -> dict[str, Any]:
+    if not v:
+        raise ValueError("needs at least one dated entry")
+    for key in v:
+        if not _DATE_KEY.match(key):
+            raise ValueError(f"{key!r} is not a date (YYYY-MM-DD) a value took effect")
+        try:
+            dt.date.fromisoformat(key)
+        except ValueError:
+            raise ValueError(f"{key!r} is not a real date") from None
+    return v
+
+
+DatedDays = dict[str, Entry[NonNegativeDays]]
+DatedNames = dict[str, Entry[list[str]]]
+DatedName = dict[str, Entry[str]]
+DatedFlag = dict[str, Entry[bool]]
+
+
+class DeadlineSpec(_Strict):
+    label: str
+    days: DatedDays
+    trigger: DatedNames
+    completed_by: DatedNames
+    repeat: Literal["once", "each_trigger"] = "once"
+    condition: Literal["chief_departs_from_recommendation", "investigation_missed"] | None = None
+
+    _v = field_validator("days", "trigger", "completed_by")(_check_date_keys)
+
+
+class AdjustmentSpec(_Strict):
+    applies_to: str
+    kind: Literal["event_days", "pause", "fixed"]
+    when: Literal["while_running", "always"]
+    event: DatedName
+    end_event: DatedName | None = None
+    days: DatedDays | None = None
+
+    _v = field_validator("event", "end_event", "days")(_check_date_keys)
+
+
+class LimitationSpec(_Strict):
+    measured_from: DatedNames
+    years: DatedDays
+    exceptions: DatedNames
+
+    _v = field_validator("measured_from", "years", "exceptions")(_check_date_keys)
+
+
+class TaxonomySpec(_Strict):
+    label: str
+    values: DatedNames
+
+    _v = field_validator("values")(_check_date_keys)
+
+
+class ConstraintSpec(_Strict):
+    label: str
+    classification: str
+    categories: DatedNames
+
+    _v = field_validator("categories")(_check_date_keys)
+
+
+class FlagsSpec(_Strict):
+    limitation_barred: DatedFlag
+    oig_review_lapsed: DatedFlag
+    discipline_barred_timeline: DatedFlag
+    oig_review_required: DatedFlag
+
+    _v = field_validator("*")(_check_date_keys)
+
+
+class DeadlinesSpec(_Strict):
+    named_employee_notice: DeadlineSpec
+    investigation: DeadlineSpec
+    oig_review: DeadlineSpec
+    chief_statement: DeadlineSpec
+    timeline_statement: DeadlineSpec
+    appeal_notice: DeadlineSpec
+
+
+class TaxonomiesSpec(_Strict):
+    allegation_categories: TaxonomySpec
+    oig_mandatory_review: TaxonomySpec
+    oig_always_review: TaxonomySpec
+    classifications: TaxonomySpec
+    findings: TaxonomySpec
+    not_sustained_findings: TaxonomySpec
+    case_findings: TaxonomySpec
+
+
+class ProfileHeader(_Strict):
+    name: str
+    title: str
+    jurisdiction: str
+    case_number_format: str = "{year}-{seq:04d}"
+    extends: str | None = None
+
+
+class ProfileSpec(_Strict):
+    profile: ProfileHeader
+    deadlines: DeadlinesSpec
+    adjustments: dict[str, AdjustmentSpec] = Field(default_factory=dict)
+    limitation: LimitationSpec
+    flags: FlagsSpec
+    taxonomies: TaxonomiesSpec
+    constraints: dict[str, ConstraintSpec] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------
+# Resolved rules: what is in force on one day, in plain fast objects
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Cited:
+    value: Any
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
+class AdjustmentRule:
+    id: str
+    kind: str  # "event_days" | "pause" | "fixed"
+    when: str  # "while_running" | "always"
+    event: str
+    end_event: str | None
+    days: int
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeadlineRule:
+    id: str
+    label: str
+    days: int
+    cite: str
+    trigger: tuple[str, ...]
+    completed_by: tuple[str, ...]
+    repeat: str
+    condition: str | None
+    adjustments: tuple[AdjustmentRule, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LimitationRule:
+    years: int
+    cite: str
+    measured_from: tuple[str, ...]
+    exceptions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ConstraintRule:
+    id: str
+    label: str
+    classification: str
+    categories: frozenset[str]
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """The profile's values in force on one day."""
+
+    profile: str
+    in_force_from: int  # ordinal of the latest change on or before the day
+    predates_profile: bool  # the day falls before the profile's first value
+    deadlines: dict[str, DeadlineRule]
+    limitation: LimitationRule
+    flags: dict[str, Cited]  # enabled flags only
+    taxonomies: dict[str, Cited]
+    constraints: tuple[ConstraintRule, ...]
+
+    @property
+    def oig_review_categories(self) -> frozenset[str]:
+        mandatory: list[str] = self.taxonomies["oig_mandatory_review"].value
+        always: list[str] = self.taxonomies["oig_always_review"].value
+        return frozenset(mandatory) | frozenset(always)
+
+
+def _pick(dated: dict[str, Entry[Any]], day: str) -> Entry[Any]:
+    keys = sorted(dated)
+    i = bisect.bisect_right(keys, day)
+    return dated[keys[max(i - 1, 0)]]
+
+
+class Profile:
+    """A loaded, validated profile, answering what was in force when."""
+
+    def __init__(self, spec: ProfileSpec, sources: tuple[str, ...]) -> None:
+        self.spec = spec
+        self.name = spec.profile.name
+        self.sources = sources
+        dates: set[str] = set()
+        for entry_table in _dated_tables(spec.model_dump()):
+            dates.update(entry_table)
+        self._change_dates = sorted(dates)
+        self._change_ordinals = [dt.date.fromisoformat(d).toordinal() for d in self._change_dates]
+        self._segments: dict[int, Rules] = {}
+
+    @property
+    def first_date(self) -> dt.date:
+        return dt.date.fromisoformat(self._change_dates[0])
+
+    def at(self, day: int | dt.date) -> Rules:
+        """The rules in force on ``day`` (a ``date`` or its ordinal)."""
+        ordinal = day.toordinal() if isinstance(day, dt.date) else day
+        i = bisect.bisect_right(self._change_ordinals, ordinal) - 1
+        predates = i < 0
+        seg = max(i, 0)
+        rules = self._segments.get(seg * 2 + predates)
+        if rules is None:
+            rules = self._resolve(self._change_dates[seg], predates)
+            self._segments[seg * 2 + predates] = rules
+        return rules
+
+    def _resolve(self, day: str, predates: bool) -> Rules:
+        s = self.spec
+        adjustments: dict[str, list[AdjustmentRule]] = {}
+        for adj_id, adj in s.adjustments.items():
+            ev = _pick(adj.event, day)
+            days = _pick(adj.days, day) if adj.days else None
+            end = _pick(adj.end_event, day).value if adj.end_event else None
+            adjustments.setdefault(adj.applies_to, []).append(
+                AdjustmentRule(
+                    id=adj_id,
+                    kind=adj.kind,
+                    when=adj.when,
+                    event=ev.value,
+                    end_event=end,
+                    days=days.value if days else 0,
+                    cite=days.cite if days else ev.cite,
+                )
+            )
+        deadlines: dict[str, DeadlineRule] = {}
+        for dl_id in DeadlinesSpec.model_fields:
+            d: DeadlineSpec = getattr(s.deadlines, dl_id)
+            days_entry = _pick(d.days, day)
+            deadlines[dl_id] = DeadlineRule(
+                id=dl_id,
+                label=d.label,
+                days=days_entry.value,
+                cite=days_entry.cite,
+                trigger=tuple(_pick(d.trigger, day).value),
+                completed_by=tuple(_pick(d.completed_by, day).value),
+                repeat=d.repeat,
+                condition=d.condition,
+                adjustments=tuple(adjustments.get(dl_id, ())),
+            )
+        lim = s.limitation
+        years = _pick(lim.years, day)
+        flags = {}
+        for flag_id in FlagsSpec.model_fields:
+            e = _pick(getattr(s.flags, flag_id), day)
+            if e.value:
+                flags[flag_id] = Cited(True, e.cite)
+        taxonomies = {}
+        for tax_id in TaxonomiesSpec.model_fields:
+            e = _pick(getattr(s.taxonomies, tax_id).values, day)
+            taxonomies[tax_id] = Cited(list(e.value), e.cite)
+        constraints = []
+        for c_id, c in s.constraints.items():
+            e = _pick(c.categories, day)
+            constraints.append(
+                ConstraintRule(c_id, c.label, c.classification, frozenset(e.value), e.cite)
+            )
+        return Rules(
+            profile=self.name,
+            in_force_from=dt.date.fromisoformat(day).toordinal(),
+            predates_profile=predates,
+            deadlines=deadlines,
+            limitation=LimitationRule(
+                years=years.value,
+                cite=years.cite,
+                measured_from=tuple(_pick(lim.measured_from, day).value),
+                exceptions=tuple(_pick(lim.exceptions, day).value),
+            ),
+            flags=flags,
+            taxonomies=taxonomies,
+            constraints=tuple(constraints),
+        )
+
+
+def _dated_tables(node: Any) -> list[dict[str, Any]]:
+    """Every dated table in a dumped profile (a dict whose keys are all dates)."""
+    found: list[dict[str, Any]] = []
+    if isinstance(node, dict):
+        if node and all(isinstance(k, str) and _DATE_KEY.match(k) for k in node):
+            found.append(node)
+        else:
+            for v in node.values():
+                found.extend(_dated_tables(v))
+    return found
+
+
+# --------------------------------------------------------------------------
+# Loading
+# --------------------------------------------------------------------------
+
+
+def _read(name_or_path: str | Path) -> tuple[str, dict[str, Any]]:
+    text_source: str
+    p = Path(name_or_path)
+    if p.suffix == ".toml" or p.exists():
+        if not p.exists():
+            raise ProfileError(f"{p}: no such profile file")
+        text_source = str(p)
+        raw = p.read_bytes().decode("utf-8")
+    else:
+        name = str(name_or_path)
+        if not re.fullmatch(r"[a-z0-9_-]+", name):
+            raise ProfileError(f"{name!r}: not a profile name or a .toml file")
+        res = resources.files("oversight.rules").joinpath("profiles", f"{name}.toml")
+        if not res.is_file():
+            known = ", ".join(available_profiles())
+            raise ProfileError(f"{name}: no such profile (shipped profiles: {known})")
+        text_source = f"profiles/{name}.toml"
+        raw = res.read_text(encoding="utf-8")
+    try:
+        return text_source, tomllib.loads(raw)
+    except tomllib.TOMLDecodeError as e:
+        raise ProfileError(f"{text_source}: not valid TOML: {e}") from None
+
+
+def available_profiles() -> list[str]:
+    folder = resources.files("oversight.rules").joinpath("profiles")
+    return sorted(p.name[:-5] for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def _overlay(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in top.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _overlay(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _has_path(raw: dict[str, Any], loc: tuple[int | str, ...]) -> bool:
+    node: Any = raw
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        else:
+            return False
+    return True
+
+
+def _blame(layers: list[tuple[str, dict[str, Any]]], loc: tuple[int | str, ...]) -> str:
+    """The file that wrote the key at ``loc`` (the topmost that has it)."""
+    # Walk up the path until some layer has it: a missing key is blamed on the
+    # topmost layer holding its parent table.
+    for depth in range(len(loc), -1, -1):
+        for source, raw in reversed(layers):
+            if _has_path(raw, loc[:depth]):
+                return source
+    return layers[-1][0]
+
+
+def _loc_text(loc: tuple[int | str, ...]) -> str:
+    parts: list[str] = []
+    for p in loc:
+        if isinstance(p, int):
+            parts.append(f"[{p}]")
+        elif parts and "value" != p and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", p) is None:
+            parts.append(f'."{p}"')
+        else:
+            parts.append(("." if parts else "") + p)
+    return "".join(parts) or "(top level)"
+
+
+_PYDANTIC_PLAIN = {
+    "extra_forbidden": "unknown key",
+    "missing": "required key is missing",
+}
+
+
+def _explain(err: Any) -> str:
+    kind = err.get("type", "")
+    if kind in _PYDANTIC_PLAIN:
+        return _PYDANTIC_PLAIN[kind]
+    msg = str(err.get("msg", "invalid"))
+    if kind == "greater_than_equal":
+        return f"must not be negative (got {err.get('input')!r})"
+    if kind.startswith("value_error"):
+        msg = msg.removeprefix("Value error, ")
+    elif "input" in err:
+        msg = f"{msg} (got {err.get('input')!r})"
+    return msg
+
+
+def load_profile(name_or_path: str | Path = DEFAULT_PROFILE) -> Profile:
+    """Load a shipped profile by name, or a profile file by path, with its bases."""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    current: str | Path | None = name_or_path
+    seen: set[str] = set()
+    while current is not None:
+        source, raw = _read(current)
+        if source in seen:
+            raise ProfileError(f"{source}: profile.extends makes a loop")
+        seen.add(source)
+        layers.insert(0, (source, raw))
+        header = raw.get("profile")
+        current = header.get("extends") if isinstance(header, dict) else None
+        if current is not None and not isinstance(current, str):
+            raise ProfileError(f"{source}: profile.extends: must be a profile name or path")
+        if isinstance(current, str) and current.endswith(".toml") and not Path(current).is_absolute():
+            base_dir = Path(source).parent if Path(source).exists() else Path(".")
+            current = base_dir / current
+
+    merged: dict[str, Any] = {}
+    for _, raw in layers:
+        merged = _overlay(merged, raw)
+    # The top file names the profile; `extends` is not carried into the result.
+    try:
+        spec = ProfileSpec.model_validate(merged)
+    except ValidationError as e:
+        lines = []
+        for err in e.errors():
+            loc = tuple(err["loc"])
+            # pydantic puts a generic type's parameter in the path; drop it
+            loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+            lines.append(f"{_blame(layers, loc)}: {_loc_text(loc)}: {_explain(err)}")
+        raise ProfileError("\n".join(lines)) from None
+    problems = _cross_check(spec)
+    if problems:
+        raise ProfileError("\n".join(f"{_blame(layers, loc)}: {_loc_text(loc)}: {msg}" for loc, msg in problems))
+    return Profile(spec, tuple(s for s, _ in layers))
+
+
+def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
+    """What the schema alone cannot see: names that must refer to something."""
+    problems: list[tuple[tuple[int | str, ...], str]] = []
+    for dl_id in DeadlinesSpec.model_fields:
+        d: DeadlineSpec = getattr(spec.deadlines, dl_id)
+        for field in ("trigger", "completed_by"):
+            for date_key, entry in getattr(d, field).items():
+                for i, name in enumerate(entry.value):
+                    if name not in EVENT_TYPES:
+                        problems.append(
+                            (("deadlines", dl_id, field, date_key, "value", i), f"unknown event type {name!r}")
+                        )
+    for adj_id, adj in spec.adjustments.items():
+        if adj.applies_to not in DeadlinesSpec.model_fields:
+            problems.append((("adjustments", adj_id, "applies_to"), f"unknown deadline {adj.applies_to!r}"))
+        for field in ("event", "end_event"):
+            table = getattr(adj, field)
+            for date_key, entry in (table or {}).items():
+                if entry.value not in EVENT_TYPES:
+                    problems.append(
+                        (("adjustments", adj_id, field, date_key, "value"), f"unknown event type {entry.value!r}")
+                    )
+        if adj.kind == "pause" and adj.end_event is None:
+            problems.append((("adjustments", adj_id, "end_event"), "a pause needs an end_event"))
+        if adj.kind == "fixed" and adj.days is None:
+            problems.append((("adjustments", adj_id, "days"), "a fixed extension needs days"))
+    categories: set[str] = set()
+    for entry in spec.taxonomies.allegation_categories.values.values():
+        categories.update(entry.value)
+    for tax_id in ("oig_mandatory_review", "oig_always_review"):
+        for date_key, entry in getattr(spec.taxonomies, tax_id).values.items():
+            for i, name in enumerate(entry.value):
+                if name not in categories:
+                    problems.append(
+                        (("taxonomies", tax_id, "values", date_key, "value", i), f"unknown allegation category {name!r}")
+                    )
+    classifications: set[str] = set()
+    for entry in spec.taxonomies.classifications.values.values():
+        classifications.update(entry.value)
+    for c_id, c in spec.constraints.items():
+        if c.classification not in classifications:
+            problems.append((("constraints", c_id, "classification"), f"unknown classification {c.classification!r}"))
+        for date_key, entry in c.categories.items():
+            for i, name in enumerate(entry.value):
+                if name not in categories:
+                    problems.append(
+                        (("constraints", c_id, "categories", date_key, "value", i), f"unknown allegation category {name!r}")
+                    )
+    return problems
+
+
+_CACHE: dict[str, Profile] = {}
+
+
+def get_profile(name: str = DEFAULT_PROFILE) -> Profile:
+    """A shipped or file profile, loaded once per process."""
+    prof = _CACHE.get(name)
+    if prof is None:
+        prof = _CACHE[name] = load_profile(name)
+    return prof

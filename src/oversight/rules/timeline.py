@@ -1,0 +1,451 @@
+"""The deadline clock: every clock of the profile computed from a case's events.
+
+Implements ``shared/spec/timeline.md``. Each deadline carries the explanation of
+every day in it, each step citing its section. Where the ordinance leaves a
+question open, the reading taken is written here and in the step's text:
+
+- An interview postponement or a Director vacancy counts only when it falls
+  while the period runs: on or after its start, on or before its (adjusted) due
+  date, and not after the period ended with proposed findings. While a pause
+  runs the period has not ended.
+- A criminal pause that began before the complaint reached OPA counts from the
+  day the period began ("not commenced ... due to a criminal investigation").
+  A pause still running at proposed findings counts until the findings, the
+  first administrative step. A pause with no end at ``today`` counts to
+  ``today``: the due date then is the date it would fall on if it ended today.
+- Each additional investigation adds its days whenever it falls (3.29.026.I
+  sets no window).
+- Events on one day are taken in an order that does not depend on how the input
+  lists them: a running pause ends first, then extensions that always apply, then
+  those that apply while the period runs, then pauses that begin.
+- A deadline is completed by the first completing event on or after its start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any, TypedDict
+
+from oversight.rules.events import Case, CaseError, Event, iso
+from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, Rules
+
+START_EVENTS = ("complaint_received", "complaint_initiated", "should_have_been_referred")
+
+
+class Step(TypedDict):
+    text: str
+    days: int
+    cite: str
+
+
+class Deadline(TypedDict):
+    id: str
+    start: str
+    due: str
+    status: str
+    completed_on: str | None
+    days_remaining: int | None
+    explanation: list[Step]
+
+
+class Flag(TypedDict):
+    id: str
+    cite: str
+
+
+class Timeline(TypedDict):
+    case_id: str | None
+    profile: str
+    today: str
+    deadlines: list[Deadline]
+    flags: list[Flag]
+
+
+_START_TEXT = {
+    "complaint_received": "the date the complaint was filed",
+    "complaint_initiated": "the date OPA initiated the complaint",
+    "should_have_been_referred": "the date the complaint should have been referred to OPA",
+    "notice_sent": "the date the notice was sent",
+    "submitted_to_oig": "the date the investigation was submitted to OIG",
+    "chief_decision": "the Chief's decision not to follow the OPA Director's recommendations",
+    "proposed_findings_issued": "the date proposed findings were issued after the investigation period had ended",
+    "discipline_determination_received": "the date the named employee received the Chief's final disciplinary determination",
+}
+
+
+def _bucket(events: Sequence[Event]) -> dict[str, list[Event]]:
+    by_type: dict[str, list[Event]] = {}
+    for e in events:
+        lst = by_type.get(e.type)
+        if lst is None:
+            by_type[e.type] = [e]
+        else:
+            lst.append(e)
+    return by_type
+
+
+def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
+    best: Event | None = None
+    for t in types:
+        lst = by_type.get(t)
+        if lst:
+            e = lst[0]
+            if best is None or (e.date, e.index) < (best.date, best.index):
+                best = e
+    return best
+
+
+def _first_on_or_after(by_type: dict[str, list[Event]], types: Sequence[str], day: int) -> int | None:
+    best: int | None = None
+    for t in types:
+        for e in by_type.get(t, ()):
+            if e.date >= day:
+                if best is None or e.date < best:
+                    best = e.date
+                break
+    return best
+
+
+def case_start(case: Case) -> int | None:
+    """The day the case's rules are chosen by: the earliest start event."""
+    for e in case.events:
+        if e.type in START_EVENTS:
+            return e.date
+    return None
+
+
+def _add_years(ordinal: int, years: int) -> int:
+    d = dt.date.fromordinal(ordinal)
+    try:
+        return d.replace(year=d.year + years).toordinal()
+    except ValueError:  # 29 February into a common year: the last day of February
+        return d.replace(year=d.year + years, day=28).toordinal()
+
+
+class _Clock:
+    """One deadline's running period while its adjustments are applied."""
+
+    __slots__ = ("start", "due", "completed", "pauses", "steps", "tolled")
+
+    def __init__(self, start: int, due: int, completed: int | None, steps: list[Step]) -> None:
+        self.start = start
+        self.due = due
+        self.completed = completed
+        self.pauses: dict[str, tuple[int, bool, Event]] = {}  # adj id -> (from, counts, start event)
+        self.steps = steps
+        self.tolled = False
+
+    def due_on(self, day: int) -> int:
+        due = self.due
+        for since, counts, _ in self.pauses.values():
+            if counts and day > since:
+                due += day - since
+        return due
+
+    def running(self, day: int) -> bool:
+        if day < self.start:
+            return False
+        if self.completed is not None and day > self.completed:
+            return False
+        return day <= self.due_on(day)
+
+    def add(self, days: int, text: str, cite: str) -> None:
+        if days:
+            self.due += days
+            self.steps.append({"text": text, "days": days, "cite": cite})
+
+
+def _reason(e: Event) -> str:
+    return f" ({e.reason})" if e.reason else ""
+
+
+def _single(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
+    if adj.when == "while_running" and not clock.running(e.date):
+        return
+    days = e.days if adj.kind == "event_days" else adj.days
+    if e.type == "interview_postponed":
+        text = f"interview postponed on {iso(e.date)}{_reason(e)}: {days} days added"
+    elif e.type == "director_vacancy":
+        text = f"OPA Director position vacant on {iso(e.date)}: the period tolls {days} days"
+    elif e.type == "additional_investigation":
+        text = f"additional investigation on {iso(e.date)}{_reason(e)}: {days} days added"
+    else:
+        text = f"{e.type.replace('_', ' ')} on {iso(e.date)}: {days} days added"
+    clock.add(days, text, adj.cite)
+
+
+def _pause_start(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
+    if adj.id in clock.pauses:
+        return  # already paused: the later start changes nothing
+    since = max(e.date, clock.start)
+    clock.pauses[adj.id] = (since, clock.running(since), e)
+
+
+def _pause_end(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
+    since, counts, started = clock.pauses.pop(adj.id)
+    if not counts:
+        return
+    stop = e.date if clock.completed is None else min(e.date, clock.completed)
+    if stop > since:
+        clock.add(
+            stop - since,
+            f"paused for a criminal investigation from {iso(started.date)} to {iso(e.date)}"
+            + (f" (counted from {iso(since)}, when the period began)" if since != started.date else "")
+            + f": {stop - since} days added",
+            adj.cite,
+        )
+
+
+def _apply_adjustments(clock: _Clock, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
+    # (date, order-within-date class, input index, adjustment, role)
+    items: list[tuple[int, int, int, AdjustmentRule, str]] = []
+    for adj in rule.adjustments:
+        for e in by_type.get(adj.event, ()):
+            role = "start" if adj.kind == "pause" else "single"
+            klass = 3 if role == "start" else (1 if adj.when == "always" else 2)
+            items.append((e.date, klass, e.index, adj, role))
+        if adj.kind == "pause" and adj.end_event:
+            for e in by_type.get(adj.end_event, ()):
+                items.append((e.date, 0, e.index, adj, "end"))
+    if not items:
+        return
+    items.sort(key=lambda t: (t[0], t[1], t[2]))
+    events_by_index = {e.index: e for lst in by_type.values() for e in lst}
+    leftover_ends: list[tuple[AdjustmentRule, Event]] = []
+    i = 0
+    n = len(items)
+    while i < n:
+        day = items[i][0]
+        leftover_ends.clear()
+        while i < n and items[i][0] == day:
+            _, _, idx, adj, role = items[i]
+            e = events_by_index[idx]
+            if role == "end":
+                if adj.id in clock.pauses:
+                    _pause_end(clock, adj, e)
+                else:
+                    leftover_ends.append((adj, e))
+            elif role == "single":
+                _single(clock, adj, e)
+            else:
+                _pause_start(clock, adj, e)
+            i += 1
+        for adj, e in leftover_ends:  # a pause that began and ended the same day
+            if adj.id not in clock.pauses:
+                raise CaseError(
+                    f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {adj.event} before it"
+                )
+            _pause_end(clock, adj, e)
+    for adj_id, (since, counts, started) in list(clock.pauses.items()):
+        adj = next(a for a in rule.adjustments if a.id == adj_id)
+        del clock.pauses[adj_id]
+        if not counts:
+            continue
+        if clock.completed is not None:
+            if clock.completed > since:
+                clock.add(
+                    clock.completed - since,
+                    f"paused for a criminal investigation from {iso(started.date)} until proposed findings "
+                    f"on {iso(clock.completed)}, the first administrative step after it: "
+                    f"{clock.completed - since} days added",
+                    adj.cite,
+                )
+        elif today >= since:
+            clock.tolled = True
+            if today > since:
+                clock.add(
+                    today - since,
+                    f"paused for a criminal investigation since {iso(started.date)} and still paused on "
+                    f"{iso(today)}: {today - since} days counted so far; the due date moves a day for each "
+                    "further day of the pause",
+                    adj.cite,
+                )
+
+
+def _deadline(
+    rule: DeadlineRule,
+    dl_id: str,
+    start: int,
+    start_type: str,
+    by_type: dict[str, list[Event]],
+    today: int,
+    rules: Rules,
+) -> Deadline:
+    text = f"{rule.days} days from {_START_TEXT.get(start_type, start_type)}"
+    if start_type not in ("complaint_received", "complaint_initiated", "should_have_been_referred"):
+        text += f" ({iso(start)})"
+    if rules.predates_profile:
+        text += f"; this case began before the profile's first rules ({iso(rules.in_force_from)}), which are applied"
+    steps: list[Step] = [{"text": text, "days": rule.days, "cite": rule.cite}]
+    completed = _first_on_or_after(by_type, rule.completed_by, start)
+    due = start + rule.days
+    tolled = False
+    if rule.adjustments:
+        clock = _Clock(start, due, completed, steps)
+        _apply_adjustments(clock, rule, by_type, today)
+        due = clock.due
+        tolled = clock.tolled
+    if completed is not None:
+        status = "met" if completed <= due else "missed"
+        remaining = None
+    elif tolled:
+        status = "tolled"
+        remaining = due - today
+    elif today <= due:
+        status = "open"
+        remaining = due - today
+    else:
+        status = "overdue"
+        remaining = None
+    return {
+        "id": dl_id,
+        "start": iso(start),
+        "due": iso(due),
+        "status": status,
+        "completed_on": iso(completed) if completed is not None else None,
+        "days_remaining": remaining,
+        "explanation": steps,
+    }
+
+
+def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
+    """End events need a start: a pause end its start, an OIG answer a submission."""
+    for rule in rules.deadlines.values():
+        if rule.repeat == "each_trigger":
+            first = _first(by_type, rule.trigger)
+            for t in rule.completed_by:
+                for e in by_type.get(t, ()):
+                    if first is None or e.date < first.date:
+                        raise CaseError(
+                            f"events[{e.index}].type: {e.type} on {iso(e.date)} has no "
+                            f"{' or '.join(rule.trigger)} on or before it"
+                        )
+        for adj in rule.adjustments:
+            if adj.kind == "pause" and adj.end_event and adj.end_event in by_type:
+                _check_pause_pairs(adj, by_type)
+
+
+def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> None:
+    """Each end closes a running pause; on one day a running pause ends before a new one starts."""
+    assert adj.end_event is not None
+    days: dict[int, tuple[list[Event], list[Event]]] = {}
+    for e in by_type.get(adj.event, ()):
+        days.setdefault(e.date, ([], []))[0].append(e)
+    for e in by_type.get(adj.end_event, ()):
+        days.setdefault(e.date, ([], []))[1].append(e)
+    paused = False
+    for day in sorted(days):
+        starts, ends = days[day]
+        ends = list(ends)
+        if paused and ends:
+            ends.pop(0)
+            paused = False
+        if starts:
+            paused = True
+        if paused and ends:
+            ends.pop(0)
+            paused = False
+        if ends:
+            e = ends[0]
+            raise CaseError(f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {adj.event} before it")
+
+
+def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
+    """The case's deadlines and flags on ``today`` under ``profile``."""
+    today_ord = today.toordinal() if isinstance(today, dt.date) else today
+    by_type = _bucket(case.events)
+    start_day = case_start(case)
+    rules = profile.at(start_day if start_day is not None else (case.events[0].date if case.events else today_ord))
+    _check_pairs(rules, by_type)
+    dls = rules.deadlines
+    deadlines: list[Deadline] = []
+
+    # named employee notice and the investigation itself: once each
+    investigation: Deadline | None = None
+    for dl_id in ("named_employee_notice", "investigation"):
+        rule = dls[dl_id]
+        trig = _first(by_type, rule.trigger)
+        if trig is not None:
+            d = _deadline(rule, dl_id, trig.date, trig.type, by_type, today_ord, rules)
+            deadlines.append(d)
+            if dl_id == "investigation":
+                investigation = d
+
+    # OIG review: one window per submission
+    rule = dls["oig_review"]
+    n = 0
+    for t in rule.trigger:
+        for e in by_type.get(t, ()):
+            n += 1
+            deadlines.append(_deadline(rule, f"oig_review_{n}", e.date, e.type, by_type, today_ord, rules))
+
+    rule = dls["chief_statement"]
+    for t in rule.trigger:
+        trig_ev = next((e for e in by_type.get(t, ()) if e.follows_recommendation is False), None)
+        if trig_ev is not None:
+            deadlines.append(_deadline(rule, "chief_statement", trig_ev.date, t, by_type, today_ord, rules))
+            break
+
+    rule = dls["timeline_statement"]
+    if investigation is not None and investigation["status"] == "missed":
+        completed = investigation["completed_on"]
+        assert completed is not None
+        start = dt.date.fromisoformat(completed).toordinal()
+        deadlines.append(_deadline(rule, "timeline_statement", start, "proposed_findings_issued", by_type, today_ord, rules))
+
+    rule = dls["appeal_notice"]
+    trig = _first(by_type, rule.trigger)
+    if trig is not None:
+        deadlines.append(_deadline(rule, "appeal_notice", trig.date, trig.type, by_type, today_ord, rules))
+
+    return {
+        "case_id": case.case_id,
+        "profile": rules.profile,
+        "today": iso(today_ord),
+        "deadlines": deadlines,
+        "flags": _flags(case, rules, by_type, deadlines, investigation),
+    }
+
+
+def _flags(
+    case: Case,
+    rules: Rules,
+    by_type: dict[str, list[Event]],
+    deadlines: list[Deadline],
+    investigation: Deadline | None,
+) -> list[Flag]:
+    flags: list[Flag] = []
+    enabled = rules.flags
+    f = enabled.get("limitation_barred")
+    if f is not None and case.incident_date is not None:
+        lim = rules.limitation
+        made = _first(by_type, lim.measured_from)
+        if made is not None and made.date > _add_years(case.incident_date, lim.years):
+            excepted = any(
+                (a.criminal and "criminal" in lim.exceptions) or (a.concealment and "concealment" in lim.exceptions)
+                for a in case.allegations
+            )
+            if not excepted:
+                flags.append({"id": "limitation_barred", "cite": f.cite})
+    f = enabled.get("oig_review_lapsed")
+    if f is not None and any(
+        d["id"].startswith("oig_review_") and d["status"] in ("missed", "overdue") for d in deadlines
+    ):
+        flags.append({"id": "oig_review_lapsed", "cite": f.cite})
+    f = enabled.get("discipline_barred_timeline")
+    if f is not None and investigation is not None and investigation["status"] == "missed":
+        flags.append({"id": "discipline_barred_timeline", "cite": f.cite})
+    f = enabled.get("oig_review_required")
+    if f is not None and case.allegations:
+        review = rules.oig_review_categories
+        if any(a.category in review for a in case.allegations):
+            flags.append({"id": "oig_review_required", "cite": f.cite})
+    return flags
+
+
+def timeline_from_json(obj: Any, profile: Profile, today: int | dt.date) -> Timeline:
+    """Parse a decoded JSON case and compute its timeline (raises CaseError)."""
+    from oversight.rules.events import parse_case
+
+    return compute(parse_case(obj), profile, today)
