@@ -34,14 +34,14 @@ def _fail(message: str) -> NoReturn:
 
 
 def _today(value: str | None) -> int:
+    from oversight.rules.events import CaseError, parse_date
+
     if value is None:
         return dt.date.today().toordinal()
     try:
-        if len(value) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(value).toordinal()
-    except ValueError:
-        _fail(f"--today: {value!r} is not a date in the form YYYY-MM-DD")
+        return parse_date(value, "--today")
+    except CaseError as e:
+        _fail(str(e))
 
 
 def _profile(name: str) -> Any:

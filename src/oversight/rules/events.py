@@ -64,6 +64,7 @@ class Case:
     events: tuple[Event, ...]  # ordered by date; ties keep input order
 
 
+_ISO_LEN = len("YYYY-MM-DD")
 _DATE_CACHE: dict[str, int] = {}
 _ISO_CACHE: dict[int, str] = {}
 
@@ -74,7 +75,7 @@ def parse_date(value: object, where: str) -> int:
         cached = _DATE_CACHE.get(value)
         if cached is not None:
             return cached
-        if len(value) == 10 and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit():
+        if len(value) == _ISO_LEN and value[4] == "-" and value[7] == "-" and value.replace("-", "").isdigit():
             try:
                 ordinal = dt.date(int(value[:4]), int(value[5:7]), int(value[8:])).toordinal()
             except ValueError:

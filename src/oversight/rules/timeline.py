@@ -86,12 +86,13 @@ def _bucket(events: Sequence[Event]) -> dict[str, list[Event]]:
 
 
 def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
+    """The earliest event of the given types; on a tie, the type named first."""
     best: Event | None = None
     for t in types:
         lst = by_type.get(t)
         if lst:
             e = lst[0]
-            if best is None or (e.date, e.index) < (best.date, best.index):
+            if best is None or e.date < best.date:
                 best = e
     return best
 
@@ -199,18 +200,20 @@ def _pause_end(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
 
 def _apply_adjustments(clock: _Clock, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
     # (date, order-within-date class, input index, adjustment, role)
-    items: list[tuple[int, int, int, AdjustmentRule, str]] = []
+    # Within a day, the order depends on what the events are, never on how the
+    # input listed them: identical events are interchangeable.
+    items: list[tuple[int, int, str, int, str, int, AdjustmentRule, str]] = []
     for adj in rule.adjustments:
         for e in by_type.get(adj.event, ()):
             role = "start" if adj.kind == "pause" else "single"
             klass = 3 if role == "start" else (1 if adj.when == "always" else 2)
-            items.append((e.date, klass, e.index, adj, role))
+            items.append((e.date, klass, e.type, e.days, e.reason or "", e.index, adj, role))
         if adj.kind == "pause" and adj.end_event:
             for e in by_type.get(adj.end_event, ()):
-                items.append((e.date, 0, e.index, adj, "end"))
+                items.append((e.date, 0, e.type, 0, e.reason or "", e.index, adj, "end"))
     if not items:
         return
-    items.sort(key=lambda t: (t[0], t[1], t[2]))
+    items.sort(key=lambda t: t[:5])
     events_by_index = {e.index: e for lst in by_type.values() for e in lst}
     leftover_ends: list[tuple[AdjustmentRule, Event]] = []
     i = 0
@@ -219,7 +222,7 @@ def _apply_adjustments(clock: _Clock, rule: DeadlineRule, by_type: dict[str, lis
         day = items[i][0]
         leftover_ends.clear()
         while i < n and items[i][0] == day:
-            _, _, idx, adj, role = items[i]
+            idx, adj, role = items[i][5:]
             e = events_by_index[idx]
             if role == "end":
                 if adj.id in clock.pauses:
