@@ -4,6 +4,8 @@
     oversight timeline --batch CASES.jsonl [--profile ...] [--today ...]
     oversight demo [--port 8000]       migrate, fill demo data, serve the web app
     oversight manage ARGS...           any Django management command
+    oversight import stops|force|shootings --source NAME FILE   public data (see publicdata/cli.py)
+    oversight stops summary --by COL ... / oversight force summary ...
 
 The timeline command imports no Django, so it starts fast.
 """
@@ -180,6 +182,19 @@ def demo(
     if serve:
         typer.echo(f"Oversight demo: open http://127.0.0.1:{port}/")
         _django(["runserver", f"127.0.0.1:{port}", "--noreload"])
+
+
+def _add_publicdata() -> None:
+    # Only Typer apps are defined there; the importers and DuckDB load inside the commands.
+    from oversight.publicdata.cli import force_app, import_app, shootings_app, stops_app
+
+    app.add_typer(import_app, name="import")
+    app.add_typer(stops_app, name="stops")
+    app.add_typer(force_app, name="force")
+    app.add_typer(shootings_app, name="shootings")
+
+
+_add_publicdata()
 
 
 def main() -> None:

@@ -12,9 +12,20 @@ from collections.abc import Iterator
 from typing import Any
 
 CATEGORIES = [
-    "use_of_force", "courtesy", "professionalism", "bias", "stops_detentions_arrests",
-    "in_car_and_body_worn_video", "honesty", "search_seizure", "law", "standards_and_duties",
-    "type_iii_force", "retaliation", "evidence_and_property", "vehicle_operations",
+    "use_of_force",
+    "courtesy",
+    "professionalism",
+    "bias",
+    "stops_detentions_arrests",
+    "in_car_and_body_worn_video",
+    "honesty",
+    "search_seizure",
+    "law",
+    "standards_and_duties",
+    "type_iii_force",
+    "retaliation",
+    "evidence_and_property",
+    "vehicle_operations",
 ]
 _SUMMARIES = [
     "The complainant alleged that the named employee used unnecessary force during an arrest.",
@@ -50,12 +61,14 @@ def generate_case(rng: random.Random, case_id: str, received: dt.date, until: dt
     n_alleg = rng.choice([1, 1, 1, 2, 2, 3])
     allegations = []
     for i in range(n_alleg):
-        allegations.append({
-            "id": f"A{i + 1}",
-            "category": rng.choice(CATEGORIES),
-            "criminal": rng.random() < 0.05,
-            "concealment": rng.random() < 0.02,
-        })
+        allegations.append(
+            {
+                "id": f"A{i + 1}",
+                "category": rng.choice(CATEGORIES),
+                "criminal": rng.random() < 0.05,
+                "concealment": rng.random() < 0.02,
+            }
+        )
     t = r
     stage = rng.random()
     if stage > 0.03:
@@ -100,7 +113,9 @@ def generate_case(rng: random.Random, case_id: str, received: dt.date, until: dt
     return _case(case_id, incident, allegations, events)
 
 
-def _case(case_id: str, incident: int, allegations: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, Any]:
+def _case(
+    case_id: str, incident: int, allegations: list[dict[str, Any]], events: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {"case_id": case_id, "incident_date": _d(incident), "allegations": allegations, "events": events}
 
 

@@ -45,7 +45,9 @@ def test_worked_example(tmp_path: Path) -> None:
     assert inv["due"] == "2018-08-13"
     assert inv["status"] == "missed" and inv["completed_on"] == "2018-08-20" and inv["days_remaining"] is None
     assert sorted((s["days"], s["cite"]) for s in inv["explanation"]) == [
-        (5, "SMC 3.29.026.D"), (30, "SMC 3.29.026.F"), (180, "SMC 3.29.026.B")
+        (5, "SMC 3.29.026.D"),
+        (30, "SMC 3.29.026.F"),
+        (180, "SMC 3.29.026.B"),
     ]
     stmt = next(d for d in result["deadlines"] if d["id"] == "timeline_statement")
     assert stmt["due"] == "2018-09-19" and stmt["status"] == "open" and stmt["days_remaining"] == 18
@@ -73,21 +75,42 @@ def test_today_defaults_to_the_current_date(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("events", "needle"),
     [
-        ([{"type": "complaint_received", "date": "2018-01-05"}, {"type": "complaint_filed", "date": "2018-01-06"}],
-         "events[1].type"),
+        (
+            [{"type": "complaint_received", "date": "2018-01-05"}, {"type": "complaint_filed", "date": "2018-01-06"}],
+            "events[1].type",
+        ),
         ([{"type": "complaint_received", "date": "2018-02-30"}], "events[0].date"),
         ([{"type": "complaint_received", "date": "05/01/2018"}], "events[0].date"),
         ([{"type": "complaint_received"}], "events[0].date"),
-        ([{"type": "complaint_received", "date": "2018-01-05"}, {"type": "criminal_pause_ended", "date": "2018-02-01"}],
-         "events[1]"),
-        ([{"type": "complaint_received", "date": "2018-01-05"},
-          {"type": "interview_postponed", "date": "2018-02-01", "days": "five"}], "events[1].days"),
-        ([{"type": "complaint_received", "date": "2018-01-05"},
-          {"type": "interview_postponed", "date": "2018-02-01", "days": -3}], "events[1].days"),
-        ([{"type": "complaint_received", "date": "2018-01-05"}, {"type": "chief_decision", "date": "2018-09-01"}],
-         "events[1].follows_recommendation"),
-        ([{"type": "complaint_received", "date": "2018-01-05"}, {"type": "oig_certified", "date": "2018-06-01"}],
-         "events[1]"),
+        (
+            [
+                {"type": "complaint_received", "date": "2018-01-05"},
+                {"type": "criminal_pause_ended", "date": "2018-02-01"},
+            ],
+            "events[1]",
+        ),
+        (
+            [
+                {"type": "complaint_received", "date": "2018-01-05"},
+                {"type": "interview_postponed", "date": "2018-02-01", "days": "five"},
+            ],
+            "events[1].days",
+        ),
+        (
+            [
+                {"type": "complaint_received", "date": "2018-01-05"},
+                {"type": "interview_postponed", "date": "2018-02-01", "days": -3},
+            ],
+            "events[1].days",
+        ),
+        (
+            [{"type": "complaint_received", "date": "2018-01-05"}, {"type": "chief_decision", "date": "2018-09-01"}],
+            "events[1].follows_recommendation",
+        ),
+        (
+            [{"type": "complaint_received", "date": "2018-01-05"}, {"type": "oig_certified", "date": "2018-06-01"}],
+            "events[1]",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_event_and_field(

@@ -33,7 +33,12 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
         events.append({"type": "notice_sent", "date": _iso(r + draw(st.integers(0, 60)))})
     for _ in range(draw(st.integers(0, 3))):
         events.append(
-            {"type": "interview_postponed", "date": _iso(r + draw(day)), "days": draw(st.integers(0, 30)), "reason": "x"}
+            {
+                "type": "interview_postponed",
+                "date": _iso(r + draw(day)),
+                "days": draw(st.integers(0, 30)),
+                "reason": "x",
+            }
         )
     if draw(st.booleans()):
         a = r + draw(day)
@@ -50,7 +55,9 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
             events.append({"type": "submitted_to_oig", "date": _iso(sub)})
             if draw(st.booleans()):
                 sub += draw(st.integers(0, 20))
-                events.append({"type": draw(st.sampled_from(["oig_certified", "oig_not_certified"])), "date": _iso(sub)})
+                events.append(
+                    {"type": draw(st.sampled_from(["oig_certified", "oig_not_certified"])), "date": _iso(sub)}
+                )
             sub += draw(st.integers(0, 40))
         if draw(st.booleans()):
             f = r + draw(st.integers(0, 400))
@@ -59,7 +66,9 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
                 events.append({"type": "timeline_statement_issued", "date": _iso(f + draw(st.integers(0, 45)))})
             if draw(st.booleans()):
                 c = f + draw(st.integers(0, 90))
-                events.append({"type": "chief_decision", "date": _iso(c), "follows_recommendation": draw(st.booleans())})
+                events.append(
+                    {"type": "chief_decision", "date": _iso(c), "follows_recommendation": draw(st.booleans())}
+                )
                 if draw(st.booleans()):
                     events.append({"type": "chief_statement_issued", "date": _iso(c + draw(st.integers(0, 45)))})
                 if draw(st.booleans()):
@@ -89,7 +98,9 @@ def _days(iso: str) -> int:
 
 @settings(max_examples=300, deadline=None)
 @given(cases(), st.integers(0, 700), st.randoms(use_true_random=False))
-def test_the_order_events_are_listed_in_never_changes_the_result(case: dict[str, Any], offset: int, rnd: random.Random) -> None:
+def test_the_order_events_are_listed_in_never_changes_the_result(
+    case: dict[str, Any], offset: int, rnd: random.Random
+) -> None:
     today = _days(case["events"][0]["date"]) + offset
     expected = _run(case, today)
     shuffled = dict(case, events=list(case["events"]))
@@ -99,12 +110,16 @@ def test_the_order_events_are_listed_in_never_changes_the_result(case: dict[str,
 
 @settings(max_examples=300, deadline=None)
 @given(cases(early_adjustments_only=True), st.integers(1, 60), st.integers(0, 170), st.integers(0, 700))
-def test_postponing_n_days_moves_the_due_date_exactly_n_days(case: dict[str, Any], n: int, at: int, offset: int) -> None:
+def test_postponing_n_days_moves_the_due_date_exactly_n_days(
+    case: dict[str, Any], n: int, at: int, offset: int
+) -> None:
     r = _days(case["events"][0]["date"])
     today = r + offset
     before = _deadline(_run(case, today), "investigation")
     start = _days(before["start"])  # a postponement inside the 180 days, whatever else happened
-    postponed = dict(case, events=[*case["events"], {"type": "interview_postponed", "date": _iso(start + at), "days": n}])
+    postponed = dict(
+        case, events=[*case["events"], {"type": "interview_postponed", "date": _iso(start + at), "days": n}]
+    )
     after = _deadline(_run(postponed, today), "investigation")
     assert _days(after["due"]) - _days(before["due"]) == n
 
@@ -163,6 +178,4 @@ def test_status_agrees_with_the_dates(case: dict[str, Any], offset: int) -> None
         assert sum(s["days"] for s in d["explanation"]) == due - _days(d["start"])
     flags = {f["id"] for f in result["flags"]}
     assert ("discipline_barred_timeline" in flags) == (_deadline(result, "investigation")["status"] == "missed")
-    assert any(d["id"] == "timeline_statement" for d in result["deadlines"]) == (
-        "discipline_barred_timeline" in flags
-    )
+    assert any(d["id"] == "timeline_statement" for d in result["deadlines"]) == ("discipline_barred_timeline" in flags)

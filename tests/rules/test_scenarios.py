@@ -56,7 +56,12 @@ def test_scenarios_cover_every_deadline_and_flag() -> None:
             statuses.add(d["status"])
         seen_flags.update(f["id"] for f in s["expected"]["flags"])
     assert seen_deadlines == {
-        "named_employee_notice", "investigation", "oig_review", "chief_statement", "timeline_statement", "appeal_notice"
+        "named_employee_notice",
+        "investigation",
+        "oig_review",
+        "chief_statement",
+        "timeline_statement",
+        "appeal_notice",
     }
     assert seen_flags == {"limitation_barred", "oig_review_lapsed", "discipline_barred_timeline", "oig_review_required"}
     assert statuses >= {"met", "missed", "open", "overdue", "tolled"}

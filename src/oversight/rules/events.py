@@ -8,7 +8,6 @@ is what makes recomputing a hundred thousand cases a second possible.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 # type -> extra fields: name -> (kind, required)
@@ -38,30 +37,33 @@ class CaseError(ValueError):
     """Bad input, with the one line that names where and what."""
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
-    index: int  # position in the input, for messages and stable ordering
-    type: str
-    date: int  # ordinal
-    days: int = 0
-    follows_recommendation: bool | None = None
-    reason: str | None = None
+# An event, as a plain tuple (the clock reads millions of them):
+#   (date ordinal, input index, type, days, reason, follows_recommendation)
+Event = tuple[int, int, str, int, str | None, bool | None]
+DATE, INDEX, TYPE, DAYS, REASON, FOLLOWS = range(6)
+
+# An allegation: (id, category, criminal, concealment)
+Allegation = tuple[str | None, str | None, bool, bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Allegation:
-    id: str | None
-    category: str | None
-    criminal: bool
-    concealment: bool
-
-
-@dataclass(frozen=True, slots=True)
 class Case:
-    case_id: str | None
-    incident_date: int | None
-    allegations: tuple[Allegation, ...]
-    events: tuple[Event, ...]  # ordered by date; ties keep input order
+    """A checked case: its events in date order (ties keep input order), also by type."""
+
+    __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type")
+
+    def __init__(
+        self,
+        case_id: str | None,
+        incident_date: int | None,
+        allegations: tuple[Allegation, ...],
+        events: list[Event],
+        by_type: dict[str, list[Event]],
+    ) -> None:
+        self.case_id = case_id
+        self.incident_date = incident_date
+        self.allegations = allegations
+        self.events = events
+        self.by_type = by_type
 
 
 _ISO_LEN = len("YYYY-MM-DD")
@@ -99,90 +101,106 @@ def iso(ordinal: int) -> str:
     return s
 
 
-def _sort_key(e: Event) -> tuple[int, int]:
-    return (e.date, e.index)
-
-
 def parse_case(obj: object) -> Case:
-    """Check a decoded JSON case and turn it into a :class:`Case`."""
-    if not isinstance(obj, dict):
+    """Check a decoded JSON case and turn it into a :class:`Case` (or raise CaseError)."""
+    if type(obj) is not dict:
         raise CaseError("case: must be a JSON object")
     case_id = obj.get("case_id")
-    if case_id is not None and not isinstance(case_id, str):
+    if case_id is not None and type(case_id) is not str:
         raise CaseError("case_id: must be a string")
     incident = obj.get("incident_date")
     incident_date = parse_date(incident, "incident_date") if incident is not None else None
 
-    raw_allegations = obj.get("allegations", [])
-    if raw_allegations is None:
-        raw_allegations = []
-    if not isinstance(raw_allegations, list):
-        raise CaseError("allegations: must be a list")
-    allegations = []
-    for i, a in enumerate(raw_allegations):
-        if not isinstance(a, dict):
-            raise CaseError(f"allegations[{i}]: must be an object")
-        cat = a.get("category")
-        if cat is not None and not isinstance(cat, str):
-            raise CaseError(f"allegations[{i}].category: must be a string")
-        aid = a.get("id")
-        if aid is not None and not isinstance(aid, str):
-            raise CaseError(f"allegations[{i}].id: must be a string")
-        flags = []
-        for name in ("criminal", "concealment"):
-            v = a.get(name, False)
-            if v is None:
-                v = False
-            if not isinstance(v, bool):
-                raise CaseError(f"allegations[{i}].{name}: must be true or false")
-            flags.append(v)
-        allegations.append(Allegation(aid, cat, flags[0], flags[1]))
+    raw_allegations = obj.get("allegations")
+    allegations: list[Allegation] = []
+    if raw_allegations is not None:
+        if type(raw_allegations) is not list:
+            raise CaseError("allegations: must be a list")
+        for i, a in enumerate(raw_allegations):
+            if type(a) is not dict:
+                raise CaseError(f"allegations[{i}]: must be an object")
+            cat = a.get("category")
+            if cat is not None and type(cat) is not str:
+                raise CaseError(f"allegations[{i}].category: must be a string")
+            aid = a.get("id")
+            if aid is not None and type(aid) is not str:
+                raise CaseError(f"allegations[{i}].id: must be a string")
+            criminal = a.get("criminal") or False
+            concealment = a.get("concealment") or False
+            if criminal is not True and criminal is not False:
+                raise CaseError(f"allegations[{i}].criminal: must be true or false")
+            if concealment is not True and concealment is not False:
+                raise CaseError(f"allegations[{i}].concealment: must be true or false")
+            allegations.append((aid, cat, criminal, concealment))
 
     raw_events = obj.get("events")
     if raw_events is None:
         raise CaseError("events: missing (a list of events is required)")
-    if not isinstance(raw_events, list):
+    if type(raw_events) is not list:
         raise CaseError("events: must be a list")
     events: list[Event] = []
+    append = events.append
+    cache = _DATE_CACHE
+    known = EVENT_TYPES
     in_order = True
     last = -1
     for i, e in enumerate(raw_events):
-        if not isinstance(e, dict):
+        if type(e) is not dict:
             raise CaseError(f"events[{i}]: must be an object")
         etype = e.get("type")
-        fields = EVENT_TYPES.get(etype) if isinstance(etype, str) else None
+        fields = known.get(etype) if type(etype) is str else None
         if fields is None:
             if etype is None:
                 raise CaseError(f"events[{i}].type: missing")
             raise CaseError(f"events[{i}].type: unknown event type {etype!r}")
-        date = parse_date(e.get("date"), f"events[{i}].date")
-        days = 0
-        follows = None
-        reason = None
-        if fields:
-            if "days" in fields:
-                d = e.get("days")
-                if d is None:
-                    raise CaseError(f"events[{i}].days: missing (a whole number of days is required)")
-                if type(d) is not int or d < 0:
-                    raise CaseError(f"events[{i}].days: {d!r} is not a whole number of days (0 or more)")
-                days = d
-            if "follows_recommendation" in fields:
-                f = e.get("follows_recommendation")
-                if f is None:
-                    raise CaseError(f"events[{i}].follows_recommendation: missing (true or false is required)")
-                if not isinstance(f, bool):
-                    raise CaseError(f"events[{i}].follows_recommendation: {f!r} is not true or false")
-                follows = f
-            if "reason" in fields:
-                r = e.get("reason")
-                if r is not None and not isinstance(r, str):
-                    raise CaseError(f"events[{i}].reason: must be text")
-                reason = r
+        raw_date = e.get("date")
+        date = cache.get(raw_date) if type(raw_date) is str else None
+        if date is None:
+            date = parse_date(raw_date, f"events[{i}].date")
         if date < last:
             in_order = False
         last = date
-        events.append(Event(i, etype, date, days, follows, reason))  # type: ignore[arg-type]
+        if fields:
+            append(_with_fields(i, etype, date, e, fields))  # type: ignore[arg-type]
+        else:
+            append((date, i, etype, 0, None, None))  # type: ignore[arg-type]
     if not in_order:
-        events.sort(key=_sort_key)
-    return Case(case_id, incident_date, tuple(allegations), tuple(events))
+        events.sort(key=_date_index)
+    by_type: dict[str, list[Event]] = {}
+    for ev in events:
+        lst = by_type.get(ev[2])
+        if lst is None:
+            by_type[ev[2]] = [ev]
+        else:
+            lst.append(ev)
+    return Case(case_id, incident_date, tuple(allegations), events, by_type)
+
+
+def _date_index(e: Event) -> tuple[int, int]:
+    return (e[0], e[1])
+
+
+def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:
+    days = 0
+    follows = None
+    reason = None
+    if "days" in fields:
+        d = e.get("days")
+        if d is None:
+            raise CaseError(f"events[{i}].days: missing (a whole number of days is required)")
+        if type(d) is not int or d < 0:
+            raise CaseError(f"events[{i}].days: {d!r} is not a whole number of days (0 or more)")
+        days = d
+    if "follows_recommendation" in fields:
+        f = e.get("follows_recommendation")
+        if f is None:
+            raise CaseError(f"events[{i}].follows_recommendation: missing (true or false is required)")
+        if not isinstance(f, bool):
+            raise CaseError(f"events[{i}].follows_recommendation: {f!r} is not true or false")
+        follows = f
+    if "reason" in fields:
+        r = e.get("reason")
+        if r is not None and not isinstance(r, str):
+            raise CaseError(f"events[{i}].reason: must be text")
+        reason = r
+    return (date, i, etype, days, reason, follows)

@@ -21,13 +21,11 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oversight.rules.events import EVENT_TYPES
-
-T = TypeVar("T")
 
 _DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 DEFAULT_PROFILE = "seattle"
@@ -50,7 +48,7 @@ NonNegativeDays = Annotated[int, Field(ge=0, strict=True)]
 Cite = Annotated[str, Field(min_length=1, strict=True)]
 
 
-class Entry(_Strict, Generic[T]):
+class Entry[T](_Strict):
     value: T
     cite: Cite
 
@@ -198,6 +196,7 @@ class DeadlineRule:
     repeat: str
     condition: str | None
     adjustments: tuple[AdjustmentRule, ...]
+    adjustment_events: frozenset[str]  # every event type its adjustments read
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,12 +228,10 @@ class Rules:
     flags: dict[str, Cited]  # enabled flags only
     taxonomies: dict[str, Cited]
     constraints: tuple[ConstraintRule, ...]
-
-    @property
-    def oig_review_categories(self) -> frozenset[str]:
-        mandatory: list[str] = self.taxonomies["oig_mandatory_review"].value
-        always: list[str] = self.taxonomies["oig_always_review"].value
-        return frozenset(mandatory) | frozenset(always)
+    # derived once, for the clock's hot path
+    oig_review_categories: frozenset[str]
+    answer_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (triggers, answers) of repeating deadlines
+    pauses: tuple[AdjustmentRule, ...]
 
 
 def _pick(dated: dict[str, Entry[Any]], day: str) -> Entry[Any]:
@@ -256,6 +253,7 @@ class Profile:
         self._change_dates = sorted(dates)
         self._change_ordinals = [dt.date.fromisoformat(d).toordinal() for d in self._change_dates]
         self._segments: dict[int, Rules] = {}
+        self._latest: Rules | None = None
 
     @property
     def first_date(self) -> dt.date:
@@ -263,7 +261,9 @@ class Profile:
 
     def at(self, day: int | dt.date) -> Rules:
         """The rules in force on ``day`` (a ``date`` or its ordinal)."""
-        ordinal = day.toordinal() if isinstance(day, dt.date) else day
+        ordinal = day if type(day) is int else day.toordinal()  # type: ignore[union-attr]
+        if ordinal >= self._change_ordinals[-1] and self._latest is not None:
+            return self._latest
         i = bisect.bisect_right(self._change_ordinals, ordinal) - 1
         predates = i < 0
         seg = max(i, 0)
@@ -271,6 +271,8 @@ class Profile:
         if rules is None:
             rules = self._resolve(self._change_dates[seg], predates)
             self._segments[seg * 2 + predates] = rules
+            if seg == len(self._change_ordinals) - 1 and not predates:
+                self._latest = rules
         return rules
 
     def _resolve(self, day: str, predates: bool) -> Rules:
@@ -305,6 +307,9 @@ class Profile:
                 repeat=d.repeat,
                 condition=d.condition,
                 adjustments=tuple(adjustments.get(dl_id, ())),
+                adjustment_events=frozenset(
+                    t for a in adjustments.get(dl_id, ()) for t in (a.event, a.end_event) if t is not None
+                ),
             )
         lim = s.limitation
         years = _pick(lim.years, day)
@@ -320,10 +325,14 @@ class Profile:
         constraints = []
         for c_id, c in s.constraints.items():
             e = _pick(c.categories, day)
-            constraints.append(
-                ConstraintRule(c_id, c.label, c.classification, frozenset(e.value), e.cite)
-            )
+            constraints.append(ConstraintRule(c_id, c.label, c.classification, frozenset(e.value), e.cite))
+        pauses = tuple(a for adjs in adjustments.values() for a in adjs if a.kind == "pause")
+        answer_pairs = tuple((d.trigger, d.completed_by) for d in deadlines.values() if d.repeat == "each_trigger")
         return Rules(
+            oig_review_categories=frozenset(taxonomies["oig_mandatory_review"].value)
+            | frozenset(taxonomies["oig_always_review"].value),
+            answer_pairs=answer_pairs,
+            pauses=pauses,
             profile=self.name,
             in_force_from=dt.date.fromisoformat(day).toordinal(),
             predates_profile=predates,
@@ -413,7 +422,7 @@ def _blame(layers: list[tuple[str, dict[str, Any]]], loc: tuple[int | str, ...])
     for depth in range(len(loc), -1, -1):
         for source, raw in reversed(layers):
             if _has_path(raw, loc[:depth]):
-                return source
+                return str(source)
     return layers[-1][0]
 
 
@@ -522,7 +531,10 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
             for i, name in enumerate(entry.value):
                 if name not in categories:
                     problems.append(
-                        (("taxonomies", tax_id, "values", date_key, "value", i), f"unknown allegation category {name!r}")
+                        (
+                            ("taxonomies", tax_id, "values", date_key, "value", i),
+                            f"unknown allegation category {name!r}",
+                        )
                     )
     classifications: set[str] = set()
     for entry in spec.taxonomies.classifications.values.values():
@@ -534,7 +546,10 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
             for i, name in enumerate(entry.value):
                 if name not in categories:
                     problems.append(
-                        (("constraints", c_id, "categories", date_key, "value", i), f"unknown allegation category {name!r}")
+                        (
+                            ("constraints", c_id, "categories", date_key, "value", i),
+                            f"unknown allegation category {name!r}",
+                        )
                     )
     return problems
 
