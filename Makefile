@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint types test-sqlite test-postgres bench install
+.PHONY: demo test lint fmt types test-sqlite test-postgres bench install
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $$(scripts/python) -m venv $(VENV)
@@ -19,7 +19,10 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check src tests benchmarks
-	$(VENV)/bin/ruff format --check src tests benchmarks
+
+fmt: $(STAMP)
+	$(VENV)/bin/ruff format src tests benchmarks
+	$(VENV)/bin/ruff check --fix src tests benchmarks
 
 types: $(STAMP)
 	$(VENV)/bin/mypy --strict src/oversight/rules
