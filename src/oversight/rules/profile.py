@@ -145,6 +145,24 @@ class TaxonomiesSpec(_Strict):
     case_findings: TaxonomySpec
 
 
+class PeriodSpec(_Strict):
+    label: str
+    unit: Literal["days", "months"]
+    length: DatedDays
+
+    _v = field_validator("length")(_check_date_keys)
+
+
+Month = Annotated[int, Field(ge=1, le=12, strict=True)]
+
+
+class ScheduleSpec(_Strict):
+    label: str
+    months: dict[str, Entry[list[Month]]]
+
+    _v = field_validator("months")(_check_date_keys)
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -161,6 +179,8 @@ class ProfileSpec(_Strict):
     flags: FlagsSpec
     taxonomies: TaxonomiesSpec
     constraints: dict[str, ConstraintSpec] = Field(default_factory=dict)
+    periods: dict[str, PeriodSpec] = Field(default_factory=dict)
+    schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
@@ -228,6 +248,8 @@ class Rules:
     flags: dict[str, Cited]  # enabled flags only
     taxonomies: dict[str, Cited]
     constraints: tuple[ConstraintRule, ...]
+    periods: dict[str, Cited]  # id -> (length, cite); the unit is in the spec
+    schedules: dict[str, Cited]  # id -> (months of the year, cite)
     # derived once, for the clock's hot path
     oig_review_categories: frozenset[str]
     answer_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (triggers, answers) of repeating deadlines
@@ -328,7 +350,17 @@ class Profile:
             constraints.append(ConstraintRule(c_id, c.label, c.classification, frozenset(e.value), e.cite))
         pauses = tuple(a for adjs in adjustments.values() for a in adjs if a.kind == "pause")
         answer_pairs = tuple((d.trigger, d.completed_by) for d in deadlines.values() if d.repeat == "each_trigger")
+        periods = {}
+        for p_id, p in s.periods.items():
+            e = _pick(p.length, day)
+            periods[p_id] = Cited(e.value, e.cite)
+        schedules = {}
+        for s_id, sch in s.schedules.items():
+            e = _pick(sch.months, day)
+            schedules[s_id] = Cited(list(e.value), e.cite)
         return Rules(
+            periods=periods,
+            schedules=schedules,
             oig_review_categories=frozenset(taxonomies["oig_mandatory_review"].value)
             | frozenset(taxonomies["oig_always_review"].value),
             answer_pairs=answer_pairs,
