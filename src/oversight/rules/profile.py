@@ -163,6 +163,19 @@ class ScheduleSpec(_Strict):
     _v = field_validator("months")(_check_date_keys)
 
 
+Fraction = Annotated[float, Field(gt=0, lt=1)]
+
+
+class SamplingSpec(_Strict):
+    label: str
+    method: Literal["cochran_fpc"]
+    confidence: dict[str, Entry[Fraction]]
+    margin_of_error: dict[str, Entry[Fraction]]
+    expected_proportion: dict[str, Entry[Fraction]]
+
+    _v = field_validator("confidence", "margin_of_error", "expected_proportion")(_check_date_keys)
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -181,6 +194,7 @@ class ProfileSpec(_Strict):
     constraints: dict[str, ConstraintSpec] = Field(default_factory=dict)
     periods: dict[str, PeriodSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
+    sampling: dict[str, SamplingSpec] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
@@ -237,6 +251,16 @@ class ConstraintRule:
 
 
 @dataclass(frozen=True, slots=True)
+class SamplingRule:
+    id: str
+    method: str
+    confidence: float
+    margin_of_error: float
+    expected_proportion: float
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """The profile's values in force on one day."""
 
@@ -250,6 +274,7 @@ class Rules:
     constraints: tuple[ConstraintRule, ...]
     periods: dict[str, Cited]  # id -> (length, cite); the unit is in the spec
     schedules: dict[str, Cited]  # id -> (months of the year, cite)
+    sampling: dict[str, SamplingRule]
     # derived once, for the clock's hot path
     oig_review_categories: frozenset[str]
     answer_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (triggers, answers) of repeating deadlines
@@ -358,7 +383,19 @@ class Profile:
         for s_id, sch in s.schedules.items():
             e = _pick(sch.months, day)
             schedules[s_id] = Cited(list(e.value), e.cite)
+        sampling = {}
+        for sa_id, sa in s.sampling.items():
+            conf = _pick(sa.confidence, day)
+            sampling[sa_id] = SamplingRule(
+                id=sa_id,
+                method=sa.method,
+                confidence=conf.value,
+                margin_of_error=_pick(sa.margin_of_error, day).value,
+                expected_proportion=_pick(sa.expected_proportion, day).value,
+                cite=conf.cite,
+            )
         return Rules(
+            sampling=sampling,
             periods=periods,
             schedules=schedules,
             oig_review_categories=frozenset(taxonomies["oig_mandatory_review"].value)
