@@ -4,6 +4,8 @@
     oversight timeline --batch CASES.jsonl [--profile ...] [--today ...]
     oversight demo [--port 8000]       migrate, fill demo data, serve the web app
     oversight manage ARGS...           any Django management command
+    oversight profile check FILE       is a profile sound? every problem named
+    oversight profile show [NAME] [--at DATE]   what was in force on a day
     oversight import stops|force|shootings --source NAME FILE   public data (see publicdata/cli.py)
     oversight stops summary --by COL ... / oversight force summary ...
 
@@ -156,6 +158,47 @@ def _run_batch(path: Path, prof: Any, today_ord: int) -> int:
     out.write(b"".join(buf))
     out.flush()
     return 2 if bad else 0
+
+
+profile_app = typer.Typer(help="Rule profiles: check a file, show what was in force on a day.", no_args_is_help=True)
+app.add_typer(profile_app, name="profile")
+
+
+@profile_app.command("check")
+def profile_check(path: Annotated[str, typer.Argument(help="A profile name or .toml file")]) -> None:
+    """Load a profile with its bases; name every problem (file, key, what is wrong) or say it is sound."""
+    from oversight.rules.profile import ProfileError, load_profile
+
+    try:
+        prof = load_profile(path)
+    except ProfileError as e:
+        sys.stderr.write(f"{e}\n")
+        raise typer.Exit(2) from None
+    typer.echo(f"{prof.name}: sound ({' over '.join(reversed(prof.sources))})")
+
+
+@profile_app.command("show")
+def profile_show(
+    name: Annotated[str, typer.Argument(help="A profile name or .toml file")] = "seattle",
+    at: Annotated[str | None, typer.Option(help="The day (YYYY-MM-DD); default today")] = None,
+) -> None:
+    """The deadlines, adjustments and flags in force on a day, each with its citation."""
+    prof = _profile(name)
+    rules = prof.at(_today(at))
+    typer.echo(f"{prof.name} on {at or dt.date.today().isoformat()}")
+    for d in rules.deadlines.values():
+        typer.echo(f"  {d.id}: {d.days} days from {' / '.join(d.trigger)}  [{d.cite}]")
+        for a in d.adjustments:
+            extra = (
+                f"+{a.days} days"
+                if a.kind == "fixed"
+                else ("+ the event's days" if a.kind == "event_days" else "+ the days paused")
+            )
+            typer.echo(f"      {a.event}: {extra} ({a.when.replace('_', ' ')})  [{a.cite}]")
+    lim = rules.limitation
+    typer.echo(f"  limitation: {lim.years} years, except {', '.join(lim.exceptions)}  [{lim.cite}]")
+    for flag_id, f in rules.flags.items():
+        typer.echo(f"  flag {flag_id}  [{f.cite}]")
 
 
 def _django(argv: list[str]) -> None:

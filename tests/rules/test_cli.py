@@ -164,3 +164,13 @@ def test_batch_one_result_a_line(tmp_path: Path) -> None:
     assert "line 2" in out.stderr
     single = run("timeline", "-", "--today", "2018-09-01", stdin=lines[0])
     assert json.loads(single.stdout) == results[0]
+
+
+def test_profile_check_names_every_problem(tmp_path: Path) -> None:
+    ok = run("profile", "check", "seattle")
+    assert ok.returncode == 0 and "sound" in ok.stdout
+    bad = tmp_path / "bad.toml"
+    bad.write_text('[profile]\nname = "x"\ntitle = "x"\njurisdiction = "x"\nextends = "seattle"\n[limitation]\nyear = 3\n')
+    out = run("profile", "check", str(bad))
+    assert out.returncode == 2 and out.stdout == ""
+    assert f"{bad}: limitation.year: unknown key" in out.stderr
