@@ -1,22 +1,64 @@
-"""The web app's door to the rules engine: a stored case's timeline, computed."""
+"""The web app's door to the rules engine: stored cases' timelines, computed.
+
+``board`` reads every open case in a fixed number of queries (cases, events,
+allegations, open Supervisor Action referrals) and asks the clock for each.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
-from oversight.rules.events import parse_case
-from oversight.rules.profile import get_profile
-from oversight.rules.timeline import Deadline, Timeline, compute
+from oversight.rules import classification as rc
+from oversight.rules.events import EVENT_TYPES, parse_case
+from oversight.rules.profile import Rules, get_profile
+from oversight.rules.timeline import Deadline, Step, Timeline, compute
 
 if TYPE_CHECKING:
     from oversight.cases.models import Case
 
+RISK = {"overdue": 0, "open": 1, "tolled": 2}
+
+DEADLINE_LABELS = {
+    "named_employee_notice": "Notice to named employees",
+    "investigation": "Investigation (proposed findings)",
+    "chief_statement": "Chief's statement of reasons",
+    "timeline_statement": "Director's timeline statement",
+    "appeal_notice": "Notice of intent to appeal",
+    "supervisor_action_report": "Supervisor Action report",
+}
+
+# The stage a case is in: the latest of these events.
+STAGES = {
+    "complaint_received": "Intake",
+    "complaint_initiated": "Intake",
+    "plan_submitted": "Plan submitted",
+    "plan_approved": "Investigating",
+    "supervisor_action_referred": "With supervisor",
+    "supervisor_action_reported": "Supervisor reported",
+    "submitted_to_oig": "With OIG",
+    "oig_not_certified": "Further investigation",
+    "oig_certified": "Certified by OIG",
+    "proposed_findings_issued": "Proposed findings",
+    "chief_decision": "Chief's decision",
+}
+
 
 def profile_name() -> str:
     return str(settings.OVERSIGHT_PROFILE)
+
+
+def rules_for(day: dt.date) -> Rules:
+    return get_profile(profile_name()).at(day)
+
+
+def deadline_label(deadline_id: str) -> str:
+    if deadline_id.startswith("oig_review_"):
+        return f"OIG review ({deadline_id.rsplit('_', 1)[-1]})"
+    return DEADLINE_LABELS.get(deadline_id, deadline_id.replace("_", " "))
 
 
 def timeline(case: Case, today: dt.date | None = None) -> Timeline:
@@ -27,3 +69,247 @@ def next_deadline(tl: Timeline) -> Deadline | None:
     """The earliest deadline still to be met (open, tolled or overdue)."""
     pending = [d for d in tl["deadlines"] if d["status"] in ("open", "overdue", "tolled")]
     return min(pending, key=lambda d: d["due"]) if pending else None
+
+
+def stage_of(types: list[str], classification: str) -> str:
+    stage = "Intake"
+    for t in types:
+        s = STAGES.get(t)
+        if s is not None:
+            stage = s
+        elif t == "classified" and classification:
+            stage = rc.label(classification)
+    return stage
+
+
+def report_deadline(referral_pk: int, supervisor: str, referred_on: dt.date, due: dt.date, today: dt.date) -> Deadline:
+    """A Supervisor Action report still to come, as a deadline row (its date set at referral)."""
+    step: Step = {
+        "text": f"report due from {supervisor}, as set when the Supervisor Action was referred on {referred_on}",
+        "days": (due - referred_on).days,
+        "cite": "SMC 3.29.007 (Supervisor Action); SMC 3.29.300.C",
+    }
+    overdue = today > due
+    return {
+        "id": "supervisor_action_report",
+        "start": referred_on.isoformat(),
+        "due": due.isoformat(),
+        "status": "overdue" if overdue else "open",
+        "completed_on": None,
+        "days_remaining": None if overdue else (due - today).days,
+        "explanation": [step],
+    }
+
+
+RISK_NAMES = {v: k for k, v in RISK.items()}
+
+
+@dataclass
+class BoardRow:
+    pk: int
+    number: str
+    classification: str
+    investigator: str | None
+    stage: str
+    deadline: Deadline
+    flags: list[Any] = field(default_factory=list)
+    today: dt.date = dt.date.min
+
+    @property
+    def deadline_label(self) -> str:
+        return deadline_label(self.deadline["id"])
+
+    @property
+    def days_late(self) -> int | None:
+        if self.deadline["status"] != "overdue":
+            return None
+        return (self.today - dt.date.fromisoformat(self.deadline["due"])).days
+
+
+def refresh_board(today: dt.date) -> int:
+    """Recompute the board's projection for every open case not yet computed for
+    ``today`` (new events clear it; a new day makes all of it stale). A fixed number
+    of queries: the stale cases, their events, allegations and open referrals, one
+    bulk update. Returns the number of cases recomputed."""
+    from django.db import transaction
+    from django.db.models import Case as DbCase
+    from django.db.models import F, JSONField, When
+
+    from oversight.cases.models import Allegation, Case, CaseEvent, SupervisorActionReferral
+
+    with transaction.atomic():
+        stale_qs = Case.objects.filter(closed_on__isnull=True, routed_to="").exclude(board_day=today)
+        heads = list(
+            stale_qs.select_for_update(of=("self",)).values_list("pk", "number", "incident_date", "classification")
+        )
+        if not heads:
+            return 0
+        stale = Case.objects.filter(closed_on__isnull=True, routed_to="").exclude(board_day=today).values("pk")
+        events: dict[int, list[tuple[str, dt.date, Any]]] = {}
+        # Only the events the clock or the stage read, and the data only of those that carry fields.
+        with_fields = [t for t, f in EVENT_TYPES.items() if f]
+        for case_id, etype, date, data in (
+            CaseEvent.objects.filter(case__in=stale, type__in=[*EVENT_TYPES, *STAGES, "classified"])
+            .order_by("case_id", "seq")
+            .annotate(fields=DbCase(When(type__in=with_fields, then=F("data")), default=None, output_field=JSONField()))
+            .values_list("case_id", "type", "date", "fields")
+        ):
+            events.setdefault(case_id, []).append((etype, date, data))
+        allegations: dict[int, list[dict[str, Any]]] = {}
+        for case_id, category, criminal, concealment in Allegation.objects.filter(case__in=stale).values_list(
+            "case_id", "category", "criminal", "concealment"
+        ):
+            allegations.setdefault(case_id, []).append(
+                {"category": category, "criminal": criminal, "concealment": concealment}
+            )
+        reports: dict[int, list[Deadline]] = {}
+        for pk, case_id, supervisor, referred_on, due in SupervisorActionReferral.objects.filter(
+            case__in=stale, reported_on__isnull=True
+        ).values_list("pk", "case_id", "supervisor_name", "referred_on", "report_due"):
+            reports.setdefault(case_id, []).append(report_deadline(pk, supervisor, referred_on, due, today))
+
+        profile = get_profile(profile_name())
+        today_ord = today.toordinal()
+        updates = []
+        for pk, number, incident, classification in heads:
+            evs = events.get(pk, [])
+            clock_events = []
+            for etype, date, data in evs:
+                fields = EVENT_TYPES.get(etype)
+                if fields is None:
+                    continue
+                e: dict[str, Any] = {"type": etype, "date": date.isoformat()}
+                if fields and data:
+                    e.update({k: v for k, v in data.items() if k in fields})
+                clock_events.append(e)
+            tl = compute(
+                parse_case(
+                    {
+                        "case_id": number,
+                        "incident_date": incident.isoformat() if incident else None,
+                        "allegations": allegations.get(pk, []),
+                        "events": clock_events,
+                    }
+                ),
+                profile,
+                today_ord,
+            )
+            pending = [d for d in tl["deadlines"] if d["status"] in RISK]
+            pending.extend(reports.get(pk, ()))
+            nd = min(pending, key=lambda d: (RISK[d["status"]], d["due"])) if pending else None
+            updates.append(
+                {
+                    "id": pk,
+                    "stage": stage_of([t for t, _, _ in evs], classification),
+                    "risk": RISK[nd["status"]] if nd else None,
+                    "due": nd["due"] if nd else None,
+                    "did": nd["id"] if nd else "",
+                    "dl": dict(nd) if nd else None,
+                    "flags": list(tl["flags"]),
+                }
+            )
+        _write_projection(updates, today)
+    return len(updates)
+
+
+def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
+    """Write the recomputed rows in one statement (one JSON parameter), whatever their number."""
+    import orjson
+    from django.db import connection
+
+    from oversight.cases.models import Case
+
+    if not rows:
+        return
+    payload = orjson.dumps(rows).decode()
+    table = Case._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = f"""
+            UPDATE {table} AS c SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags
+            FROM jsonb_to_recordset(%s::jsonb)
+                AS v(id bigint, stage text, risk smallint, due date, did text, dl jsonb, flags jsonb)
+            WHERE c.id = v.id"""
+    elif connection.vendor == "sqlite":
+        sql = f"""
+            UPDATE {table} SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags
+            FROM (SELECT value ->> '$.id' AS id, value ->> '$.stage' AS stage, value ->> '$.risk' AS risk,
+                         value ->> '$.due' AS due, value ->> '$.did' AS did, value -> '$.dl' AS dl,
+                         value -> '$.flags' AS flags
+                  FROM json_each(%s)) AS v
+            WHERE {table}.id = v.id"""
+    else:  # pragma: no cover - other databases: Django's bulk update, in batches
+        Case.objects.bulk_update(
+            [
+                Case(
+                    pk=r["id"],
+                    board_day=today,
+                    board_stage=r["stage"],
+                    board_risk=r["risk"],
+                    board_due=dt.date.fromisoformat(r["due"]) if r["due"] else None,
+                    board_deadline_id=r["did"],
+                    board_deadline=r["dl"],
+                    board_flags=r["flags"],
+                )
+                for r in rows
+            ],
+            [
+                "board_day",
+                "board_stage",
+                "board_risk",
+                "board_due",
+                "board_deadline_id",
+                "board_deadline",
+                "board_flags",
+            ],
+            batch_size=500,
+        )
+        return
+    with connection.cursor() as cur:
+        cur.execute(sql, [today, payload])
+
+
+def board_queryset(
+    today: dt.date,
+    *,
+    investigator: int | None = None,
+    stage: str | None = None,
+    deadline: str | None = None,
+    status: str | None = None,
+    within: int | None = None,
+) -> Any:
+    """Every open case with a deadline still to meet, the cases at risk first, filtered
+    on its next deadline. Refreshes what is stale first."""
+    from django.db.models import Q
+
+    from oversight.cases.models import Case
+
+    refresh_board(today)
+    qs = Case.objects.filter(closed_on__isnull=True, routed_to="", board_risk__isnull=False)
+    if investigator is not None:
+        qs = qs.filter(investigator_id=investigator)
+    if stage:
+        qs = qs.filter(board_stage=stage)
+    if deadline:
+        qs = qs.filter(Q(board_deadline_id=deadline) | Q(board_deadline_id__startswith=deadline + "_"))
+    if status:
+        qs = qs.filter(board_risk=RISK.get(status, -1))
+    if within is not None:
+        qs = qs.filter(board_due__lte=today + dt.timedelta(days=within))
+    return qs.order_by("board_risk", "board_due", "number")
+
+
+def board_rows(cases: Any, today: dt.date) -> list[BoardRow]:
+    """Rows for a slice of :func:`board_queryset` (one query)."""
+    out = []
+    for pk, number, classification, inv, stage, deadline, flags in cases.values_list(
+        "pk", "number", "classification", "investigator__username", "board_stage", "board_deadline", "board_flags"
+    ):
+        out.append(BoardRow(pk, number, classification, inv, stage, deadline, flags, today))
+    return out
+
+
+def board(today: dt.date, **filters: Any) -> list[BoardRow]:
+    """The whole board as rows (for tests and small offices; the page paginates)."""
+    return board_rows(board_queryset(today, **filters), today)

@@ -1,20 +1,104 @@
-"""A case is its events: an append-only log from which the clock computes every date."""
+"""A case is its events: an append-only, hash-chained log from which the clock computes every date.
+
+Beside the log live the case's people and papers as intake and the investigation
+record them (complainants, named employees, witnesses, allegations, the plan,
+interviews, evidence, subpoenas, Supervisor Action referrals). Every write to any
+of them goes through ``oversight.cases.actions``, which appends the event and the
+audit entry in the same transaction.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Any
 
+import orjson
 from django.conf import settings
 from django.db import models
 
 from oversight.rules.events import EVENT_TYPES
 
-EVENT_CHOICES = [(t, t.replace("_", " ")) for t in EVENT_TYPES]
+# Events the deadline clock reads (shared/spec/timeline.md) and the office's own.
+OFFICE_EVENT_TYPES: dict[str, str] = {
+    "intake_recorded": "intake recorded",
+    "party_added": "party added",
+    "classified": "classified",
+    "classification_refused": "classification refused",
+    "routed": "routed outside OPA",
+    "assigned": "investigator assigned",
+    "supervisor_action_referred": "Supervisor Action referred",
+    "supervisor_action_reported": "Supervisor Action report received",
+    "notice_generated": "notice generated",
+    "plan_submitted": "investigation plan submitted",
+    "plan_approved": "investigation plan approved",
+    "exigent_circumstances": "exigent circumstances recorded",
+    "interview_recorded": "interview recorded",
+    "evidence_added": "evidence added",
+    "subpoena_issued": "subpoena issued",
+    "subpoena_status": "subpoena status changed",
+    "case_closed": "case closed",
+}
+CLOCK_EVENT_TYPES = frozenset(EVENT_TYPES)
+EVENT_CHOICES = [(t, t.replace("_", " ")) for t in EVENT_TYPES] + list(OFFICE_EVENT_TYPES.items())
+
+CHANNELS = [
+    ("web", "Web form"),
+    ("phone", "Phone"),
+    ("email", "Email"),
+    ("in_person", "In person"),
+    ("navigator", "Complainant navigator"),
+    ("community_org", "Community organization"),
+    ("spd_referral", "SPD referral"),
+    ("spd_unit", "SPD unit (force review, collision review, ...)"),
+    ("opa_initiated", "OPA-initiated"),
+    ("oig_referral", "OIG referral"),
+]
+REFERRAL_CHANNELS = frozenset({"spd_referral", "spd_unit", "oig_referral"})
+
+SHIFTS = [("", "—"), ("first", "First watch"), ("second", "Second watch"), ("third", "Third watch")]
+PRECINCTS = [
+    ("", "—"),
+    ("north", "North"),
+    ("east", "East"),
+    ("south", "South"),
+    ("west", "West"),
+    ("southwest", "Southwest"),
+]
+INTERVIEW_CHOICE = [
+    ("undecided", "Not yet asked"),
+    ("yes", "Wants an in-person interview"),
+    ("no", "Does not want one"),
+]
+WITNESS_KINDS = [("civilian", "Civilian"), ("employee", "SPD employee")]
+SUBPOENA_STATUSES = [
+    ("issued", "Issued"),
+    ("served", "Served"),
+    ("complied", "Complied"),
+    ("not_responded", "Not responded; City Attorney asked to enforce"),
+    ("withdrawn", "Withdrawn"),
+]
+
+GENESIS = "0" * 64
 
 
 class AppendOnlyError(Exception):
     """An attempt to change or remove a record the law or the log keeps forever."""
+
+
+class AppendOnly(models.Model):
+    """A row written once: saving it again or deleting it raises AppendOnlyError."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} records are append-only: record a new one instead")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} records are append-only and cannot be deleted")
 
 
 class CaseNumber(models.Model):
@@ -26,15 +110,51 @@ class CaseNumber(models.Model):
 
 class Case(models.Model):
     number = models.CharField(max_length=32, unique=True)
+    channel = models.CharField(max_length=24, choices=CHANNELS, default="web")
+    received_on = models.DateField(null=True, blank=True)
+    should_have_been_referred_on = models.DateField(null=True, blank=True)
     incident_date = models.DateField(null=True, blank=True)
+    incident_time = models.TimeField(null=True, blank=True)
+    incident_place = models.CharField(max_length=300, blank=True)
+    precinct = models.CharField(max_length=16, choices=PRECINCTS, blank=True)
+    sector = models.CharField(max_length=16, blank=True)
+    beat = models.CharField(max_length=16, blank=True)
+    shift = models.CharField(max_length=16, choices=SHIFTS, blank=True)
     summary = models.TextField(blank=True)
+    # Projections of the log, kept by the actions for the board's filters.
+    classification = models.CharField(max_length=32, blank=True)
+    routed_to = models.CharField(max_length=16, blank=True)
+    investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The board's projection: the next deadline as the clock computed it for board_day.
+    # Any appended event clears board_day; the board recomputes what is stale (clock.refresh_board).
+    board_day = models.DateField(null=True, blank=True)
+    board_stage = models.CharField(max_length=48, blank=True)
+    board_risk = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 overdue, 1 open, 2 tolled
+    board_due = models.DateField(null=True, blank=True)
+    board_deadline_id = models.CharField(max_length=48, blank=True)
+    board_deadline = models.JSONField(null=True, blank=True)
+    board_flags = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-number"]
+        indexes = [
+            models.Index(fields=["closed_on"], name="case_closed_idx"),
+            models.Index(fields=["board_risk", "board_due", "number"], name="case_board_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def closed(self) -> bool:
+        return self.closed_on is not None
 
     def as_clock_input(self, events: list[CaseEvent] | None = None) -> dict[str, Any]:
         """The case in the timeline contract's input shape (shared/spec/timeline.md)."""
@@ -46,46 +166,234 @@ class Case(models.Model):
                 {"id": f"A{a.pk}", "category": a.category, "criminal": a.criminal, "concealment": a.concealment}
                 for a in self.allegations.all()
             ],
-            "events": [e.as_clock_input() for e in evs],
+            "events": [e.as_clock_input() for e in evs if e.type in CLOCK_EVENT_TYPES],
         }
 
 
-class Allegation(models.Model):
+class Complainant(AppendOnly):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complainants")
+    anonymous = models.BooleanField(default=False)
+    name = models.CharField(max_length=200, blank=True)
+    address = models.CharField(max_length=300, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.EmailField(blank=True)
+    # Given voluntarily; blank means not given.
+    race = models.CharField(max_length=80, blank=True)
+    ethnicity = models.CharField(max_length=80, blank=True)
+    gender = models.CharField(max_length=80, blank=True)
+    neighbourhood = models.CharField(max_length=120, blank=True)
+    in_person_interview = models.CharField(max_length=12, choices=INTERVIEW_CHOICE, default="undecided")
+
+    def __str__(self) -> str:
+        return "Anonymous complainant" if self.anonymous or not self.name else self.name
+
+
+class NamedEmployee(AppendOnly):
+    """An SPD employee named in a complaint, as they were at the time of the incident."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="named_employees")
+    name = models.CharField(max_length=200)
+    serial = models.CharField(max_length=16, blank=True)
+    rank = models.CharField(max_length=60, blank=True)
+    unit = models.CharField(max_length=120, blank=True)
+    assignment = models.CharField(max_length=120, blank=True)
+    shift = models.CharField(max_length=16, choices=SHIFTS, blank=True)
+    years_of_service = models.PositiveSmallIntegerField(null=True, blank=True)
+    supervisor_name = models.CharField(max_length=200, blank=True)
+    captain = models.CharField(max_length=200, blank=True)
+    bargaining_unit = models.CharField(max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.rank} {self.name}".strip()
+
+
+class Witness(AppendOnly):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="witnesses")
+    kind = models.CharField(max_length=12, choices=WITNESS_KINDS, default="civilian")
+    name = models.CharField(max_length=200)
+    contact = models.CharField(max_length=300, blank=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Allegation(AppendOnly):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
-    named_employee = models.CharField(max_length=200)
+    named_employee = models.ForeignKey(NamedEmployee, on_delete=models.PROTECT, related_name="allegations")
     category = models.CharField(max_length=64)
     description = models.TextField(blank=True)
     criminal = models.BooleanField(default=False)
     concealment = models.BooleanField(default=False)
 
+    class Meta:
+        ordering = ["pk"]
 
-class CaseEvent(models.Model):
-    """One thing that happened to a case, on a date. Never edited, never deleted."""
+
+class CaseEvent(AppendOnly):
+    """One thing that happened to a case, on a date. Never edited, never deleted.
+
+    Every event carries the hash of the event recorded before it (across all cases)
+    and its own hash over its content and that link, so that a changed, removed or
+    inserted entry breaks the chain at that point.
+    """
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="events")
     seq = models.PositiveIntegerField()
     type = models.CharField(max_length=48, choices=EVENT_CHOICES)
     date = models.DateField()
     data = models.JSONField(default=dict, blank=True)
-    recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_at = models.DateTimeField()
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
 
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.pk is not None and not self._state.adding:
-            raise AppendOnlyError("case events are append-only: record a new event instead")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
-        raise AppendOnlyError("case events are append-only and cannot be deleted")
-
     def as_clock_input(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "date": _iso(self.date)}
-        out.update(self.data)
+        if self.type in CLOCK_EVENT_TYPES:
+            fields = EVENT_TYPES[self.type]
+            out.update({k: v for k, v in self.data.items() if k in fields})
         return out
+
+    def content_hash(self, case_number: str, username: str | None) -> str:
+        """SHA-256 over what the entry says, who recorded it, and the entry before it."""
+        payload = orjson.dumps(
+            {
+                "case": case_number,
+                "seq": self.seq,
+                "type": self.type,
+                "date": _iso(self.date),
+                "data": self.data,
+                "recorded_at": self.recorded_at.astimezone(dt.UTC).isoformat(),
+                "recorded_by": username,
+                "prev": self.prev_hash,
+            },
+            option=orjson.OPT_SORT_KEYS,
+        )
+        return hashlib.sha256(payload).hexdigest()
+
+
+class ChainHead(models.Model):
+    """One row: the hash of the last event appended, locked while appending."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+    count = models.PositiveBigIntegerField(default=0)
+
+
+class AuditEntry(AppendOnly):
+    """Who did what, when: one entry for every write made through the actions layer."""
+
+    at = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    action = models.CharField(max_length=48)
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="audit_entries")
+    detail = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class InvestigationPlan(AppendOnly):
+    """SMC 3.29.025.E: priority, witnesses, perishable and other evidence, the approach
+    to each allegation, and any decision forced by resource constraints. A new
+    version is a new row; approval is an event naming the version."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="plans")
+    version = models.PositiveSmallIntegerField()
+    priority = models.CharField(max_length=200)
+    witnesses = models.TextField()
+    perishable_evidence = models.TextField()
+    other_evidence = models.TextField()
+    approach = models.TextField(help_text="The approach to addressing each allegation")
+    resource_constraints = models.TextField(blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["case", "version"]
+        constraints = [models.UniqueConstraint(fields=["case", "version"], name="plan_version_unique")]
+
+
+def evidence_path(instance: EvidenceFile, filename: str) -> str:
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class EvidenceFile(AppendOnly):
+    """A file in the case file, stored under its SHA-256: never overwritten, never removed."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="evidence")
+    name = models.CharField(max_length=255)
+    description = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(
+        max_length=16,
+        choices=[("audio", "Interview audio"), ("transcript", "Interview transcript"), ("other", "Other evidence")],
+        default="other",
+    )
+    sha256 = models.CharField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120, blank=True)
+    file = models.FileField(upload_to=evidence_path, max_length=200)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} (sha256 {self.sha256[:12]}…)"
+
+
+class Interview(AppendOnly):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="interviews")
+    interviewee = models.CharField(max_length=200)
+    held_on = models.DateField()
+    in_person = models.BooleanField(default=True)
+    audio = models.ForeignKey(EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    transcript = models.ForeignKey(EvidenceFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class Subpoena(models.Model):
+    """Issued by the Director (SMC 3.29.025.D); each change of status is also an event."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="subpoenas")
+    recipient = models.CharField(max_length=200)
+    material = models.TextField()
+    issued_on = models.DateField()
+    status = models.CharField(max_length=16, choices=SUBPOENA_STATUSES, default="issued")
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+
+class SupervisorActionReferral(models.Model):
+    """A Supervisor Action sent to the named employee's supervisor, who reports back."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="supervisor_actions")
+    named_employee = models.ForeignKey(NamedEmployee, on_delete=models.PROTECT, related_name="+")
+    supervisor_name = models.CharField(max_length=200)
+    referred_on = models.DateField()
+    report_due = models.DateField()
+    reported_on = models.DateField(null=True, blank=True)
+    report = models.TextField(blank=True)
+
+
+class ReminderSent(AppendOnly):
+    """A reminder emailed once per case, deadline, due date and threshold."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="+")
+    deadline = models.CharField(max_length=48)
+    due = models.DateField()
+    days_before = models.SmallIntegerField()
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "deadline", "due", "days_before"], name="reminder_once"),
+        ]
 
 
 def _iso(d: dt.date | str) -> str:

@@ -1,4 +1,4 @@
-"""Fill the database with a generated year of cases (no real people), once."""
+"""Fill the database with a working office: staff logins and a generated year of cases (no real people)."""
 
 from __future__ import annotations
 
@@ -6,44 +6,26 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
 
-from oversight.cases.models import Allegation, Case, CaseEvent, CaseNumber
-from oversight.demo import generate_year
+from oversight.cases import actions
+from oversight.cases.models import Case
+from oversight.cases.seed import DEMO_PASSWORD, DEMO_USERS, demo_cases, ensure_demo_users
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with a demo year of OPA cases at every stage."
+    help = "Create the demo staff logins and fill an empty database with a demo year of OPA cases at every stage."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cases", type=int, default=240)
         parser.add_argument("--seed", type=int, default=3_29_026)
 
-    @transaction.atomic
     def handle(self, *args: Any, cases: int, seed: int, **opts: Any) -> None:
+        users = ensure_demo_users()
         if Case.objects.exists():
-            self.stdout.write("Demo data already present; nothing added.")
-            return
-        today = dt.date.today()
-        last: dict[int, int] = {}
-        for data in generate_year(seed, today, cases):
-            case = Case.objects.create(
-                number=data["case_id"],
-                incident_date=data["incident_date"],
-                summary=data["summary"],
-            )
-            year, seq = data["case_id"].split("OPA-")
-            last[int(year)] = max(last.get(int(year), 0), int(seq))
-            for a, employee in zip(data["allegations"], data["named_employees"], strict=True):
-                Allegation.objects.create(
-                    case=case, named_employee=employee, category=a["category"],
-                    criminal=a["criminal"], concealment=a["concealment"],
-                )
-            CaseEvent.objects.bulk_create(
-                CaseEvent(case=case, seq=i, type=e["type"], date=e["date"],
-                          data={k: v for k, v in e.items() if k not in ("type", "date")})
-                for i, e in enumerate(data["events"], 1)
-            )
-        for year, seq in last.items():
-            CaseNumber.objects.update_or_create(year=year, defaults={"last": seq})
-        self.stdout.write(f"Demo data: {Case.objects.count()} cases.")
+            self.stdout.write("Demo cases already present; nothing added.")
+        else:
+            n = actions.import_cases(users["admin"], demo_cases(seed, dt.date.today(), cases, users))
+            self.stdout.write(f"Demo data: {n} cases.")
+        self.stdout.write(
+            f"Demo logins (password {DEMO_PASSWORD!r}): " + ", ".join(f"{u} ({role})" for u, role, _ in DEMO_USERS)
+        )

@@ -1,0 +1,317 @@
+"""The JSON API: cases, their events and their deadlines, described by OpenAPI 3.
+
+Served at /api/ (the description at /api/openapi.json, a browsable page at /api/docs).
+Session login as for the pages; the same roles decide what is seen, and the one
+write (recording a clock event) goes through the actions layer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from ninja import NinjaAPI, Query, Schema
+from ninja.responses import Status
+from ninja.security import django_auth
+
+from oversight.rules import classification as rc
+from oversight.rules import roles as R
+from oversight.rules.events import CaseError
+
+from . import actions
+from .clock import board_queryset, board_rows, deadline_label, stage_of, timeline
+from .models import Case
+
+api = NinjaAPI(
+    title="Oversight: OPA case management",
+    version="1",
+    description="Cases, their append-only event log and the deadlines the clock computes (SMC Chapter 3.29).",
+    auth=django_auth,
+    urls_namespace="api",
+)
+
+
+class Step(Schema):
+    text: str
+    days: int
+    cite: str
+
+
+class DeadlineOut(Schema):
+    id: str
+    label: str
+    start: str
+    due: str
+    status: Literal["met", "missed", "open", "overdue", "tolled", "not_applicable"]
+    completed_on: str | None
+    days_remaining: int | None
+    explanation: list[Step]
+
+
+class Flag(Schema):
+    id: str
+    cite: str
+
+
+class CaseSummary(Schema):
+    number: str
+    channel: str
+    received_on: dt.date | None
+    incident_date: dt.date | None
+    classification: str | None
+    investigator: str | None
+    closed_on: dt.date | None
+    routed_to: str | None
+
+
+class NamedEmployeeOut(Schema):
+    name: str
+    rank: str
+    unit: str
+    assignment: str
+    shift: str
+    years_of_service: int | None
+
+
+class AllegationOut(Schema):
+    named_employee: str
+    category: str
+    criminal: bool
+    concealment: bool
+
+
+class CaseOut(CaseSummary):
+    stage: str
+    precinct: str
+    sector: str
+    beat: str
+    complainants: int
+    anonymous_complainants: int
+    named_employees: list[NamedEmployeeOut]
+    allegations: list[AllegationOut]
+    deadlines: list[DeadlineOut]
+    flags: list[Flag]
+
+
+class EventOut(Schema):
+    seq: int
+    type: str
+    date: dt.date
+    data: dict[str, Any]
+    recorded_at: dt.datetime
+    recorded_by: str | None
+    prev_hash: str
+    hash: str
+
+
+class BoardRowOut(Schema):
+    number: str
+    stage: str
+    investigator: str | None
+    deadline: DeadlineOut
+    flags: list[Flag]
+
+
+class ClockEventIn(Schema):
+    type: Literal[
+        "interview_postponed",
+        "criminal_pause_started",
+        "criminal_pause_ended",
+        "additional_investigation",
+        "director_vacancy",
+        "submitted_to_oig",
+        "proposed_findings_issued",
+        "timeline_statement_issued",
+    ]
+    date: dt.date
+    days: int | None = None
+    reason: str | None = None
+
+
+class Error(Schema):
+    detail: str
+
+
+def _summary(c: Case) -> dict[str, Any]:
+    return {
+        "number": c.number,
+        "channel": c.channel,
+        "received_on": c.received_on,
+        "incident_date": c.incident_date,
+        "classification": c.classification or None,
+        "investigator": c.investigator.get_username() if c.investigator else None,
+        "closed_on": c.closed_on,
+        "routed_to": c.routed_to or None,
+    }
+
+
+def _deadline(d: Any) -> dict[str, Any]:
+    return {**d, "label": deadline_label(d["id"])}
+
+
+def _readable(request: HttpRequest, number: str) -> Case:
+    case = get_object_or_404(Case.objects.select_related("investigator"), number=number)
+    if not actions.can_read(request.user, case):
+        raise PermissionDenied("CPC staff may read closed cases only [SMC 3.29.215.A.16]; other users none.")
+    return case
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
+    return api.create_response(request, {"detail": str(exc) or "Refused."}, status=403)
+
+
+@api.get("/cases", response=list[CaseSummary], summary="Cases the user may read")
+def list_cases(
+    request: HttpRequest, state: Literal["open", "closed", "all"] = "open", limit: int = 100, offset: int = 0
+) -> list[dict[str, Any]]:
+    roles = actions.user_roles(request.user)
+    qs = Case.objects.select_related("investigator").order_by("-number")
+    if not roles & R.OPA_STAFF:
+        if R.CPC_STAFF not in roles:
+            raise PermissionDenied("You hold no role that may read cases.")
+        state = "closed"
+    if state == "open":
+        qs = qs.filter(closed_on__isnull=True)
+    elif state == "closed":
+        qs = qs.filter(closed_on__isnull=False)
+    limit = max(1, min(limit, 1000))
+    return [_summary(c) for c in qs[offset : offset + limit]]
+
+
+@api.get("/cases/{number}", response={200: CaseOut, 403: Error}, summary="One case, with its deadlines")
+def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
+    case = _readable(request, number)
+    tl = timeline(case, timezone.localdate())
+    comps = list(case.complainants.all())
+    return {
+        **_summary(case),
+        "stage": stage_of(list(case.events.order_by("seq").values_list("type", flat=True)), case.classification),
+        "precinct": case.precinct,
+        "sector": case.sector,
+        "beat": case.beat,
+        "complainants": len(comps),
+        "anonymous_complainants": sum(1 for c in comps if c.anonymous),
+        "named_employees": [
+            {
+                "name": e.name,
+                "rank": e.rank,
+                "unit": e.unit,
+                "assignment": e.assignment,
+                "shift": e.shift,
+                "years_of_service": e.years_of_service,
+            }
+            for e in case.named_employees.all()
+        ],
+        "allegations": [
+            {
+                "named_employee": str(a.named_employee),
+                "category": a.category,
+                "criminal": a.criminal,
+                "concealment": a.concealment,
+            }
+            for a in case.allegations.select_related("named_employee")
+        ],
+        "deadlines": [_deadline(d) for d in tl["deadlines"]],
+        "flags": tl["flags"],
+    }
+
+
+@api.get("/cases/{number}/events", response={200: list[EventOut], 403: Error}, summary="The case's event log")
+def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
+    case = _readable(request, number)
+    return [
+        {
+            "seq": e.seq,
+            "type": e.type,
+            "date": e.date,
+            "data": e.data,
+            "recorded_at": e.recorded_at,
+            "recorded_by": e.recorded_by.get_username() if e.recorded_by else None,
+            "prev_hash": e.prev_hash,
+            "hash": e.hash,
+        }
+        for e in case.events.select_related("recorded_by").order_by("seq")
+    ]
+
+
+@api.get("/cases/{number}/deadlines", response={200: list[DeadlineOut], 403: Error}, summary="The case's deadlines")
+def case_deadlines(request: HttpRequest, number: str, today: dt.date | None = None) -> list[dict[str, Any]]:
+    case = _readable(request, number)
+    return [_deadline(d) for d in timeline(case, today or timezone.localdate())["deadlines"]]
+
+
+@api.post(
+    "/cases/{number}/events",
+    response={201: EventOut, 400: Error, 403: Error},
+    summary="Record an event the clock reads (postponement, pause, vacancy, OIG, findings)",
+)
+def record_event(request: HttpRequest, number: str, body: ClockEventIn) -> Any:
+    case = _readable(request, number)
+    try:
+        if body.type == "interview_postponed":
+            ev = actions.postpone_interview(request.user, case, body.days or 0, body.reason or "", body.date)
+        else:
+            ev = actions.record_clock_event(request.user, case, body.type, body.date, reason=body.reason)
+    except (actions.ActionError, CaseError, rc.ClassificationRefused) as e:
+        return Status(400, {"detail": str(e)})
+    return Status(
+        201,
+        {
+            "seq": ev.seq,
+            "type": ev.type,
+            "date": ev.date,
+            "data": ev.data,
+            "recorded_at": ev.recorded_at,
+            "recorded_by": request.user.get_username(),
+            "prev_hash": ev.prev_hash,
+            "hash": ev.hash,
+        },
+    )
+
+
+class BoardFilters(Schema):
+    investigator: str | None = None
+    stage: str | None = None
+    deadline: str | None = None
+    status: Literal["overdue", "open", "tolled"] | None = None
+    within: int | None = None
+    limit: int = 100
+    offset: int = 0
+
+
+@api.get("/deadlines", response={200: list[BoardRowOut], 403: Error}, summary="The deadline board, at risk first")
+def deadlines(request: HttpRequest, filters: Query[BoardFilters]) -> list[dict[str, Any]]:
+    if not actions.user_roles(request.user) & R.OPA_STAFF:
+        raise PermissionDenied("The deadline board shows open cases: OPA staff only [SMC 3.29.215.A.16].")
+    inv = None
+    if filters.investigator:
+        from django.contrib.auth import get_user_model
+
+        user = get_user_model().objects.filter(username=filters.investigator).first()
+        inv = user.pk if user else -1
+    today = timezone.localdate()
+    qs = board_queryset(
+        today,
+        investigator=inv,
+        stage=filters.stage,
+        deadline=filters.deadline,
+        status=filters.status,
+        within=filters.within,
+    )
+    limit = max(1, min(filters.limit, 1000))
+    rows = board_rows(qs[filters.offset : filters.offset + limit], today)
+    return [
+        {
+            "number": r.number,
+            "stage": r.stage,
+            "investigator": r.investigator,
+            "deadline": _deadline(r.deadline),
+            "flags": r.flags,
+        }
+        for r in rows
+    ]
