@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OigConfig(AppConfig):
+    name = "oversight.oig"
+    label = "oig"
+    verbose_name = "Office of Inspector General"

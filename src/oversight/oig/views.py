@@ -1,0 +1,498 @@
+"""Thin views for OIG's workspace: parse, call ``oversight.oig.actions``, render. They never write."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from oversight.cases import actions as case_actions
+from oversight.cases.clock import deadline_label, rules_for
+from oversight.cases.models import Case
+from oversight.rules import classification as rc
+
+from . import actions
+from .models import (
+    CRITERIA,
+    FURTHER_KINDS,
+    HOTLINE_STATUSES,
+    HOTLINE_TOPICS,
+    OUTCOMES,
+    REPORTER_KINDS,
+    AuditItem,
+    ClassificationAudit,
+    ConflictClassification,
+    HotlineReport,
+    WithheldItemization,
+)
+from .review import current_policy, findings_gate, queue, review_state
+
+
+def _oig_only(request: HttpRequest, what: str) -> None:
+    if not actions.is_oig(request.user):
+        raise PermissionDenied(f"{what} is OIG's: the OIG auditor and the Inspector General only [SMC 3.29.105.A].")
+
+
+def _date(value: str | None, field: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise actions.ActionError(field, f"{value!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _int(value: str | None, field: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise actions.ActionError(field, f"{value!r} is not a whole number") from None
+
+
+def _attempt(request: HttpRequest, call: Callable[[], Any], done: str) -> str | None:
+    """Run an action; on bad input or refusal return the message to show (nothing was saved)."""
+    try:
+        call()
+    except actions.ActionError as e:
+        return str(e)
+    except (PermissionDenied, rc.ClassificationRefused) as e:
+        return str(e)
+    messages.success(request, done)
+    return None
+
+
+# --------------------------------------------------------------------------
+# Review queue and a case's review
+# --------------------------------------------------------------------------
+
+
+@login_required
+def queue_view(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "The review queue")
+    today = timezone.localdate()
+    return render(request, "oig/queue.html", {"rows": queue(today), "today": today, "policy": current_policy()})
+
+
+def _case_for(request: HttpRequest, number: str) -> Case:
+    case = get_object_or_404(Case, number=number)
+    if actions.is_oig(request.user) or case_actions.can_read(request.user, case):
+        return case
+    raise PermissionDenied("OIG's review of a case is read by OIG and by OPA staff who may read the case.")
+
+
+def _case_page(request: HttpRequest, case: Case, error: str | None = None, status: int = 200) -> HttpResponse:
+    today = timezone.localdate()
+    st = review_state(case, today)
+    windows = [d for d in st.timeline["deadlines"] if d["id"].startswith("oig_review_") or d["id"] == "investigation"]
+    for d in windows:
+        d["label"] = deadline_label(d["id"])  # type: ignore[typeddict-unknown-key]
+    is_oig = actions.is_oig(request.user)
+    policy = current_policy()
+    ctx = {
+        "case": case,
+        "state": st,
+        "windows": windows,
+        "flags": st.timeline["flags"],
+        "gate": findings_gate(case, today, st),
+        "determinations": case.oig_determinations.select_related("decided_by").order_by("pk"),
+        "directions": case.oig_directions.order_by("pk"),
+        "is_oig": is_oig,
+        "may_issue_findings": "director" in case_actions.user_roles(request.user),
+        "outcomes": OUTCOMES,
+        "further_kinds": FURTHER_KINDS,
+        "criteria": CRITERIA,
+        "post": request.POST if error else {},
+        "error": error,
+        "allegations": case.allegations.select_related("named_employee") if is_oig else None,
+        "policy": policy,
+        "classification_inputs": case.oig_classification_inputs.order_by("pk"),
+        "classifications": rc.LABELS,
+    }
+    return render(request, "oig/case.html", ctx, status=status)
+
+
+@login_required
+def case_view(request: HttpRequest, number: str) -> HttpResponse:
+    return _case_page(request, _case_for(request, number))
+
+
+@login_required
+@require_POST
+def determine(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for(request, number)
+    p = request.POST
+
+    def call() -> Any:
+        return actions.record_determination(
+            request.user,
+            case,
+            p.get("outcome", ""),
+            criteria={k: p.get(f"criterion_{k}", "") for k, _ in CRITERIA},
+            reasons=p.get("reasons", ""),
+            further_kind=p.get("further_kind", ""),
+            further_investigation=p.get("further_investigation", ""),
+            cannot_remedy=p.get("cannot_remedy") == "on",
+            on=_date(p.get("decided_on"), "decided_on"),
+        )
+
+    error = _attempt(request, call, "OIG's determination was recorded; the memorandum is in the case file.")
+    if error:
+        return _case_page(request, case, error, status=400)
+    return redirect("oig:case", number=case.number)
+
+
+@login_required
+@require_POST
+def direct(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for(request, number)
+    error = _attempt(
+        request,
+        lambda: actions.direct_review(request.user, case, request.POST.get("reason", "")),
+        "OIG directed that this investigation be submitted for review.",
+    )
+    if error:
+        return _case_page(request, case, error, status=400)
+    return redirect("oig:case", number=case.number)
+
+
+@login_required
+@require_POST
+def classification_input(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for(request, number)
+    p = request.POST
+    error = _attempt(
+        request,
+        lambda: actions.give_classification_input(
+            request.user,
+            case,
+            proposed=p.get("proposed", ""),
+            concur=p.get("concur") == "on",
+            comment=p.get("comment", ""),
+        ),
+        "OIG's input on the proposed classification was recorded.",
+    )
+    if error:
+        return _case_page(request, case, error, status=400)
+    return redirect("oig:case", number=case.number)
+
+
+@login_required
+@require_POST
+def issue_findings(request: HttpRequest, number: str) -> HttpResponse:
+    case = _case_for(request, number)
+    error = _attempt(
+        request,
+        lambda: actions.issue_proposed_findings(request.user, case),
+        "The Director certified the investigation and issued proposed findings.",
+    )
+    if error:
+        return _case_page(request, case, error, status=400)
+    return redirect("oig:case", number=case.number)
+
+
+@login_required
+def policy_view(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "OIG's review policy")
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        error = _attempt(
+            request,
+            lambda: actions.set_review_policy(
+                request.user,
+                mode=p.get("mode", ""),
+                chosen=p.get("chosen", "").split(","),
+                preclassification=p.get("preclassification") == "on",
+                reason=p.get("reason", ""),
+            ),
+            "OIG's review policy was changed.",
+        )
+        if not error:
+            return redirect("oig:policy")
+    return render(
+        request,
+        "oig/policy.html",
+        {"policy": current_policy(), "error": error, "post": request.POST if error else {}},
+        status=400 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------
+# Quarterly classification audits
+# --------------------------------------------------------------------------
+
+
+@login_required
+def audits_view(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "Classification audits")
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        made: list[ClassificationAudit] = []
+
+        def call() -> None:
+            made.append(
+                actions.create_audit(
+                    request.user,
+                    _int(p.get("year"), "year") or 0,
+                    _int(p.get("quarter"), "quarter") or 0,
+                    _int(p.get("seed"), "seed"),
+                )
+            )
+
+        error = _attempt(request, call, "The sample was drawn.")
+        if not error:
+            return redirect("oig:audit", pk=made[0].pk)
+    today = timezone.localdate()
+    last_q = (today.month - 1) // 3  # the quarter before this one
+    default = (today.year, last_q) if last_q else (today.year - 1, 4)
+    schedule = rules_for(today).schedules.get("classification_audit")
+    prior_done = ClassificationAudit.objects.filter(year=default[0], quarter=default[1]).exists()
+    return render(
+        request,
+        "oig/audits.html",
+        {
+            "audits": ClassificationAudit.objects.all(),
+            "error": error,
+            "post": request.POST if error else {},
+            "default_year": default[0],
+            "default_quarter": default[1],
+            "schedule": schedule,
+            "prior_done": prior_done,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
+    _oig_only(request, "A classification audit")
+    audit = get_object_or_404(ClassificationAudit, pk=pk)
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        if p.get("item"):
+            item = get_object_or_404(AuditItem, pk=_int(p.get("item"), "item") or 0, audit=audit)
+            error = _attempt(
+                request,
+                lambda: actions.check_audit_item(
+                    request.user,
+                    item,
+                    classification_appropriate=p.get("appropriate") == "yes",
+                    allegations_identified=p.get("allegations") == "yes",
+                    employees_identified=p.get("employees") == "yes",
+                    notes=p.get("notes", ""),
+                ),
+                f"{item.case.number} checked.",
+            )
+        else:
+            error = _attempt(
+                request,
+                lambda: actions.publish_audit(
+                    request.user,
+                    audit,
+                    findings=p.get("findings", ""),
+                    recommendations=p.get("recommendations", ""),
+                ),
+                "The audit report was published.",
+            )
+        if not error:
+            return redirect("oig:audit", pk=audit.pk)
+        audit.refresh_from_db()
+    items = audit.items.select_related("case")
+    return render(
+        request,
+        "oig/audit.html",
+        {"audit": audit, "items": items, "error": error, "post": request.POST if error else {}},
+        status=400 if error else 200,
+    )
+
+
+def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
+    """The public report of a published audit: results and recommendations, no named employee."""
+    audit = get_object_or_404(ClassificationAudit, pk=pk)
+    if audit.published_on is None:
+        raise Http404("No published audit report")
+    return render(request, "oig/audit_report.html", {"audit": audit})
+
+
+# --------------------------------------------------------------------------
+# The hotline
+# --------------------------------------------------------------------------
+
+
+def hotline(request: HttpRequest) -> HttpResponse:
+    """Public: no account needed."""
+    ctx: dict[str, Any] = {"topics": HOTLINE_TOPICS, "kinds": REPORTER_KINDS}
+    if request.method == "POST":
+        p = request.POST
+        try:
+            _, code = actions.hotline_submit(
+                text=p.get("text", ""),
+                topic=p.get("topic", "general"),
+                reporter_kind=p.get("reporter_kind", "public"),
+                reporter_name=p.get("reporter_name", ""),
+                reporter_contact=p.get("reporter_contact", ""),
+            )
+        except actions.ActionError as e:
+            return render(request, "oig/hotline.html", ctx | {"error": str(e), "post": p}, status=400)
+        return render(request, "oig/hotline_code.html", {"code": code})
+    return render(request, "oig/hotline.html", ctx | {"post": {}})
+
+
+def hotline_status(request: HttpRequest) -> HttpResponse:
+    """Public: the reporter sees the status and OIG's messages, and adds information, with the code.
+    The code travels in a POST body only, never in a URL that logs and histories keep."""
+    if request.method != "POST":
+        return render(request, "oig/hotline_status.html", {"report": None})
+    p = request.POST
+    code = (p.get("code") or "").strip()
+    error = None
+    report = None
+    try:
+        report = actions.hotline_find(code)
+        if "text" in p:
+            actions.hotline_add(code, p.get("text", ""))
+            messages.success(request, "Your information was added.")
+    except actions.ActionError as e:
+        error = str(e)
+    return render(
+        request,
+        "oig/hotline_status.html",
+        {
+            "report": report,
+            "code": code if report else "",
+            "error": error,
+            "post": p if error else {},
+            "thread": report.messages.all() if report else [],
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def hotline_inbox(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "The hotline's reports")
+    return render(request, "oig/hotline_inbox.html", {"reports": HotlineReport.objects.all()})
+
+
+@login_required
+def hotline_report(request: HttpRequest, pk: int) -> HttpResponse:
+    _oig_only(request, "A hotline report")
+    report = get_object_or_404(HotlineReport, pk=pk)
+    error = None
+    if request.method == "POST":
+        error = _attempt(
+            request,
+            lambda: actions.hotline_answer(
+                request.user, report, status=request.POST.get("status", ""), text=request.POST.get("text", "")
+            ),
+            "Saved.",
+        )
+        if not error:
+            return redirect("oig:hotline_report", pk=report.pk)
+    return render(
+        request,
+        "oig/hotline_report.html",
+        {
+            "report": report,
+            "thread": report.messages.all(),
+            "statuses": HOTLINE_STATUSES,
+            "error": error,
+            "post": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+# --------------------------------------------------------------------------
+# Records withheld; conflict complaints
+# --------------------------------------------------------------------------
+
+
+@login_required
+def withheld_view(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "Records withheld from OIG")
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        items = [
+            {"description": d, "legal_basis": b}
+            for d, b in zip(p.getlist("description"), p.getlist("legal_basis"), strict=False)
+            if d.strip() or b.strip()
+        ]
+        error = _attempt(
+            request,
+            lambda: actions.record_withheld(
+                request.user,
+                department=p.get("department", ""),
+                request=p.get("request", ""),
+                items=items,
+                received_on=_date(p.get("received_on"), "received_on"),
+            ),
+            "The itemization was recorded.",
+        )
+        if not error:
+            return redirect("oig:withheld")
+    return render(
+        request,
+        "oig/withheld.html",
+        {
+            "itemizations": WithheldItemization.objects.prefetch_related("items"),
+            "error": error,
+            "post": request.POST if error else {},
+            "rows": range(3),
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def conflicts_view(request: HttpRequest) -> HttpResponse:
+    _oig_only(request, "OIG's conflict intake")
+    error = None
+    if request.method == "POST":
+        p = request.POST
+        case = get_object_or_404(Case, number=p.get("case", ""))
+        error = _attempt(
+            request,
+            lambda: actions.classify_conflict(request.user, case, p.get("classification", ""), p.get("rationale", "")),
+            f"{case.number} classified by OIG.",
+        )
+        if not error:
+            return redirect("oig:conflicts")
+    today = timezone.localdate()
+    rows = []
+    for case in Case.objects.filter(routed_to="oig").order_by("number"):
+        st = review_state(case, today)
+        inv = next((d for d in st.timeline["deadlines"] if d["id"] == "investigation"), None)
+        last = ConflictClassification.objects.filter(case=case).order_by("-pk").first()
+        rows.append({"case": case, "investigation": inv, "classification": last})
+    return render(
+        request,
+        "oig/conflicts.html",
+        {
+            "rows": rows,
+            "classifications": rc.LABELS,
+            "error": error,
+            "post": request.POST if error else {},
+        },
+        status=400 if error else 200,
+    )
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if actions.is_oig(request.user):
+        return redirect(reverse("oig:queue"))
+    return redirect(reverse("oig:hotline"))
