@@ -1,0 +1,141 @@
+"""Demo records for the discipline app: logins for the Chief and the City Attorney, and a few
+demo cases taken from recommended findings through the Chief's decision to an appeal, every
+write through ``oversight.discipline.actions``. Invented people only."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
+from django.contrib.auth.models import Group
+from django.db.models import Exists, OuterRef
+
+from oversight.cases.models import Case, CaseEvent
+from oversight.cases.seed import DEMO_PASSWORD
+
+from . import actions
+from . import roles as R
+from .models import Recommendation
+
+DEMO_USERS = [("chief", R.CHIEF, "Avery Chief"), ("cityattorney", R.CITY_ATTORNEY, "Rowan Counsel")]
+
+
+def ensure_users() -> dict[str, Any]:
+    User = get_user_model()
+    out = {}
+    for username, role, full in DEMO_USERS:
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            first, last = full.split(" ", 1)
+            user.first_name, user.last_name = first, last
+            user.password = make_password(DEMO_PASSWORD)
+            user.save()
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
+        out[role] = user
+    director = User.objects.filter(groups__name=R.DIRECTOR).order_by("pk").first()
+    if director is None:
+        raise RuntimeError("no OPA Director login: run seed_demo first")
+    out[R.DIRECTOR] = director
+    return out
+
+
+def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
+    """Take up to ``n`` open demo cases with proposed findings and no decision through the rest of the path."""
+    users = ensure_users()
+    if Recommendation.objects.exists():
+        return 0  # already seeded (or real records): nothing added
+    rng = random.Random(seed)
+    decided = CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision")
+    candidates = (
+        Case.objects.filter(events__type="proposed_findings_issued", closed_on__isnull=True)
+        .exclude(Exists(decided))
+        .exclude(recommendations__isnull=False)
+        .distinct()
+        .order_by("number")
+    )
+    done = 0
+    for case in candidates:
+        if done >= n:
+            break
+        pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
+        if pf is None or (today - pf.date).days < 40 or not case.allegations.exists():
+            continue
+        allegations = list(case.allegations.order_by("pk"))
+        recommended = {
+            a.pk: rng.choice(
+                [
+                    "sustained",
+                    "sustained",
+                    "sustained",
+                    "unfounded",
+                    "inconclusive",
+                    "training_referral",
+                    "lawful_and_proper",
+                ]
+            )
+            for a in allegations
+        }
+        actions.recommend_findings(users[R.DIRECTOR], case, on=pf.date, findings=recommended)
+        depart = rng.random() < 0.3
+        final = dict(recommended)
+        if depart:
+            pk = allegations[0].pk
+            final[pk] = "inconclusive" if recommended[pk] == "sustained" else "sustained"
+        hearing = pf.date + dt.timedelta(days=rng.randint(5, 10))
+        decided_on = hearing + dt.timedelta(days=rng.randint(3, 8))
+        sustained = {a.named_employee_id for a in allegations if final[a.pk] == "sustained"}
+        discipline = {
+            e: rng.choice([("written_reprimand", None), ("suspension", rng.choice([1, 3, 5, 10]))]) for e in sustained
+        }
+        actions.record_chief_decision(
+            users[R.CHIEF],
+            case,
+            decided_on=decided_on,
+            due_process_hearing_on=hearing,
+            findings=final,
+            discipline=discipline,
+            supplemental_meeting_on=hearing + dt.timedelta(days=2) if depart else None,
+            inspector_general_present=depart,
+        )
+        if depart:
+            actions.issue_chief_statement(
+                users[R.CHIEF],
+                case,
+                on=min(today, decided_on + dt.timedelta(days=rng.randint(10, 29))),
+                reasons="The video evidence did not establish the allegation by a preponderance of the evidence.",
+            )
+        if discipline:
+            emp = case.named_employees.get(pk=sorted(discipline)[0])
+            actions.record_determination_received(users[R.CHIEF], case, named_employee=emp, on=decided_on)
+            # every disciplined demo case is appealed, so the status reports have rows
+            filed = decided_on + dt.timedelta(days=rng.randint(3, 10))
+            ap = actions.file_appeal(
+                users[R.CITY_ATTORNEY],
+                case,
+                named_employee=emp,
+                appellant="employee",
+                forum=rng.choice(["pscsc", "pscsc_examiner"]),
+                nature="The discipline is too severe.",
+                notice_filed_on=filed,
+            )
+            hearing_on = filed + dt.timedelta(days=rng.randint(5, 10))
+            if hearing_on <= today:
+                actions.schedule_hearing(users[R.CITY_ATTORNEY], ap, hearing_on=hearing_on)
+                ruling_on = hearing_on + dt.timedelta(days=rng.randint(2, 5))
+                if ruling_on <= today and rng.random() < 0.6:
+                    kind, days = discipline[emp.pk]
+                    if kind == "suspension" and days and days > 1:
+                        actions.record_ruling(
+                            users[R.CITY_ATTORNEY],
+                            ap,
+                            ruling_on=ruling_on,
+                            outcome="modified",
+                            discipline=("suspension", days // 2),
+                        )
+                    else:
+                        actions.record_ruling(users[R.CITY_ATTORNEY], ap, ruling_on=ruling_on, outcome="upheld")
+        done += 1
+    return done
