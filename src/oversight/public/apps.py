@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class PublicConfig(AppConfig):
+    name = "oversight.public"
+    label = "public"
+    verbose_name = "What the public sees"
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401  (status messages to complainants as their case moves)
