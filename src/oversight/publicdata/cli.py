@@ -1,0 +1,295 @@
+"""Commands for public data, as Typer sub-apps of ``oversight``:
+
+    oversight import stops --source seattle-terry FILE [--mapping FILE.toml] [--db PATH]
+    oversight import force --source seattle-use-of-force FILE
+    oversight import shootings --source seattle-ois FILE
+    oversight import status                      the datasets in the store and their last import
+    oversight stops summary --by COL[,COL] [--where COL=VALUE ...] [--dataset NAME] --format json|csv
+    oversight stops export OUT.parquet|OUT.csv [--dataset NAME]
+    oversight stops disparity [--reference White] [--within precinct] [--where ...]
+    oversight force summary ... / oversight force export ...
+    oversight shootings export ...
+
+Everything heavy is imported inside the commands, so ``oversight timeline`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+
+_common: dict[str, Any] = {"no_args_is_help": True, "add_completion": False, "rich_markup_mode": None}
+import_app = typer.Typer(help="Import a city's public data export through a mapping.", **_common)
+stops_app = typer.Typer(help="Stops (Terry stops): summaries and downloads.", **_common)
+force_app = typer.Typer(help="Use of force: summaries and downloads.", **_common)
+shootings_app = typer.Typer(help="Officer-involved shootings: downloads.", **_common)
+
+DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB store (default: settings OVERSIGHT_PUBLICDATA_DB)")]
+
+
+def _fail(message: str) -> NoReturn:
+    sys.stderr.write(f"oversight: {message}\n")
+    raise typer.Exit(2)
+
+
+def _dumps(obj: Any) -> bytes:
+    import orjson
+
+    return orjson.dumps(obj, option=orjson.OPT_INDENT_2, default=str) + b"\n"
+
+
+def run_import(
+    kind: str,
+    file: Path,
+    source: str | None,
+    mapping: Path | None,
+    db: Path | None,
+    rejects: Path | None,
+    fmt: str,
+) -> None:
+    from oversight.publicdata import config, importer, store
+    from oversight.publicdata import mapping as mapmod
+    from oversight.publicdata.pseudonym import KeyError_
+
+    if fmt not in ("json", "text"):
+        _fail(f"--format: {fmt!r} is not json or text")
+    if (source is None) == (mapping is None):
+        _fail(f"give --source NAME (shipped: {', '.join(mapmod.shipped())}) or --mapping FILE.toml, one of them")
+    try:
+        m = mapmod.load_shipped(source) if source is not None else mapmod.load_file(mapping)  # type: ignore[arg-type]
+        if m.kind.name != kind:
+            _fail(f"mapping {m.origin} is for {m.kind.name}, not {kind}: use `oversight import {m.kind.name}`")
+        pseudo = config.pseudonymizer()
+        result = importer.read_export(file, m, pseudo)
+    except (mapmod.MappingError, importer.ImportError_, KeyError_) as e:
+        _fail(str(e))
+    report = dict(result.report)
+    rj = rejects if rejects is not None else config.rejects_dir() / f"{m.name}.rejects.csv"
+    if result.rejects:
+        importer.write_rejects(rj, result)
+        report["rejects_file"] = str(rj)
+        sys.stderr.write(f"oversight: {len(result.rejects)} row(s) set aside, each with its line and reason: {rj}\n")
+    else:
+        if rejects is None and rj.exists():
+            rj.unlink()  # a rejects file of an earlier import of this dataset would mislead
+        report["rejects_file"] = None
+    target = config.db_path(db)
+    try:
+        store.write(target, result)
+    except store.StoreError as e:
+        _fail(str(e))
+    report["store"] = str(target)
+    if fmt == "json":
+        sys.stdout.buffer.write(_dumps(report))
+    else:
+        sys.stdout.write(format_report(report))
+
+
+def format_report(r: dict[str, Any]) -> str:
+    lines = [
+        f"{r['dataset']} ({r['kind']}) from {r['file']}",
+        f"  rows read       {r['rows_read']}",
+        f"  {r['kind']:<15} {r['loaded']}  (one per {r['unit']})",
+        f"  duplicates      {r['duplicates']}  (rows folded into a {r['unit']} already counted)",
+        f"  set aside       {r['set_aside']}" + (f"  -> {r['rejects_file']}" if r.get("rejects_file") else ""),
+    ]
+    for reason, n in r.get("set_aside_reasons", {}).items():
+        lines.append(f"      {n:>6}  {reason}")
+    if r.get("unknowns"):
+        lines.append("  unknown values (rows):")
+        for name, u in r["unknowns"].items():
+            vals = ", ".join(f"{v!r}: {n}" for v, n in u["values"].items())
+            lines.append(f"      {name:<20} {u['rows']:>6}  from {u['column']!r} ({vals})")
+    if r.get("conflicts"):
+        lines.append(
+            "  conflicting values within one record (first kept): "
+            + ", ".join(f"{k}: {v}" for k, v in r["conflicts"].items())
+        )
+    return "\n".join(lines) + "\n"
+
+
+FileArg = Annotated[Path, typer.Argument(help="The export, a CSV file")]
+SourceOpt = Annotated[str | None, typer.Option("--source", help="A shipped mapping, e.g. seattle-terry")]
+MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="A mapping TOML file, for another city")]
+RejectsOpt = Annotated[Path | None, typer.Option("--rejects", help="Where set-aside rows go (CSV)")]
+FormatOpt = Annotated[str, typer.Option("--format", help="json or text")]
+
+
+@import_app.command("stops")
+def import_stops(
+    file: FileArg,
+    source: SourceOpt = None,
+    mapping: MappingOpt = None,
+    db: DbOpt = None,
+    rejects: RejectsOpt = None,
+    format: FormatOpt = "json",
+) -> None:
+    """Import stops (e.g. --source seattle-terry Terry_Stops.csv)."""
+    run_import("stops", file, source, mapping, db, rejects, format)
+
+
+@import_app.command("force")
+def import_force(
+    file: FileArg,
+    source: SourceOpt = None,
+    mapping: MappingOpt = None,
+    db: DbOpt = None,
+    rejects: RejectsOpt = None,
+    format: FormatOpt = "json",
+) -> None:
+    """Import use of force (e.g. --source seattle-use-of-force Use_Of_Force.csv)."""
+    run_import("force", file, source, mapping, db, rejects, format)
+
+
+@import_app.command("shootings")
+def import_shootings(
+    file: FileArg,
+    source: SourceOpt = None,
+    mapping: MappingOpt = None,
+    db: DbOpt = None,
+    rejects: RejectsOpt = None,
+    format: FormatOpt = "json",
+) -> None:
+    """Import officer-involved shootings (e.g. --source seattle-ois SPD_Officer_Involved_Shooting.csv)."""
+    run_import("shootings", file, source, mapping, db, rejects, format)
+
+
+@import_app.command("status")
+def import_status(db: DbOpt = None) -> None:
+    """The datasets in the store, each with its last import's report."""
+    from oversight.publicdata import config, store
+
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        sys.stdout.buffer.write(_dumps(store.datasets(con)))
+    finally:
+        con.close()
+
+
+def run_summary(
+    kind: str, by: str | None, where: list[str] | None, dataset: str | None, fmt: str, db: Path | None
+) -> None:
+    import csv
+
+    from oversight.publicdata import config, store, summary
+
+    if fmt not in ("json", "csv"):
+        _fail(f"--format: {fmt!r} is not json or csv")
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        result = summary.summarize(con, kind, by=by, where=where or [], dataset=dataset, min_cell=config.min_cell())
+    except (summary.QueryError, store.StoreError) as e:
+        _fail(str(e))
+    finally:
+        con.close()
+    if fmt == "json":
+        # the issue's contract: a list with one object per group (the API adds the query around it)
+        sys.stdout.buffer.write(_dumps(result["groups"]))
+    else:
+        header, rows = summary.to_csv_rows(result)
+        w = csv.writer(sys.stdout, lineterminator="\n")
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def run_export(kind: str, out: Path, dataset: str | None, fmt: str | None, db: Path | None) -> None:
+    from oversight.publicdata import config, store
+
+    fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+        try:
+            n = store.export(con, kind, out, fmt, dataset)
+        finally:
+            con.close()
+    except store.StoreError as e:
+        _fail(str(e))
+    sys.stderr.write(f"oversight: {n} {kind} records written to {out}\n")
+
+
+ByOpt = Annotated[str | None, typer.Option("--by", help="Group by these columns, comma-separated")]
+WhereOpt = Annotated[
+    list[str] | None,
+    typer.Option("--where", help="COLUMN=VALUE, COLUMN=V1|V2, COLUMN!=V, COLUMN>=N ...; repeat to combine (and)"),
+]
+DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="One dataset (default: all of this kind)")]
+SumFormatOpt = Annotated[str, typer.Option("--format", help="json or csv")]
+OutArg = Annotated[Path, typer.Argument(help="Output file (.parquet or .csv)")]
+ExpFormatOpt = Annotated[str | None, typer.Option("--format", help="parquet or csv (default: from the suffix)")]
+
+
+@stops_app.command("summary")
+def stops_summary(
+    by: ByOpt = None,
+    where: WhereOpt = None,
+    dataset: DatasetOpt = None,
+    format: SumFormatOpt = "json",
+    db: DbOpt = None,
+) -> None:
+    """Stops, frisks, arrests, weapons found and their rates (Wilson 95% intervals) by group."""
+    run_summary("stops", by, where, dataset, format, db)
+
+
+@stops_app.command("export")
+def stops_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
+    """Download the stops (public columns only) as Parquet or CSV."""
+    run_export("stops", out, dataset, format, db)
+
+
+@force_app.command("summary")
+def force_summary(
+    by: ByOpt = None,
+    where: WhereOpt = None,
+    dataset: DatasetOpt = None,
+    format: SumFormatOpt = "json",
+    db: DbOpt = None,
+) -> None:
+    """Uses of force (one per subject per incident) by level, by group, with Wilson 95% intervals."""
+    run_summary("force", by, where, dataset, format, db)
+
+
+@force_app.command("export")
+def force_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
+    """Download the use-of-force incidents (public columns only) as Parquet or CSV."""
+    run_export("force", out, dataset, format, db)
+
+
+@shootings_app.command("export")
+def shootings_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
+    """Download the officer-involved shootings (public columns only) as Parquet or CSV."""
+    run_export("shootings", out, dataset, format, db)
+
+
+@stops_app.command("disparity")
+def stops_disparity(
+    reference: Annotated[str, typer.Option("--reference", help="The group others are compared with")] = "White",
+    within: Annotated[str | None, typer.Option("--within", help="Compare within each value of this column")] = None,
+    where: WhereOpt = None,
+    dataset: DatasetOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Frisk and arrest rate ratios by perceived race, and the outcome (hit-rate) test by precinct."""
+    from oversight.publicdata import config, disparity, store, summary
+
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        mc = config.min_cell()
+        r = disparity.ratios(con, reference=reference, within=within, where=where or [], dataset=dataset, min_cell=mc)
+        o = disparity.outcome_test(con, reference=reference, where=where or [], dataset=dataset, min_cell=mc)
+    except (summary.QueryError, store.StoreError) as e:
+        _fail(str(e))
+    finally:
+        con.close()
+    sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o}))

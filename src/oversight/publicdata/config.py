@@ -1,0 +1,41 @@
+"""Where the public-data settings come from (Django settings, hence the environment)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from oversight.publicdata.pseudonym import Pseudonymizer
+
+
+def _settings():  # type: ignore[no-untyped-def]
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    from django.conf import settings
+
+    return settings
+
+
+def db_path(override: Path | None = None) -> Path:
+    return override if override is not None else Path(_settings().OVERSIGHT_PUBLICDATA_DB)
+
+
+def min_cell() -> int:
+    return int(_settings().OVERSIGHT_MIN_CELL)
+
+
+def rejects_dir() -> Path:
+    return Path(_settings().OVERSIGHT_PUBLICDATA_DB).parent / "rejects"
+
+
+def pseudonymizer() -> Pseudonymizer:
+    """The deployment's pseudonym key: OVERSIGHT_PSEUDONYM_KEY; in DEBUG only, one derived from
+    SECRET_KEY so that a development checkout works without setting it."""
+    s = _settings()
+    key = s.OVERSIGHT_PSEUDONYM_KEY
+    if not key:
+        if not s.DEBUG:
+            from oversight.publicdata.pseudonym import KeyError_
+
+            raise KeyError_("OVERSIGHT_PSEUDONYM_KEY is not set: officers cannot be given pseudonyms")
+        key = "development-pseudonyms:" + s.SECRET_KEY
+    return Pseudonymizer(key)

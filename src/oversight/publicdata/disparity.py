@@ -1,0 +1,115 @@
+"""Disparity analysis of stops: rates of each group as a ratio to a reference group, and the
+outcome ("hit rate") test of frisks. Pure Python + DuckDB: imports no Django.
+
+Ratios: a group's frisk (or arrest) rate divided by the reference group's, within the same
+stratum (e.g. precinct) when one is asked for, with a Katz log 95% interval.
+
+Outcome test: where officers frisk one group on less evidence than another, frisks of that
+group find weapons less often. We compare the share of frisks that found a weapon, by
+perceived race within each precinct, only where a group had at least OUTCOME_MIN_FRISKS
+frisks in that precinct; the rest are listed as too few to compare.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import duckdb
+
+from oversight.publicdata.stats import ratio
+from oversight.publicdata.summary import MEASURES, QueryError, summarize
+
+OUTCOME_MIN_FRISKS = 50
+RATE_PAIRS = (("frisk_rate", "frisks", "stops"), ("arrest_rate", "arrests", "stops"))
+
+
+def _ratio_fields(g: dict[str, Any], ref: dict[str, Any] | None) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, num, den in RATE_PAIRS:
+        r = None
+        if ref is not None and not g["suppressed"] and not ref["suppressed"]:
+            r = ratio(g[num], g[den], ref[num], ref[den])
+        out[f"{name}_ratio"] = None if r is None else round(r[0], 4)
+        out[f"{name}_ratio_ci"] = None if r is None else [round(r[1], 4), round(r[2], 4)]
+    return out
+
+
+def ratios(
+    con: duckdb.DuckDBPyConnection,
+    reference: str = "White",
+    within: str | None = None,
+    where: list[str] | None = None,
+    dataset: str | None = None,
+    min_cell: int = 5,
+) -> dict[str, Any]:
+    allowed = [c for c in MEASURES["stops"].group_columns if c != "subject_race"]
+    if within is not None and within not in allowed:
+        raise QueryError(f"--within: {within!r} is not a column to compare within; choose from {', '.join(allowed)}")
+    by = [within, "subject_race"] if within else ["subject_race"]
+    res = summarize(con, "stops", by=by, where=where, dataset=dataset, min_cell=min_cell)
+    refs = {}
+    for g in res["groups"]:
+        if g["subject_race"] == reference:
+            refs[g.get(within) if within else None] = g
+    if not refs:
+        raise QueryError(f"--reference: no stops of subject_race {reference!r} in this selection")
+    rows = []
+    for g in res["groups"]:
+        if g["subject_race"] is None:
+            continue  # an unknown race is no group to compare
+        ref = refs.get(g.get(within) if within else None)
+        rows.append({**g, **_ratio_fields(g, ref), "reference": g["subject_race"] == reference})
+    return {
+        "reference": reference,
+        "within": within,
+        "where": res["where"],
+        "dataset": dataset,
+        "min_cell": min_cell,
+        "groups": rows,
+    }
+
+
+def outcome_test(
+    con: duckdb.DuckDBPyConnection,
+    reference: str = "White",
+    where: list[str] | None = None,
+    dataset: str | None = None,
+    min_cell: int = 5,
+    min_frisks: int = OUTCOME_MIN_FRISKS,
+) -> dict[str, Any]:
+    res = summarize(con, "stops", by=["precinct", "subject_race"], where=where, dataset=dataset, min_cell=min_cell)
+    precincts: dict[Any, list[dict[str, Any]]] = {}
+    for g in res["groups"]:
+        if g["precinct"] is None or g["subject_race"] is None:
+            continue
+        precincts.setdefault(g["precinct"], []).append(g)
+    out = []
+    for precinct, groups in precincts.items():
+        ref = next((g for g in groups if g["subject_race"] == reference), None)
+        ref_ok = ref is not None and not ref["suppressed"] and ref["frisks"] >= min_frisks
+        cells = []
+        for g in groups:
+            enough = not g["suppressed"] and g["frisks"] >= min_frisks
+            cell = {
+                "subject_race": g["subject_race"],
+                "frisks": g["frisks"],
+                "weapon_found": g["weapon_found"] if enough else None,
+                "hit_rate": g["weapon_found_rate"] if enough else None,
+                "hit_rate_ci": g["weapon_found_rate_ci"] if enough else None,
+                "compared": enough and ref_ok,
+                "difference": None,
+                "lower_than_reference": None,
+            }
+            if enough and ref_ok and g["subject_race"] != reference:
+                cell["difference"] = round(g["weapon_found_rate"] - ref["weapon_found_rate"], 6)
+                # Lower with the intervals apart: a sign of a lower bar for frisking this group.
+                cell["lower_than_reference"] = g["weapon_found_rate_ci"][1] < ref["weapon_found_rate_ci"][0]
+            cells.append(cell)
+        out.append({"precinct": precinct, "reference_compared": ref_ok, "groups": cells})
+    return {
+        "reference": reference,
+        "min_frisks": min_frisks,
+        "where": res["where"],
+        "dataset": dataset,
+        "precincts": out,
+    }

@@ -1,0 +1,194 @@
+"""Mapping files: which column of a city's export feeds which standard field.
+
+A mapping is a TOML file::
+
+    [dataset]
+    name = "seattle-terry"          # the dataset's name in the store
+    kind = "stops"                  # stops, force or shootings (kinds.py)
+    title = "..."
+    encoding = "utf-8-sig"          # optional; utf-8-sig also reads files without a BOM
+    officer_namespace = "spd"       # same namespace + same officer ID = same pseudonym
+    placeholders = ["-", ""]        # values that mean "unknown" in every column
+
+    [fields.stop_id]
+    column = "Terry Stop ID"        # the export's column header, exactly
+    pattern = '^[0-9]+$'            # a value that does not match sets the row aside
+
+    [fields.subject_race]
+    column = "Subject Perceived Race"
+    placeholders = ["Unknown"]      # more values meaning unknown, for this column only
+    values = { "Hispanic" = "Hispanic or Latino" }   # raw -> standard vocabulary
+
+Options per field: ``column`` (required), ``placeholders``, ``values``, ``pattern``,
+``format`` (strptime, one or a list, for date and datetime fields), ``true`` / ``false``
+(for yes/no fields). Pure Python: imports no Django.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from oversight.publicdata.kinds import KINDS, Field, Kind
+
+DATASET_KEYS = {"name", "kind", "title", "publisher", "encoding", "officer_namespace", "placeholders", "notes"}
+FIELD_KEYS = {"column", "placeholders", "values", "pattern", "format", "true", "false"}
+DEFAULT_TRUE = ("Y", "Yes", "YES", "yes", "True", "TRUE", "true", "1")
+DEFAULT_FALSE = ("N", "No", "NO", "no", "False", "FALSE", "false", "0")
+NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+class MappingError(ValueError):
+    """A mapping file that cannot be used; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class FieldMap:
+    field: Field
+    column: str
+    placeholders: frozenset[str]
+    values: dict[str, str]
+    pattern: re.Pattern[str] | None
+    formats: tuple[str, ...]
+    true: frozenset[str]
+    false: frozenset[str]
+
+
+@dataclass(frozen=True)
+class Mapping:
+    name: str
+    kind: Kind
+    title: str
+    publisher: str
+    encoding: str
+    officer_namespace: str
+    fields: tuple[FieldMap, ...]
+    origin: str
+    notes: str = ""
+    placeholders: frozenset[str] = field(default_factory=frozenset)
+
+    def columns(self) -> list[str]:
+        return [f.column for f in self.fields]
+
+
+def shipped() -> list[str]:
+    """The names of the mappings shipped with the package."""
+    folder = resources.files("oversight.publicdata").joinpath("mappings")
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir() if p.name.endswith(".toml"))
+
+
+def load_shipped(name: str) -> Mapping:
+    if name not in shipped():
+        raise MappingError(f"--source: no shipped mapping {name!r}; shipped: {', '.join(shipped())}")
+    text = resources.files("oversight.publicdata").joinpath("mappings", f"{name}.toml").read_text("utf-8")
+    return parse(text, origin=f"{name}.toml")
+
+
+def load_file(path: Path) -> Mapping:
+    try:
+        text = path.read_text("utf-8")
+    except OSError as e:
+        raise MappingError(f"{path}: cannot read: {e.strerror}") from None
+    except UnicodeDecodeError:
+        raise MappingError(f"{path}: not UTF-8 text") from None
+    return parse(text, origin=str(path))
+
+
+def _strs(origin: str, where: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        return (value,)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise MappingError(f"{origin}: {where} must be a string or a list of strings")
+    return tuple(value)
+
+
+def parse(text: str, origin: str = "<mapping>") -> Mapping:
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise MappingError(f"{origin}: not TOML: {e}") from None
+    unknown = set(doc) - {"dataset", "fields"}
+    if unknown:
+        raise MappingError(
+            f"{origin}: unknown table(s) {', '.join(sorted(unknown))}; expected [dataset] and [fields.*]"
+        )
+    ds = doc.get("dataset")
+    if not isinstance(ds, dict):
+        raise MappingError(f"{origin}: missing [dataset] table")
+    bad = set(ds) - DATASET_KEYS
+    if bad:
+        raise MappingError(f"{origin}: [dataset]: unknown key(s) {', '.join(sorted(bad))}")
+    name = ds.get("name")
+    if not isinstance(name, str) or not NAME_RE.match(name):
+        raise MappingError(f"{origin}: [dataset] name must be lower-case letters, digits and dashes, got {name!r}")
+    kind_name = ds.get("kind")
+    if kind_name not in KINDS:
+        raise MappingError(f"{origin}: [dataset] kind must be one of {', '.join(KINDS)}, got {kind_name!r}")
+    kind = KINDS[kind_name]
+    encoding = ds.get("encoding", "utf-8-sig")
+    try:
+        "".encode(encoding)
+    except (LookupError, TypeError):
+        raise MappingError(f"{origin}: [dataset] encoding {encoding!r} is not a known text encoding") from None
+    common = frozenset(_strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
+
+    fields_doc = doc.get("fields")
+    if not isinstance(fields_doc, dict) or not fields_doc:
+        raise MappingError(f"{origin}: missing [fields.*] tables")
+    maps: list[FieldMap] = []
+    for fname, spec in fields_doc.items():
+        f = kind.get(fname)
+        where = f"[fields.{fname}]"
+        if f is None:
+            known = ", ".join(x.name for x in kind.fields)
+            raise MappingError(f"{origin}: {where}: {kind.name} has no standard field {fname!r}; known: {known}")
+        if not isinstance(spec, dict):
+            raise MappingError(f"{origin}: {where} must be a table")
+        bad = set(spec) - FIELD_KEYS
+        if bad:
+            raise MappingError(f"{origin}: {where}: unknown option(s) {', '.join(sorted(bad))}")
+        column = spec.get("column")
+        if not isinstance(column, str) or not column:
+            raise MappingError(f"{origin}: {where}: 'column' (the export's header) is required")
+        values = spec.get("values", {})
+        if not isinstance(values, dict) or not all(isinstance(v, str) for v in values.values()):
+            raise MappingError(f"{origin}: {where}: 'values' must map raw strings to standard strings")
+        pattern = None
+        if "pattern" in spec:
+            try:
+                pattern = re.compile(spec["pattern"])
+            except (re.error, TypeError) as e:
+                raise MappingError(f"{origin}: {where}: bad pattern: {e}") from None
+        formats = _strs(origin, f"{where} format", spec.get("format", []))
+        if f.type in ("date", "datetime") and not formats:
+            raise MappingError(f"{origin}: {where}: a {f.type} field needs 'format' (strptime, e.g. '%m/%d/%Y')")
+        true = frozenset(_strs(origin, f"{where} true", spec.get("true", list(DEFAULT_TRUE))))
+        false = frozenset(_strs(origin, f"{where} false", spec.get("false", list(DEFAULT_FALSE))))
+        if true & false:
+            raise MappingError(f"{origin}: {where}: {sorted(true & false)} listed as both true and false")
+        ph = common | frozenset(_strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
+        maps.append(FieldMap(f, column, ph, dict(values), pattern, formats, true, false))
+
+    mapped = {m.field.name for m in maps}
+    missing = [r for r in kind.required if r not in mapped]
+    if missing:
+        raise MappingError(f"{origin}: {kind.name} needs field(s) {', '.join(missing)}; add [fields.NAME] with column")
+    ns = ds.get("officer_namespace", name)
+    if not isinstance(ns, str) or not ns:
+        raise MappingError(f"{origin}: [dataset] officer_namespace must be a non-empty string")
+    return Mapping(
+        name=name,
+        kind=kind,
+        title=str(ds.get("title", name)),
+        publisher=str(ds.get("publisher", "")),
+        encoding=encoding,
+        officer_namespace=ns,
+        fields=tuple(maps),
+        origin=origin,
+        notes=str(ds.get("notes", "")),
+        placeholders=common,
+    )

@@ -1,0 +1,171 @@
+"""The analytical store: one DuckDB file, one table per kind (plus force_subjects), every
+dataset's records tagged with its name; an import replaces the dataset it names in one
+transaction. Parquet and CSV exports of the public columns. Imports no Django.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+
+from oversight.publicdata.importer import Imported
+from oversight.publicdata.kinds import KINDS, Kind
+from oversight.publicdata.mapping import NAME_RE
+from oversight.publicdata.schema import column_types, columns, extra_columns
+
+__all__ = [
+    "StoreBusy",
+    "StoreError",
+    "column_types",
+    "columns",
+    "connect",
+    "datasets",
+    "export",
+    "extra_columns",
+    "write",
+]
+
+
+class StoreError(ValueError):
+    """The store cannot do what was asked; the message says why."""
+
+
+class StoreBusy(StoreError):
+    """The store exists but cannot be opened now (an import holds it)."""
+
+
+IMPORTS_DDL = """
+CREATE TABLE IF NOT EXISTS imports (
+    dataset VARCHAR, kind VARCHAR, title VARCHAR, publisher VARCHAR, notes VARCHAR,
+    imported_at TIMESTAMP, sha256 VARCHAR, report JSON
+)"""
+
+
+def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    if read_only and not db_path.exists():
+        raise StoreError(f"{db_path}: no public data imported yet (run `oversight import ...`)")
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        return duckdb.connect(str(db_path), read_only=read_only)
+    except duckdb.IOException as e:
+        if read_only:
+            raise StoreBusy(f"{db_path}: the public data is being updated; try again in a minute ({e})") from None
+        raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
+    except duckdb.Error as e:
+        raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
+
+
+def write(db_path: Path, imported: Imported) -> dict[str, Any]:
+    """Replace the dataset with what was imported; returns the stored import entry."""
+    m = imported.mapping
+    kind = m.kind
+    if imported.table.num_rows == 0:
+        r = imported.report
+        raise StoreError(
+            f"{r['file']}: no {kind.name} could be loaded ({r['rows_read']} rows read, {r['set_aside']} set aside); "
+            f"the dataset {m.name!r} in the store was left as it was"
+        )
+    con = connect(db_path)
+    try:
+        con.execute(IMPORTS_DDL)
+        other = con.execute("SELECT kind FROM imports WHERE dataset = ? AND kind <> ? LIMIT 1", [m.name, kind.name])
+        clash = other.fetchone()
+        if clash:
+            raise StoreError(f"dataset {m.name!r} is already in the store as {clash[0]}, not {kind.name}")
+        con.register("incoming", imported.table)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {kind.table} AS SELECT * FROM incoming LIMIT 0")
+        if kind.extra_table:
+            con.register("incoming_extra", imported.extra)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {kind.extra_table} AS SELECT * FROM incoming_extra LIMIT 0")
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f"DELETE FROM {kind.table} WHERE dataset = ?", [m.name])
+            con.execute(f"INSERT INTO {kind.table} BY NAME SELECT * FROM incoming")
+            if kind.extra_table:
+                con.execute(f"DELETE FROM {kind.extra_table} WHERE dataset = ?", [m.name])
+                con.execute(f"INSERT INTO {kind.extra_table} BY NAME SELECT * FROM incoming_extra")
+            con.execute(
+                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    m.name,
+                    kind.name,
+                    m.title,
+                    m.publisher,
+                    m.notes,
+                    now,
+                    imported.report["sha256"],
+                    orjson.dumps(imported.report).decode(),
+                ],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    finally:
+        con.close()
+    return {"dataset": m.name, "imported_at": now.isoformat() + "Z"}
+
+
+def datasets(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> list[dict[str, Any]]:
+    """The datasets in the store, each with its latest import."""
+    try:
+        rows = con.execute(
+            """SELECT dataset, kind, title, publisher, notes, imported_at, sha256, report FROM imports
+               QUALIFY row_number() OVER (PARTITION BY dataset ORDER BY imported_at DESC, rowid DESC) = 1
+               ORDER BY kind, dataset"""
+        ).fetchall()
+    except duckdb.CatalogException:
+        return []
+    out = []
+    for d, k, title, pub, notes, at, sha, report in rows:
+        if kind is not None and k != kind:
+            continue
+        out.append(
+            {
+                "dataset": d,
+                "kind": k,
+                "title": title,
+                "publisher": pub,
+                "notes": notes,
+                "imported_at": at.isoformat() + "Z",
+                "sha256": sha,
+                "report": orjson.loads(report),
+            }
+        )
+    return out
+
+
+def public_columns(kind: Kind) -> list[str]:
+    """What a download carries: every stored column (private fields are never stored)."""
+    return [name for name, _ in columns(kind)]
+
+
+def export(con: duckdb.DuckDBPyConnection, kind_name: str, out: Path, fmt: str, dataset: str | None = None) -> int:
+    """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows."""
+    if kind_name not in KINDS:
+        raise StoreError(f"no kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+    if fmt not in ("parquet", "csv"):
+        raise StoreError(f"--format: {fmt!r} is not parquet or csv")
+    kind = KINDS[kind_name]
+    cols = ", ".join(f'"{c}"' for c in public_columns(kind))
+    if dataset is not None and not NAME_RE.match(dataset):
+        raise StoreError(f"--dataset: {dataset!r} is not a dataset name")
+    where = f"WHERE dataset = '{dataset}'" if dataset else ""  # a checked name: letters, digits, dashes
+    try:
+        n = con.execute(f"SELECT count(*) FROM {kind.table} {where}").fetchone()
+    except duckdb.CatalogException:
+        raise StoreError(f"no {kind_name} imported yet") from None
+    query = f"SELECT {cols} FROM {kind.table} {where} ORDER BY dataset, source_line"
+    if fmt == "csv":
+        # Lists become JSON-like text in CSV; Parquet keeps them as lists.
+        opts = "FORMAT CSV, HEADER"
+    else:
+        opts = "FORMAT PARQUET, COMPRESSION ZSTD"
+    path = str(out).replace("'", "''")
+    con.execute(f"COPY ({query}) TO '{path}' ({opts})")
+    return int(n[0]) if n else 0

@@ -1,0 +1,265 @@
+"""Summaries: counts and rates by group, each rate with its Wilson 95% interval, small groups
+suppressed. The same functions serve the command line, the JSON API and the pages.
+
+stops: one row per stop.
+    stops        stops in the group
+    frisks       stops with a frisk
+    arrests      stops with an arrest
+    weapon_found frisked stops in which a weapon was found
+    frisk_rate = frisks / stops, arrest_rate = arrests / stops,
+    weapon_found_rate = weapon_found / frisks (the "hit rate" of frisks)
+force: one row per subject per incident (a use of force on a person).
+    uses, incidents, level_1, level_2, level_3 (includes Level 3 - OIS), ois,
+    level_2_3_rate = (level_2 + level_3) / uses
+
+Pure Python + DuckDB: imports no Django.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+
+from oversight.publicdata.kinds import FORCE, KINDS, STOPS
+from oversight.publicdata.stats import rate, wilson
+from oversight.publicdata.store import StoreError, column_types
+
+UNKNOWN = "(unknown)"
+WHERE_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(!=|>=|<=|=|>|<)\s*(.*?)\s*$")
+TRUE = {"y", "yes", "true", "1"}
+FALSE = {"n", "no", "false", "0"}
+
+
+class QueryError(ValueError):
+    """A summary that cannot be made as asked; the message names the bad option and value."""
+
+
+@dataclass(frozen=True)
+class Measure:
+    table: str
+    unit: str  # the count column: stops, uses
+    counts: tuple[tuple[str, str], ...]  # (name, SQL aggregate)
+    rates: tuple[tuple[str, str, str], ...]  # (name, numerator, denominator)
+    group_columns: tuple[str, ...]
+
+
+MEASURES = {
+    "stops": Measure(
+        table=STOPS.table,
+        unit="stops",
+        counts=(
+            ("stops", "count(*)"),
+            ("frisks", "count(*) FILTER (WHERE frisk)"),
+            ("arrests", "count(*) FILTER (WHERE arrest)"),
+            ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
+        ),
+        rates=(
+            ("frisk_rate", "frisks", "stops"),
+            ("arrest_rate", "arrests", "stops"),
+            ("weapon_found_rate", "weapon_found", "frisks"),
+        ),
+        group_columns=STOPS.group_columns,
+    ),
+    "force": Measure(
+        table=FORCE.extra_table,
+        unit="uses",
+        counts=(
+            ("uses", "count(*)"),
+            ("incidents", "count(DISTINCT incident_id)"),
+            ("level_1", "count(*) FILTER (WHERE level = 'Level 1')"),
+            ("level_2", "count(*) FILTER (WHERE level = 'Level 2')"),
+            ("level_3", "count(*) FILTER (WHERE level LIKE 'Level 3%')"),
+            ("ois", "count(*) FILTER (WHERE level = 'Level 3 - OIS')"),
+            ("level_2_3", "count(*) FILTER (WHERE level = 'Level 2' OR level LIKE 'Level 3%')"),
+        ),
+        rates=(("level_2_3_rate", "level_2_3", "uses"),),
+        group_columns=("year", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
+    ),
+}
+
+
+def _types(kind: str) -> dict[str, str]:
+    t = column_types(KINDS[kind])
+    t["dataset"] = "text"
+    return t
+
+
+def parse_by(kind: str, by: str | list[str] | None) -> list[str]:
+    m = MEASURES[kind]
+    if by is None or by == "" or by == []:
+        return []
+    cols = [c.strip() for c in (by.split(",") if isinstance(by, str) else by) if c.strip()]
+    allowed = (*m.group_columns, "dataset")
+    for c in cols:
+        if c not in allowed:
+            raise QueryError(f"--by: {c!r} is not a column to group {kind} by; choose from {', '.join(allowed)}")
+    if len(set(cols)) != len(cols):
+        raise QueryError(f"--by: a column is named twice in {','.join(cols)}")
+    return cols
+
+
+def parse_where(kind: str, clauses: list[str]) -> tuple[list[str], list[Any]]:
+    """``COL=V``, ``COL=V1|V2``, ``COL!=V``, ``COL>=V`` ... ; ``(unknown)`` stands for a missing value."""
+    m = MEASURES[kind]
+    types = _types(kind)
+    allowed = (*m.group_columns, "dataset")
+    sql: list[str] = []
+    params: list[Any] = []
+    for clause in clauses:
+        mt = WHERE_RE.match(clause)
+        if not mt:
+            raise QueryError(f"--where: {clause!r} is not COLUMN=VALUE (or !=, >=, <=, >, <)")
+        col, op, value = mt.groups()
+        if col not in allowed:
+            raise QueryError(f"--where: {col!r} is not a column of {kind}; choose from {', '.join(allowed)}")
+        values = value.split("|") if op in ("=", "!=") else [value]
+        typ = types[col]
+        known: list[Any] = []
+        has_unknown = False
+        for v in values:
+            if v == UNKNOWN:
+                if op not in ("=", "!="):
+                    raise QueryError(f"--where: {clause!r}: {UNKNOWN} goes only with = or !=")
+                has_unknown = True
+                continue
+            known.append(_value(clause, typ, v))
+        parts = []
+        if known:
+            if op in ("=", "!="):
+                marks = ", ".join("?" for _ in known)
+                parts.append(f'"{col}" {"IN" if op == "=" else "NOT IN"} ({marks})')
+            else:
+                if typ not in ("int", "date", "float"):
+                    raise QueryError(f"--where: {clause!r}: {op} needs a number or date column; {col} is {typ}")
+                parts.append(f'"{col}" {op} ?')
+            params.extend(known)
+        if op == "=":
+            if has_unknown:
+                parts.append(f'"{col}" IS NULL')
+            sql.append("(" + " OR ".join(parts) + ")")
+        else:
+            if has_unknown:
+                parts.append(f'"{col}" IS NOT NULL')
+            elif op == "!=":
+                # "not East" keeps the stops whose precinct is unknown: they are not East either.
+                parts = [f'({parts[0]} OR "{col}" IS NULL)']
+            sql.append("(" + " AND ".join(parts) + ")")
+    return sql, params
+
+
+def _value(clause: str, typ: str, v: str) -> Any:
+    if typ == "int":
+        try:
+            return int(v)
+        except ValueError:
+            raise QueryError(f"--where: {clause!r}: {v!r} is not a whole number") from None
+    if typ == "flag":
+        if v.lower() in TRUE:
+            return True
+        if v.lower() in FALSE:
+            return False
+        raise QueryError(f"--where: {clause!r}: {v!r} is not yes or no")
+    return v
+
+
+def summarize(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    by: str | list[str] | None = None,
+    where: list[str] | None = None,
+    dataset: str | None = None,
+    min_cell: int = 5,
+) -> dict[str, Any]:
+    """Counts and rates by group, with Wilson 95% intervals; a group of fewer than ``min_cell``
+    units has its numbers withheld (``suppressed``: true)."""
+    if kind not in MEASURES:
+        raise QueryError(f"no summary for {kind!r}; kinds: {', '.join(MEASURES)}")
+    m = MEASURES[kind]
+    cols = parse_by(kind, by)
+    clauses = list(where or [])
+    if dataset:
+        clauses.append(f"dataset={dataset}")
+    conds, params = parse_where(kind, clauses)
+    where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
+    aggs = ", ".join(f"{sql} AS {name}" for name, sql in m.counts)
+    sel = ", ".join(f'"{c}"' for c in cols)
+    group = f"GROUP BY {sel} ORDER BY {', '.join(f'{chr(34)}{c}{chr(34)} NULLS LAST' for c in cols)}" if cols else ""
+    query = f"SELECT {sel + ', ' if cols else ''}{aggs} FROM {m.table} {where_sql} {group}"
+    total_q = f"SELECT {aggs} FROM {m.table} {where_sql}"
+    try:
+        rows = con.execute(query, params).fetchall()
+        total = con.execute(total_q, params).fetchone()
+    except duckdb.CatalogException:
+        raise StoreError(f"no {kind} imported yet (run `oversight import {kind} ...`)") from None
+    names = [n for n, _ in m.counts]
+    groups = [
+        _row(m, dict(zip(cols, r[: len(cols)], strict=True)), dict(zip(names, r[len(cols) :], strict=True)), min_cell)
+        for r in rows
+    ]
+    return {
+        "kind": kind,
+        "dataset": dataset,
+        "by": cols,
+        "where": list(where or []),
+        "min_cell": min_cell,
+        "confidence": 0.95,
+        "interval": "wilson",
+        "groups": groups,
+        "total": _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell),
+    }
+
+
+def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int) -> dict[str, Any]:
+    out: dict[str, Any] = {k: _jsonable(v) for k, v in keys.items()}
+    n = int(counts.get(m.unit) or 0)
+    suppressed = n < min_cell
+    shown = [name for name, _ in m.counts if name != "level_2_3"]
+    for name in shown:
+        out[name] = None if suppressed else int(counts[name] or 0)
+    for name, num, den in m.rates:
+        if suppressed:
+            out[name] = None
+            out[f"{name}_ci"] = None
+            continue
+        a, b = int(counts[num] or 0), int(counts[den] or 0)
+        r = rate(a, b)
+        ci = wilson(a, b)
+        out[name] = None if r is None else round(r, 6)
+        out[f"{name}_ci"] = None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+    out["suppressed"] = suppressed
+    return out
+
+
+def _jsonable(v: Any) -> Any:
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def to_csv_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
+    """The summary as a flat table: group columns, counts, each rate then its low and high."""
+    groups = result["groups"]
+    sample = groups[0] if groups else result["total"]
+    header: list[str] = []
+    for k in sample:
+        if k.endswith("_ci"):
+            header += [f"{k}_low", f"{k}_high"]
+        else:
+            header.append(k)
+    if not groups:
+        header = [*result["by"], *[h for h in header if h not in result["by"]]]
+    rows = []
+    for g in groups:
+        row: list[Any] = []
+        for k in header:
+            if k.endswith("_ci_low") or k.endswith("_ci_high"):
+                ci = g.get(k.rsplit("_", 1)[0])
+                row.append("" if ci is None else ci[0 if k.endswith("_low") else 1])
+            else:
+                v = g.get(k)
+                row.append("" if v is None else v)
+        rows.append(row)
+    return header, rows

@@ -1,0 +1,426 @@
+"""Import rules on small files made here: mapping errors, rejects, idempotence, replacement,
+pseudonyms, suppression, and the command line."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from oversight.cli import app
+from oversight.publicdata import importer, store, summary
+from oversight.publicdata.mapping import MappingError, load_file, parse
+from oversight.publicdata.pseudonym import Pseudonymizer
+
+KEY = "unit-test-pseudonym-key-0000000000"
+
+STOPS_MAPPING = """
+[dataset]
+name = "{name}"
+kind = "stops"
+officer_namespace = "testcity-pd"
+placeholders = ["-"]
+
+[fields.stop_id]
+column = "StopNo"
+[fields.reported_date]
+column = "Date"
+format = "%Y-%m-%d"
+[fields.officer]
+column = "Badge"
+[fields.subject_race]
+column = "Race"
+placeholders = ["Unknown"]
+[fields.precinct]
+column = "Area"
+[fields.frisk]
+column = "Frisked"
+[fields.arrest]
+column = "Arrested"
+[fields.weapon_type]
+column = "Weapon"
+values = {{ "none" = "None" }}
+"""
+
+FORCE_MAPPING = """
+[dataset]
+name = "testcity-force"
+kind = "force"
+officer_namespace = "testcity-pd"
+
+[fields.incident_id]
+column = "Case"
+[fields.level]
+column = "Level"
+[fields.officer]
+column = "Badge"
+[fields.subject]
+column = "Person"
+"""
+
+HEADER = ["StopNo", "Date", "Badge", "Race", "Area", "Frisked", "Arrested", "Weapon"]
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def mapping_file(tmp_path: Path, name: str = "testcity-stops", text: str = STOPS_MAPPING) -> Path:
+    p = tmp_path / f"{name}.toml"
+    p.write_text(text.format(name=name), encoding="utf-8")
+    return p
+
+
+def stops_rows(n_east: int, n_west: int) -> list[list[str]]:
+    rows = []
+    for i in range(n_east):
+        rows.append([str(100 + i), "2024-01-02", "B1", "White", "East", "Y" if i % 2 == 0 else "N", "N", "none"])
+    for i in range(n_west):
+        rows.append([str(500 + i), "2024-02-03", "B2", "Black", "West", "Y", "Y" if i == 0 else "N", "Knife"])
+    return rows
+
+
+def load(tmp_path: Path, csv_path: Path, mapping: Path, db: Path) -> importer.Imported:
+    imp = importer.read_export(csv_path, load_file(mapping), Pseudonymizer(KEY))
+    store.write(db, imp)
+    return imp
+
+
+def table(db: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def cli(settings, tmp_path):
+    settings.OVERSIGHT_PSEUDONYM_KEY = KEY
+    settings.OVERSIGHT_PUBLICDATA_DB = tmp_path / "cli.duckdb"
+    settings.OVERSIGHT_MIN_CELL = 5
+    runner = CliRunner()
+
+    def run(*args: str):  # type: ignore[no-untyped-def]
+        return runner.invoke(app, list(args))
+
+    return run
+
+
+# ---------------------------------------------------------------- mapping errors
+
+
+def test_a_mapping_naming_a_missing_column_fails_before_loading_and_names_it(tmp_path):
+    csv_path = write_csv(tmp_path / "s.csv", [h if h != "Frisked" else "Frisk" for h in HEADER], stops_rows(3, 3))
+    db = tmp_path / "db.duckdb"
+    with pytest.raises(MappingError) as e:
+        load(tmp_path, csv_path, mapping_file(tmp_path), db)
+    assert "'Frisked' (for frisk)" in str(e.value)
+    assert not db.exists()
+
+
+def test_mapping_file_errors_name_what_is_wrong():
+    good = STOPS_MAPPING.format(name="x")
+    cases = {
+        good.replace('kind = "stops"', 'kind = "parking"'): "kind must be one of",
+        good.replace("[fields.officer]", "[fields.badge_colour]"): "no standard field 'badge_colour'",
+        good.replace('format = "%Y-%m-%d"', ""): "needs 'format'",
+        good.replace('[fields.frisk]\ncolumn = "Frisked"', ""): "needs field(s) frisk",
+        good.replace('column = "Area"', 'column = "Area"\ncolour = "red"'): "unknown option(s) colour",
+        good.replace('name = "x"', 'name = "Not A Name"'): "name must be lower-case",
+        "this is = = not toml": "not TOML",
+    }
+    for text, message in cases.items():
+        with pytest.raises(MappingError) as e:
+            parse(text, origin="m.toml")
+        assert message in str(e.value), (message, str(e.value))
+        assert str(e.value).startswith("m.toml: ")
+
+
+def test_cli_mapping_error_exits_2_with_one_line_and_loads_nothing(cli, tmp_path, settings):
+    csv_path = write_csv(tmp_path / "s.csv", [h if h != "Area" else "Zone" for h in HEADER], stops_rows(3, 3))
+    r = cli("import", "stops", "--mapping", str(mapping_file(tmp_path)), str(csv_path))
+    assert r.exit_code == 2
+    assert "'Area' (for precinct)" in r.stderr
+    assert r.stdout == ""
+    assert not Path(settings.OVERSIGHT_PUBLICDATA_DB).exists()
+
+
+def test_cli_refuses_a_mapping_of_another_kind(cli, tmp_path):
+    csv_path = write_csv(tmp_path / "s.csv", HEADER, stops_rows(3, 3))
+    r = cli("import", "force", "--mapping", str(mapping_file(tmp_path)), str(csv_path))
+    assert r.exit_code == 2
+    assert "is for stops, not force" in r.stderr
+
+
+# ---------------------------------------------------------------- rejects
+
+
+def test_bad_rows_are_set_aside_with_line_and_reason_and_the_rest_load(cli, tmp_path):
+    path = tmp_path / "s.csv"
+    good = stops_rows(6, 0)
+    text = (
+        ",".join(HEADER)
+        + "\n"
+        + ",".join(good[0])
+        + "\n"
+        + '101,2024-01-02,B1,"White\nwith a line break",East,Y,N,none\n'  # a quoted value over two lines
+        + "102,2024-13-45,B1,White,East,Y,N,none\n"  # line 5: no such date
+        + "103,2024-01-02,B1,White,East,maybe,N,none\n"  # line 6: not a yes or no
+        + "104,2024-01-02,B1,White\n"  # line 7: too few fields
+        + ",2024-01-02,B1,White,East,Y,N,none\n"  # line 8: no stop number
+        + "-,2024-01-02,B1,White,East,Y,N,none\n"  # line 9: placeholder stop number
+        + ",".join(good[5])
+        + "\n"
+    )
+    path.write_text(text, encoding="utf-8")
+    rejects = tmp_path / "rejects.csv"
+    r = cli("import", "stops", "--mapping", str(mapping_file(tmp_path)), str(path), "--rejects", str(rejects))
+    assert r.exit_code == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert report["rows_read"] == 8
+    assert report["set_aside"] == 5
+    assert report["loaded"] == 3
+    with rejects.open(newline="", encoding="utf-8") as fh:
+        got = list(csv.DictReader(fh))
+    assert [int(g["line"]) for g in got] == [5, 6, 7, 8, 9]
+    assert "'Date' (reported_date)" in got[0]["reason"] and "2024-13-45" in got[0]["reason"]
+    assert "'Frisked' (frisk)" in got[1]["reason"] and "maybe" in got[1]["reason"]
+    assert "4 fields" in got[2]["reason"]
+    assert "'StopNo' (stop_id)" in got[3]["reason"] and "required" in got[3]["reason"]
+    assert got[1]["StopNo"] == "103"  # the row as it was
+    assert "set aside" in r.stderr
+    rows = table(tmp_path / "cli.duckdb", "SELECT stop_id, subject_race FROM stops ORDER BY stop_id")
+    assert rows == [("100", "White"), ("101", "White\nwith a line break"), ("105", "White")]
+
+
+def test_an_unreadable_file_is_a_clear_error(cli, tmp_path):
+    r = cli("import", "stops", "--mapping", str(mapping_file(tmp_path)), str(tmp_path / "nope.csv"))
+    assert r.exit_code == 2
+    assert "nope.csv: cannot read" in r.stderr
+
+
+# ---------------------------------------------------------------- idempotence and replacement
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path):
+    csv_path = write_csv(tmp_path / "s.csv", HEADER, stops_rows(7, 6) + [stops_rows(1, 0)[0]])
+    db = tmp_path / "db.duckdb"
+    m = mapping_file(tmp_path)
+    load(tmp_path, csv_path, m, db)
+    first = table(db, "SELECT * FROM stops ORDER BY stop_id")
+    load(tmp_path, csv_path, m, db)
+    assert table(db, "SELECT * FROM stops ORDER BY stop_id") == first
+    assert len(first) == 13  # the repeated stop 100 counted once
+
+
+def test_a_newer_export_replaces_the_dataset_and_leaves_others_alone(tmp_path):
+    db = tmp_path / "db.duckdb"
+    m = mapping_file(tmp_path)
+    other = mapping_file(tmp_path, name="othercity-stops")
+    load(tmp_path, write_csv(tmp_path / "o.csv", HEADER, stops_rows(2, 2)), other, db)
+    load(tmp_path, write_csv(tmp_path / "old.csv", HEADER, stops_rows(7, 6)), m, db)
+    newer = stops_rows(8, 0)
+    newer[0][5] = "N"  # a correction in the newer export
+    load(tmp_path, write_csv(tmp_path / "new.csv", HEADER, newer), m, db)
+    rows = table(db, "SELECT stop_id, frisk FROM stops WHERE dataset = 'testcity-stops' ORDER BY stop_id")
+    assert [r[0] for r in rows] == [str(100 + i) for i in range(8)]
+    assert rows[0] == ("100", False)
+    assert table(db, "SELECT count(*) FROM stops WHERE dataset = 'othercity-stops'") == [(4,)]
+    con = store.connect(db, read_only=True)
+    try:
+        ds = {d["dataset"]: d for d in store.datasets(con)}
+    finally:
+        con.close()
+    assert ds["testcity-stops"]["report"]["file"].endswith("new.csv")
+
+
+# ---------------------------------------------------------------- pseudonyms
+
+
+def test_same_officer_same_pseudonym_across_datasets_and_never_the_id(tmp_path):
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(2, 2)), mapping_file(tmp_path), db)
+    force_csv = write_csv(
+        tmp_path / "f.csv",
+        ["Case", "Level", "Badge", "Person"],
+        [["9", "Level 1", "B1", "P1"], ["9", "Level 1", "B2", "P1"], ["10", "Level 2", "B2", "P2"]],
+    )
+    load(tmp_path, force_csv, mapping_file(tmp_path, "testcity-force", FORCE_MAPPING), db)
+    stop_b1 = table(db, "SELECT DISTINCT officers[1] FROM stops WHERE stop_id = '100'")[0][0]
+    stop_b2 = table(db, "SELECT DISTINCT officers[1] FROM stops WHERE stop_id = '500'")[0][0]
+    force_9 = table(db, "SELECT officers FROM force WHERE incident_id = '9'")[0][0]
+    assert force_9 == [stop_b1, stop_b2]
+    assert stop_b1 != stop_b2
+    assert "B1" not in stop_b1 and "B2" not in stop_b2
+    # Another deployment's key gives other pseudonyms; the same key gives the same.
+    assert Pseudonymizer(KEY)("testcity-pd", "B1") == stop_b1
+    assert Pseudonymizer(KEY + "x")("testcity-pd", "B1") != stop_b1
+    assert Pseudonymizer(KEY)("othercity-pd", "B1") != stop_b1
+
+
+def test_a_short_pseudonym_key_is_refused():
+    with pytest.raises(ValueError, match="at least 16 bytes"):
+        Pseudonymizer("short")
+
+
+# ---------------------------------------------------------------- summaries
+
+
+def test_small_groups_are_suppressed(cli, tmp_path, settings):
+    csv_path = write_csv(tmp_path / "s.csv", HEADER, stops_rows(4, 5))
+    assert cli("import", "stops", "--mapping", str(mapping_file(tmp_path)), str(csv_path)).exit_code == 0
+    r = cli("stops", "summary", "--by", "precinct")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert isinstance(out, list)
+    east, west = out
+    assert east["precinct"] == "East" and east["suppressed"] is True
+    assert all(east[k] is None for k in ("stops", "frisks", "frisk_rate", "frisk_rate_ci", "weapon_found_rate"))
+    assert west["suppressed"] is False and west["stops"] == 5 and west["arrests"] == 1
+    settings.OVERSIGHT_MIN_CELL = 4
+    east = json.loads(cli("stops", "summary", "--by", "precinct").stdout)[0]
+    assert east["suppressed"] is False and east["stops"] == 4 and east["frisks"] == 2
+
+
+def test_summary_shape_rates_and_intervals(tmp_path):
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(10, 6)), mapping_file(tmp_path), db)
+    con = store.connect(db, read_only=True)
+    try:
+        out = summary.summarize(con, "stops", by="precinct,subject_race", where=["year=2024"], min_cell=5)
+    finally:
+        con.close()
+    east = out["groups"][0]
+    assert set(east) == {
+        "precinct",
+        "subject_race",
+        "stops",
+        "frisks",
+        "arrests",
+        "weapon_found",
+        "frisk_rate",
+        "frisk_rate_ci",
+        "arrest_rate",
+        "arrest_rate_ci",
+        "weapon_found_rate",
+        "weapon_found_rate_ci",
+        "suppressed",
+    }
+    assert (east["stops"], east["frisks"], east["weapon_found"]) == (10, 5, 0)
+    assert east["frisk_rate"] == 0.5
+    lo, hi = east["frisk_rate_ci"]
+    assert lo < 0.5 < hi
+    west = out["groups"][1]
+    assert (west["weapon_found"], west["weapon_found_rate"]) == (6, 1.0)
+    assert west["weapon_found_rate_ci"][1] == 1.0
+
+
+def test_where_filters_and_their_errors(tmp_path):
+    db = tmp_path / "db.duckdb"
+    rows = stops_rows(6, 6)
+    rows[0][4] = "-"  # an unknown precinct
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, rows), mapping_file(tmp_path), db)
+    con = store.connect(db, read_only=True)
+    try:
+
+        def total(*where: str) -> int:
+            return summary.summarize(con, "stops", where=list(where), min_cell=0)["total"]["stops"]
+
+        assert total() == 12
+        assert total("precinct=East") == 5
+        assert total("precinct=East|(unknown)") == 6
+        assert total("precinct!=East") == 7  # the unknown precinct is not East either
+        assert total("precinct=(unknown)") == 1
+        assert total("frisk=yes", "precinct=West") == 6
+        assert total("year>=2025") == 0
+        for bad, msg in [
+            ("colour=red", "'colour' is not a column"),
+            ("year>=soon", "'soon' is not a whole number"),
+            ("precinct>East", "needs a number or date column"),
+            ("frisk=perhaps", "not yes or no"),
+            ("nonsense", "is not COLUMN=VALUE"),
+        ]:
+            with pytest.raises(summary.QueryError, match=msg):
+                total(bad)
+        with pytest.raises(summary.QueryError, match="'officers' is not a column to group"):
+            summary.summarize(con, "stops", by="officers")
+    finally:
+        con.close()
+
+
+def test_cli_summary_csv_and_export_parquet(cli, tmp_path):
+    csv_path = write_csv(tmp_path / "s.csv", HEADER, stops_rows(6, 6))
+    assert cli("import", "stops", "--mapping", str(mapping_file(tmp_path)), str(csv_path)).exit_code == 0
+    r = cli("stops", "summary", "--by", "precinct", "--format", "csv")
+    assert r.exit_code == 0, r.stderr
+    rows = list(csv.DictReader(r.stdout.splitlines()))
+    assert rows[0]["precinct"] == "East" and rows[0]["stops"] == "6" and rows[0]["frisks"] == "3"
+    assert float(rows[0]["frisk_rate_ci_low"]) < 0.5 < float(rows[0]["frisk_rate_ci_high"])
+    out = tmp_path / "stops.parquet"
+    r = cli("stops", "export", str(out))
+    assert r.exit_code == 0, r.stderr
+    got = duckdb.sql(f"SELECT stop_id, officers FROM read_parquet('{out}') ORDER BY stop_id").fetchall()
+    assert len(got) == 12 and all(o[0].startswith("OFC-") for _, o in got)
+    r = cli("stops", "summary", "--by", "badge")
+    assert r.exit_code == 2 and "'badge' is not a column" in r.stderr
+
+
+def test_cli_imports_a_shipped_source_and_reports_in_text(cli, tmp_path):
+    from tests.publicdata.conftest import OIS, need, read_csv
+
+    rows = read_csv(need(OIS))
+    r = cli("import", "shootings", "--source", "seattle-ois", str(OIS), "--format", "text")
+    assert r.exit_code == 0, r.stderr
+    assert f"rows read       {len(rows)}" in r.stdout
+    assert f"shootings       {len({row['Incident Number'] for row in rows})}" in r.stdout
+    assert "'Multiple'" in r.stdout  # the rounds placeholder is reported
+    r = cli("import", "shootings", "--source", "seattle-nowhere", str(OIS))
+    assert r.exit_code == 2 and "no shipped mapping 'seattle-nowhere'" in r.stderr
+    r = cli("import", "status")
+    assert [d["dataset"] for d in json.loads(r.stdout)] == ["seattle-ois"]
+
+
+def test_a_row_with_bytes_that_are_not_utf8_is_set_aside_and_kept_as_it_was(tmp_path):
+    good = stops_rows(2, 0)
+    data = (",".join(HEADER) + "\n" + ",".join(good[0]) + "\n").encode() + b"101,2024-01-02,B1,Wh\xefte,East,Y,N,none\n"
+    path = tmp_path / "s.csv"
+    path.write_bytes(data)
+    imp = importer.read_export(path, load_file(mapping_file(tmp_path)), Pseudonymizer(KEY))
+    assert imp.report["loaded"] == 1 and imp.report["set_aside"] == 1
+    line, reason, _cells = imp.rejects[0]
+    assert line == 3 and "not valid utf-8" in reason
+    out = tmp_path / "rejects.csv"
+    importer.write_rejects(out, imp)
+    assert b"Wh\xefte" in out.read_bytes()  # the row as it was, byte for byte
+
+
+def test_an_export_with_nothing_loadable_leaves_the_dataset_as_it_was(cli, tmp_path):
+    m = str(mapping_file(tmp_path))
+    assert (
+        cli("import", "stops", "--mapping", m, str(write_csv(tmp_path / "a.csv", HEADER, stops_rows(6, 0)))).exit_code
+        == 0
+    )
+    bad = [[r[0], "soon", *r[2:]] for r in stops_rows(3, 0)]
+    rejects = tmp_path / "rejects.csv"
+    r = cli(
+        "import", "stops", "--mapping", m, str(write_csv(tmp_path / "b.csv", HEADER, bad)), "--rejects", str(rejects)
+    )
+    assert r.exit_code == 2
+    assert "no stops could be loaded" in r.stderr and "left as it was" in r.stderr
+    assert len(rejects.read_text().splitlines()) == 4  # the header and the three rows, kept
+    assert table(tmp_path / "cli.duckdb", "SELECT count(*) FROM stops") == [(6,)]
+
+
+def test_a_mapped_column_twice_in_the_header_is_refused(tmp_path):
+    csv_path = write_csv(tmp_path / "s.csv", [*HEADER, "Area"], [[*r, "x"] for r in stops_rows(2, 0)])
+    with pytest.raises(MappingError, match="'Area' appear more than once"):
+        importer.read_export(csv_path, load_file(mapping_file(tmp_path)), Pseudonymizer(KEY))

@@ -1,0 +1,168 @@
+"""The public pages and the JSON API under /data/, on the session's Seattle store."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import pytest
+
+from oversight.publicdata import disparity, store, summary
+
+
+@pytest.fixture
+def web(settings, seattle, client):
+    settings.OVERSIGHT_PUBLICDATA_DB = seattle.db
+    settings.OVERSIGHT_MIN_CELL = 5
+    return client
+
+
+def test_summary_api_matches_the_summary_and_says_its_caveats(web, con):
+    r = web.get("/data/api/stops/summary.json", {"by": "precinct,subject_race", "where": ["year>=2020"]})
+    assert r.status_code == 200
+    body = r.json()
+    assert body == {
+        **summary.summarize(con, "stops", by="precinct,subject_race", where=["year>=2020"], min_cell=5),
+        "caveats": body["caveats"],
+    }
+    assert any("Wilson" in c for c in body["caveats"])
+    assert any(g["suppressed"] for g in body["groups"]), "some race-by-precinct cells are small"
+
+
+def test_page_filters_become_where_clauses(web, con):
+    r = web.get(
+        "/data/api/stops/summary.json",
+        {"by": "subject_race", "precinct": "East", "year_from": "2019", "year_to": "2020"},
+    )
+    expected = con.execute(
+        "SELECT count(*) FROM stops WHERE precinct = 'East' AND year BETWEEN 2019 AND 2020"
+    ).fetchone()[0]
+    assert r.json()["total"]["stops"] == expected
+
+
+def test_api_errors_are_400_with_the_reason(web):
+    r = web.get("/data/api/stops/summary.json", {"by": "officers"})
+    assert r.status_code == 400
+    assert "'officers' is not a column" in r.json()["error"]
+    assert web.get("/data/api/stops/summary.json", {"where": "year>=later"}).status_code == 400
+    assert web.get("/data/api/parking/summary.json").status_code == 404
+
+
+def test_summary_csv_download(web):
+    r = web.get("/data/api/force/summary.csv", {"by": "level"})
+    assert r.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(r.content.decode())))
+    assert [row["level"] for row in rows] == ["Level 1", "Level 2", "Level 3", "Level 3 - OIS"]
+    assert all(float(row["level_2_3_rate_ci_low"]) <= float(row["level_2_3_rate"]) for row in rows)
+
+
+def test_parquet_download_has_the_public_columns_only(web, tmp_path, seattle):
+    r = web.get("/data/download/stops.parquet")
+    assert r.status_code == 200
+    out = tmp_path / "stops.parquet"
+    out.write_bytes(b"".join(r.streaming_content))
+    cols = [c for (c, *_rest) in duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{out}')").fetchall()]
+    assert "stop_id" in cols and "officers" in cols
+    assert not [c for c in cols if "subject_id" in c or "go_number" in c]
+    n = duckdb.sql(f"SELECT count(*) FROM read_parquet('{out}')").fetchall()[0][0]
+    assert n == seattle.reports["seattle-terry"].report["loaded"]
+
+
+def test_pages_render_with_tables_charts_and_caveats(web):
+    for url, words in [
+        ("/data/", ["Terry stops", "use of force", "officer-involved shootings"]),
+        ("/data/stops/?by=precinct", ["frisk_rate", "<svg", "perceived", "withheld"]),
+        ("/data/force/?by=subject_race", ["level_2_3_rate", "<svg", "once per person per incident"]),
+        ("/data/shootings/", ["People shot at", "outside the city"]),
+        ("/data/stops/disparity/?within=precinct", ["Outcome test", "too few frisks", "(reference)"]),
+    ]:
+        r = web.get(url)
+        assert r.status_code == 200, url
+        text = r.content.decode()
+        for w in words:
+            assert w in text, (url, w)
+
+
+def test_page_with_a_bad_column_says_so(web):
+    r = web.get("/data/stops/", {"by": "colour"})
+    assert r.status_code == 400
+    assert "&#x27;colour&#x27; is not a column" in r.content.decode()
+
+
+def test_no_store_yet_is_a_plain_message(settings, client, tmp_path):
+    settings.OVERSIGHT_PUBLICDATA_DB = tmp_path / "none.duckdb"
+    assert "No public data has been imported yet" in client.get("/data/").content.decode()
+    assert client.get("/data/api/stops/summary.json").status_code == 404
+
+
+def test_outcome_test_compares_only_groups_with_enough_frisks(con):
+    o = disparity.outcome_test(con, reference="White")
+    counts = {
+        (p, r): n
+        for p, r, n in con.execute(
+            "SELECT precinct, subject_race, count(*) FILTER (WHERE frisk) FROM stops "
+            "WHERE precinct IS NOT NULL AND subject_race IS NOT NULL GROUP BY ALL"
+        ).fetchall()
+    }
+    seen = 0
+    for p in o["precincts"]:
+        for c in p["groups"]:
+            n = counts[(p["precinct"], c["subject_race"])]
+            assert (c["hit_rate"] is not None) == (n >= disparity.OUTCOME_MIN_FRISKS)
+            seen += 1
+    assert seen == len(counts)
+
+
+def test_ratio_to_reference_is_the_ratio_of_rates(con):
+    r = disparity.ratios(con, reference="White")
+    ref = next(g for g in r["groups"] if g["reference"])
+    assert ref["frisk_rate_ratio"] == 1.0
+    for g in r["groups"]:
+        if g["frisk_rate_ratio"] is not None:
+            want = (g["frisks"] / g["stops"]) / (ref["frisks"] / ref["stops"])
+            assert g["frisk_rate_ratio"] == pytest.approx(want, abs=1e-4)
+            lo, hi = g["frisk_rate_ratio_ci"]
+            assert lo <= g["frisk_rate_ratio"] <= hi
+    with pytest.raises(summary.QueryError, match="no stops of subject_race 'Martian'"):
+        disparity.ratios(con, reference="Martian")
+
+
+def test_store_lists_each_dataset_with_its_report(con):
+    ds = {d["dataset"]: d for d in store.datasets(con)}
+    assert set(ds) == {"seattle-terry", "seattle-use-of-force", "seattle-ois"}
+    assert ds["seattle-use-of-force"]["report"]["set_aside"] == 1
+
+
+def test_while_an_import_holds_the_store_the_api_says_try_again(settings, client, tmp_path):
+    import subprocess
+    import sys
+
+    db = tmp_path / "busy.duckdb"
+    duckdb.connect(str(db)).close()
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(db)!r}); print('ok', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
+        settings.OVERSIGHT_PUBLICDATA_DB = db
+        r = client.get("/data/api/stops/summary.json")
+        assert r.status_code == 503
+        assert "being updated" in r.json()["error"]
+        assert r["Retry-After"] == "60"
+        assert client.get("/data/stops/").status_code == 503
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_disparity_within_a_column_that_is_not_one_is_refused(con):
+    for bad in ("colour", "subject_race"):
+        with pytest.raises(summary.QueryError, match=f"--within: '{bad}' is not a column to compare within"):
+            disparity.ratios(con, within=bad)
