@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint fmt types test-sqlite test-postgres bench install
+.PHONY: demo test lint fmt types test-sqlite test-postgres test-browser chromium bench bench-board bench-publicdata install
 
 $(STAMP): pyproject.toml
 	@test -x $(VENV)/bin/python || $$(scripts/python) -m venv $(VENV)
@@ -28,20 +28,57 @@ types: $(STAMP)
 	$(VENV)/bin/mypy --strict src/oversight/rules
 
 test-sqlite: $(STAMP)
-	env -u DATABASE_URL $(VENV)/bin/pytest
+	env -u DATABASE_URL $(VENV)/bin/pytest --ignore=tests/browser
 
-# The database-backed tests again on PostgreSQL. Under CI=true a PostgreSQL that
+# Debian's Chromium for the browser tests (Playwright never downloads a browser).
+# Under CI=true a Chromium that cannot be had fails the run.
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null 2>&1 || true; \
+	fi
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$${CI:-}" = "true" ]; then echo "FAIL: /usr/bin/chromium is missing and could not be installed" >&2; exit 1; \
+	  else echo "WARNING: /usr/bin/chromium is missing; the browser tests will be skipped" >&2; fi; \
+	fi
+
+test-browser: $(STAMP) chromium
+	env -u DATABASE_URL PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(VENV)/bin/pytest tests/browser
+
+# axe-core for the accessibility checks of the public pages (tests/browser/test_public_*.py),
+# from npm into node_modules/. Under CI=true an axe-core that cannot be had fails the run.
+AXE_CORE_VERSION := 4.14.1
+.PHONY: axe-core
+axe-core: node_modules/axe-core/axe.min.js
+test-browser: axe-core
+node_modules/axe-core/axe.min.js:
+	@if command -v npm >/dev/null; then \
+	  npm install --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_CORE_VERSION); \
+	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: npm is needed to install axe-core" >&2; exit 1; \
+	else echo "WARNING: npm is missing; the accessibility checks will be skipped" >&2; fi
+
+# The database-backed tests again on PostgreSQL (all but the pure rules tests and the
+# browser walks, which run once, on SQLite). Under CI=true a PostgreSQL that
 # cannot be had fails the run; elsewhere it is reported and skipped.
 test-postgres: $(STAMP)
 	@if PG_URL=$(PG_URL) scripts/ensure-postgres; then \
-	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest tests/web; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest --ignore=tests/rules --ignore=tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "FAIL: PostgreSQL is required under CI=true" >&2; exit 1; \
 	else \
 	  echo "SKIPPED: the PostgreSQL run (no PostgreSQL at $(PG_URL))" >&2; \
 	fi
 
-test: lint types test-sqlite test-postgres
+test: lint types test-sqlite test-browser test-postgres
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/timeline_bench.py
+
+# The deadline board for 10,000 open cases on PostgreSQL: median and p95 to
+# benchmarks/results/board_bench.json (target p95 under 300 ms).
+bench-board: $(STAMP)
+	PG_URL=$(PG_URL) scripts/ensure-postgres && DATABASE_URL=$(PG_URL) $(VENV)/bin/python benchmarks/board_bench.py
+
+# Public data at scale: 1,000,000 synthetic stops by default (ROWS=100000 for a quick run);
+# results in benchmarks/results/publicdata.json.
+bench-publicdata: $(STAMP)
+	$(VENV)/bin/python benchmarks/publicdata_bench.py $(if $(ROWS),--rows $(ROWS),)

@@ -222,9 +222,22 @@ def demo(
     """Create the SQLite database, fill it with a demo year of cases, serve http://127.0.0.1:PORT."""
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["seed_demo"])
+    _django(["seed_oig_demo"])
+    _django(["seed_discipline_demo"])
+    # Deadline reminders: schedule the daily task, send today's now (to var/mail/), and
+    # keep a tasks worker running beside the server for the days after.
+    _django(["schedule_reminders"])
+    _django(["db_worker", "--batch", "--no-startup-delay"])
     if serve:
-        typer.echo(f"Oversight demo: open http://127.0.0.1:{port}/")
-        _django(["runserver", f"127.0.0.1:{port}", "--noreload"])
+        import subprocess
+
+        worker = subprocess.Popen([sys.executable, "-m", "oversight.cli", "manage", "db_worker"])
+        typer.echo(f"Oversight demo: open http://127.0.0.1:{port}/ (logins: see `oversight manage seed_demo`)")
+        try:
+            _django(["runserver", f"127.0.0.1:{port}", "--noreload"])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
 
 
 def _add_publicdata() -> None:

@@ -22,6 +22,12 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "oversight.cases",
+    "ninja",  # the JSON API's OpenAPI page, served from its own static files
+    "django_tasks_db",  # the database backend and worker for Django's tasks framework
+    "oversight.publicdata",
+    "oversight.oig",
+    "oversight.discipline",
+    "oversight.public",
 ]
 
 MIDDLEWARE = [
@@ -61,6 +67,9 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+else:
+    # A test database of this run's own, so two runs on one server never collide.
+    DATABASES["default"]["TEST"] = {"NAME": f"test_oversight_{os.getpid()}"}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -73,3 +82,29 @@ STATIC_URL = "static/"
 
 # The rule profile the office runs under (a shipped name or a .toml path).
 OVERSIGHT_PROFILE = os.environ.get("OVERSIGHT_PROFILE", "seattle")
+
+# Public data (oversight.publicdata): the DuckDB store, the key that turns officer IDs into
+# pseudonyms (HMAC; keep it secret and keep it the same, or every pseudonym changes), and the
+# smallest group whose numbers are published (smaller groups are shown as suppressed).
+OVERSIGHT_PUBLICDATA_DB = Path(os.environ.get("OVERSIGHT_PUBLICDATA_DB", DATA_DIR / "publicdata.duckdb"))
+OVERSIGHT_PSEUDONYM_KEY = os.environ.get("OVERSIGHT_PSEUDONYM_KEY", "")
+OVERSIGHT_MIN_CELL = int(os.environ.get("OVERSIGHT_MIN_CELL", "5"))
+
+# OPA case management (oversight.cases): uploaded evidence, mail, the tasks queue, reminders.
+MEDIA_ROOT = Path(os.environ.get("OVERSIGHT_MEDIA_ROOT", DATA_DIR / "media"))
+DEFAULT_FROM_EMAIL = os.environ.get("OVERSIGHT_FROM_EMAIL", "opa-deadlines@oversight.example.org")
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get("OVERSIGHT_MAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
+        "OPTIONS": {"file_path": str(DATA_DIR / "mail")} if not os.environ.get("OVERSIGHT_MAIL_BACKEND") else {},
+    }
+}
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# Reminders go out this many days before a deadline, and on the day it passes (0).
+OVERSIGHT_REMINDER_DAYS = [14, 3, 0]
+
+# The public side (oversight.public): the address its emails link back to, and the limits on
+# files the public may attach to a complaint.
+OVERSIGHT_PUBLIC_BASE_URL = os.environ.get("OVERSIGHT_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES = int(os.environ.get("OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+OVERSIGHT_PUBLIC_MAX_UPLOAD_FILES = 5

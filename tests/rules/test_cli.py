@@ -170,7 +170,9 @@ def test_profile_check_names_every_problem(tmp_path: Path) -> None:
     ok = run("profile", "check", "seattle")
     assert ok.returncode == 0 and "sound" in ok.stdout
     bad = tmp_path / "bad.toml"
-    bad.write_text('[profile]\nname = "x"\ntitle = "x"\njurisdiction = "x"\nextends = "seattle"\n[limitation]\nyear = 3\n')
+    bad.write_text(
+        '[profile]\nname = "x"\ntitle = "x"\njurisdiction = "x"\nextends = "seattle"\n[limitation]\nyear = 3\n'
+    )
     out = run("profile", "check", str(bad))
     assert out.returncode == 2 and out.stdout == ""
     assert f"{bad}: limitation.year: unknown key" in out.stderr

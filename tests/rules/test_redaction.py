@@ -48,8 +48,8 @@ def test_roles_replace_names_and_identifiers() -> None:
 
 
 def test_identifiers_of_strangers_are_removed_by_pattern() -> None:
-    out = redact("Reach me at someone@example.org, 425.555.0199, badge #10442, 1200 3rd Ave.", []).text
-    for secret in ("someone@example.org", "425.555.0199", "10442", "1200 3rd Ave"):
+    out = redact("Reach me at someone@example.org, 425.555.0199 or 14255550123, badge #10442, 1200 3rd Ave.", []).text
+    for secret in ("someone@example.org", "425.555.0199", "4255550123", "10442", "1200 3rd Ave"):
         assert secret not in out
 
 

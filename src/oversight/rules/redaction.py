@@ -53,6 +53,7 @@ _PATTERNS: Sequence[tuple[str, re.Pattern[str], str]] = (
         re.compile(r"(?<!\w)(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-])\d{3}[\s.-]\d{4}(?!\w)"),
         "[phone removed]",
     ),
+    ("phone number", re.compile(r"(?<![\w-])(?:\+?1)?\d{10}(?![\w-])"), "[phone removed]"),
     (
         "badge or serial number",
         re.compile(r"\b(?:badge|serial|employee|officer)\s*(?:number|no\.?|#)?\s*#?\s*\d{3,6}\b", re.IGNORECASE),
