@@ -52,7 +52,7 @@ def users(transactional_db: Any, settings: Any, tmp_path: Any) -> dict[str, User
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     out = {}
-    for role in ("intake", "director", "chief", "city_attorney"):
+    for role in ("intake", "investigator", "investigation_supervisor", "director", "chief", "city_attorney"):
         u = User.objects.create_user(f"{role}-user", f"{role}@example.org", "pw")
         u.groups.add(Group.objects.get_or_create(name=role)[0])
         out[role] = u
@@ -103,6 +103,24 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
             {"name": "Robin Quarry", "rank": "Sergeant", "serial": "5310"},
         ],
         allegations=[{"employee": 0, "category": "use_of_force"}, {"employee": 1, "category": "courtesy"}],
+    )
+    # The law's path to findings on a force case: investigated under an approved plan and
+    # submitted to OIG, whose ten days then pass without a word (SMC 3.29.112.G).
+    case_actions.classify(
+        users["investigation_supervisor"], case, "investigation", "Force.", on=today - dt.timedelta(150)
+    )
+    plan = case_actions.submit_plan(
+        users["investigator"],
+        case,
+        priority="High",
+        witnesses="W",
+        perishable_evidence="BWV",
+        other_evidence="CAD",
+        approach="Compare the reports with the video.",
+    )
+    case_actions.approve_plan(users["director"], plan, on=today - dt.timedelta(days=149))
+    case_actions.record_clock_event(
+        users["investigation_supervisor"], case, "submitted_to_oig", today - dt.timedelta(days=130)
     )
     a1, a2 = case.allegations.order_by("pk").values_list("pk", flat=True)
     e1, e2 = case.named_employees.order_by("pk").values_list("pk", flat=True)

@@ -68,7 +68,37 @@ def open_case(intake: User, today: dt.date, received_days_ago: int = 150, **over
         ],
     }
     kw.update(over)
-    return case_actions.open_case(intake, **kw)
+    case = case_actions.open_case(intake, **kw)
+    if {a["category"] for a in kw["allegations"]} & REVIEWED:
+        _submitted_to_oig(case, kw["received_on"])
+    return case
+
+
+REVIEWED = {"use_of_force", "honesty", "law", "bias", "type_iii_force"}
+
+
+def _submitted_to_oig(case: Case, received: dt.date) -> None:
+    """The path the law sets before proposed findings on a case OIG must review (SMC 3.29.112):
+    classified, plan approved, submitted to OIG; OIG's ten days then pass without a word (G),
+    so the Director may certify from received + 31 days on."""
+    staff = {
+        u.username: u
+        for u in User.objects.filter(username__in=["investigator", "investigation_supervisor", "director"])
+    }
+    sup, inv, director = staff["investigation_supervisor"], staff["investigator"], staff["director"]
+    case_actions.classify(sup, case, "investigation", "Force and honesty allegations.", on=received)
+    plan = case_actions.submit_plan(
+        inv,
+        case,
+        priority="High",
+        witnesses="W",
+        perishable_evidence="BWV",
+        other_evidence="CAD",
+        approach="Compare the reports with the video.",
+    )
+    case_actions.approve_plan(director, plan, on=received)
+    case_actions.record_clock_event(sup, case, "submitted_to_oig", received + dt.timedelta(days=20))
+    case.refresh_from_db()
 
 
 @pytest.fixture

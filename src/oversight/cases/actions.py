@@ -755,7 +755,7 @@ CLOCK_ACTIONS: dict[str, tuple[str, bool]] = {
 }
 
 
-def _oig_allows_findings(case: Case, on: dt.date) -> None:
+def check_oig_allows_findings(case: Case, on: dt.date) -> None:
     """Proposed findings wait for OIG's certification, or for its window to lapse (SMC 3.29.112)."""
     from oversight.oig.review import findings_gate
 
@@ -787,7 +787,7 @@ def record_clock_event(user: User, case: Case, type: str, on: dt.date, **data: A
         if needs_plan:
             _require_plan(case)
         if type == "proposed_findings_issued":
-            _oig_allows_findings(case, on)
+            check_oig_allows_findings(case, on)
         try:
             _check_clock(case, [{"type": type, "date": on.isoformat(), **data}])
         except CaseError as e:

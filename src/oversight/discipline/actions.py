@@ -240,6 +240,9 @@ def recommend_findings(
             )
         meet_complainant_reason = _text("meet_complainant_reason", meet_complainant_reason)
     allegations = {a.pk: a for a in case.allegations.all()}
+    if _has_event(case, "proposed_findings_issued") is None:
+        # proposed findings wait for OIG's certification or its lapsed window (SMC 3.29.112.C, D, G)
+        case_actions.check_oig_allows_findings(case, on)
     with transaction.atomic():
         case = _lock(case)
         if recommendation_of(case) is not None:
