@@ -592,27 +592,54 @@ def issue_chief_statement(
         if Statement.objects.filter(case=case, kind="chief_reasons").exists():
             raise ActionError("case", "the Chief's statement of reasons was already issued")
         doc = documents.chief_statement(case, decision, reasons, on)
-        st = Statement.objects.create(
-            case=case,
-            kind="chief_reasons",
-            issued_on=on,
-            reasons=reasons,
-            personal_circumstances=personal_circumstances,
-            recipients=list(documents.CHIEF_STATEMENT_RECIPIENTS),
-            document=doc,
-            sha256=hashlib.sha256(doc.encode()).hexdigest(),
-            recorded_by=user,
-            recorded_at=timezone.now(),
-        )
-        _clock(case, "chief_statement_issued", on, user)
-        _log(
-            case,
-            "statement_filed",
-            on,
+        st = _file_statement(
             user,
-            {"statement": st.pk, "kind": st.kind, "sha256": st.sha256, "recipients": st.recipients},
+            case,
+            on,
+            kind="chief_reasons",
+            clock_event="chief_statement_issued",
+            reasons=reasons,
+            document=doc,
+            recipients=documents.CHIEF_STATEMENT_RECIPIENTS,
+            personal_circumstances=personal_circumstances,
         )
         _audit(user, "issue_chief_statement", case, statement=st.pk)
+    return st
+
+
+def _file_statement(
+    user: User,
+    case: Case,
+    on: dt.date,
+    *,
+    kind: str,
+    clock_event: str,
+    reasons: str,
+    document: str,
+    recipients: Any,
+    **extra: Any,
+) -> Statement:
+    """Store a statement the law requires (SMC 3.29.027), tell the clock, and log it."""
+    st = Statement.objects.create(
+        case=case,
+        kind=kind,
+        issued_on=on,
+        reasons=reasons,
+        recipients=list(recipients),
+        document=document,
+        sha256=hashlib.sha256(document.encode()).hexdigest(),
+        recorded_by=user,
+        recorded_at=timezone.now(),
+        **extra,
+    )
+    _clock(case, clock_event, on, user)
+    _log(
+        case,
+        "statement_filed",
+        on,
+        user,
+        {"statement": st.pk, "kind": st.kind, "sha256": st.sha256, "recipients": st.recipients},
+    )
     return st
 
 
@@ -636,24 +663,15 @@ def issue_timeline_statement(user: User, case: Case, *, nature: str, reasons: st
         if Statement.objects.filter(case=case, kind="timeline").exists():
             raise ActionError("case", "the statement on the exceeded time limit was already issued")
         doc = documents.timeline_statement(case, nature, reasons, on)
-        st = Statement.objects.create(
-            case=case,
-            kind="timeline",
-            issued_on=on,
-            reasons=f"{nature}\n\n{reasons}",
-            recipients=list(documents.TIMELINE_STATEMENT_RECIPIENTS),
-            document=doc,
-            sha256=hashlib.sha256(doc.encode()).hexdigest(),
-            recorded_by=user,
-            recorded_at=timezone.now(),
-        )
-        _clock(case, "timeline_statement_issued", on, user)
-        _log(
-            case,
-            "statement_filed",
-            on,
+        st = _file_statement(
             user,
-            {"statement": st.pk, "kind": st.kind, "sha256": st.sha256, "recipients": st.recipients},
+            case,
+            on,
+            kind="timeline",
+            clock_event="timeline_statement_issued",
+            reasons=f"{nature}\n\n{reasons}",
+            document=doc,
+            recipients=documents.TIMELINE_STATEMENT_RECIPIENTS,
         )
         _audit(user, "issue_timeline_statement", case, statement=st.pk)
     return st
