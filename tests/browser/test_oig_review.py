@@ -84,7 +84,7 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
 
     sync_api.expect(auditor.get_by_role("status")).to_contain_text("determination was recorded")
     sync_api.expect(auditor.locator("#determination-1")).to_contain_text("Further investigation directed")
-    ext = ca._rules(case.received_on).deadlines["investigation"].adjustments
+    ext = ca.rules_on(case.received_on).deadlines["investigation"].adjustments
     days = next(a.days for a in ext if a.event == "additional_investigation")
     assert _investigation_due(auditor) - due_before == dt.timedelta(days=days) == dt.timedelta(days=60)
     sync_api.expect(auditor.locator("#deadline-investigation")).to_contain_text("SMC 3.29.026.I")
@@ -115,7 +115,7 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
 def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citation(cast, page_as):
     today = timezone.localdate()
     case = open_investigation(cast, "honesty")
-    window = ca._rules(case.received_on).deadlines["oig_review"].days
+    window = ca.rules_on(case.received_on).deadlines["oig_review"].days
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today - dt.timedelta(days=window + 5))
 
     auditor = page_as(cast[OR.OIG_AUDITOR])

@@ -55,7 +55,7 @@ def test_audit_draws_the_stated_sample_reproducibly(people, demo_quarter):
     population = demo_quarter
     assert len(population) > 20  # the demo quarter has something to audit
     audit = oa.create_audit(people[OR.OIG_AUDITOR], YEAR, QUARTER, seed=AUDIT_SEED)
-    rule = ca._rules(dt.date(YEAR, 1, 1)).sampling["classification_audit"]
+    rule = ca.rules_on(dt.date(YEAR, 1, 1)).sampling["classification_audit"]
     assert (rule.confidence, rule.margin_of_error, rule.expected_proportion) == (0.95, 0.05, 0.5)
     expected_size = independent_size(len(population), Z95, 0.05, 0.5)
     assert audit.population == len(population)

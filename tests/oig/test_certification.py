@@ -45,7 +45,7 @@ def test_directed_further_investigation_extends_60_days_then_resubmit_and_certif
     )
     assert det.extension_event is not None
     # The clock adds 60 days for further investigation (SMC 3.29.026.I): read from the profile.
-    extra = ca._rules(honesty.received_on).deadlines["investigation"].adjustments
+    extra = ca.rules_on(honesty.received_on).deadlines["investigation"].adjustments
     days = next(a.days for a in extra if a.event == "additional_investigation")
     due_after = _investigation_due(honesty, today)
     assert dt.date.fromisoformat(due_after) - dt.date.fromisoformat(due_before) == dt.timedelta(days=days)
@@ -78,7 +78,7 @@ def test_directed_further_investigation_extends_60_days_then_resubmit_and_certif
 
 
 def test_a_demand_dated_inside_the_window_but_recorded_after_it_is_refused(people, honesty):
-    window = ca._rules(honesty.received_on).deadlines["oig_review"].days
+    window = ca.rules_on(honesty.received_on).deadlines["oig_review"].days
     submit(people, honesty, window + 3)
     with pytest.raises(PermissionDenied, match=r"\[SMC 3.29.112.G\]"):
         oa.record_determination(
@@ -147,7 +147,7 @@ def test_lapsed_window_lets_the_director_certify_and_refuses_oig_further_investi
 
 def test_within_the_window_further_investigation_is_allowed_on_its_last_day(people):
     case = open_investigation(people)
-    days = ca._rules(case.received_on).deadlines["oig_review"].days
+    days = ca.rules_on(case.received_on).deadlines["oig_review"].days
     submit(people, case, days)
     det = oa.record_determination(
         people[OR.OIG_AUDITOR], case, FURTHER, criteria=CRITERIA, reasons="r", further_kind="meet_director"

@@ -93,7 +93,7 @@ def can_read(user: User, case: Case) -> bool:
     return R.may_read(user_roles(user), case.closed)
 
 
-def _rules(day: dt.date) -> Rules:
+def rules_on(day: dt.date) -> Rules:
     return get_profile(profile_name()).at(day)
 
 
@@ -105,7 +105,7 @@ def _username(user: Any) -> str | None:
     return user.get_username() if user is not None else None
 
 
-def _append(case: Case, type: str, date: dt.date, user: User, data: Mapping[str, Any] | None = None) -> CaseEvent:
+def append_event(case: Case, type: str, date: dt.date, user: User, data: Mapping[str, Any] | None = None) -> CaseEvent:
     """Append one event to the case and to the chain. Call inside a transaction."""
     head, _ = ChainHead.objects.select_for_update().get_or_create(id=1)
     seq = (CaseEvent.objects.filter(case=case).aggregate(m=Max("seq"))["m"] or 0) + 1
@@ -129,15 +129,15 @@ def _append(case: Case, type: str, date: dt.date, user: User, data: Mapping[str,
     return ev
 
 
-def _audit(user: User, action: str, case: Case | None, **detail: Any) -> None:
+def audit(user: User, action: str, case: Case | None, **detail: Any) -> None:
     AuditEntry.objects.create(at=timezone.now(), user=_user_or_none(user), action=action, case=case, detail=detail)
 
 
-def _lock(case: Case) -> Case:
+def lock_case(case: Case) -> Case:
     return Case.objects.select_for_update().get(pk=case.pk)
 
 
-def _check_clock(case: Case, extra: Iterable[dict[str, Any]] = ()) -> None:
+def check_clock(case: Case, extra: Iterable[dict[str, Any]] = ()) -> None:
     """The case with ``extra`` events must still be a case the clock can read."""
     clock_input = case.as_clock_input(list(case.events.order_by("seq")))
     clock_input["events"].extend(extra)
@@ -212,7 +212,7 @@ def limitation_check(
     incident_date: dt.date | None, received_on: dt.date, allegations: Iterable[Mapping[str, Any]]
 ) -> rules_classification.LimitCheck:
     return rules_classification.limitation(
-        _rules(received_on),
+        rules_on(received_on),
         incident_date,
         received_on,
         [(bool(a.get("criminal")), bool(a.get("concealment"))) for a in allegations],
@@ -255,7 +255,7 @@ def open_case(
     for i, e in enumerate(employees):
         if not str(e.get("name") or "").strip():
             raise ActionError(f"named_employees[{i}].name", "is required")
-    rules = _rules(received_on)
+    rules = rules_on(received_on)
     categories = set(rules.taxonomies["allegation_categories"].value)
     alls = [dict(a) for a in allegations]
     for i, a in enumerate(alls):
@@ -314,9 +314,9 @@ def open_case(
                 concealment=bool(a.get("concealment")),
             )
         if should_have_been_referred_on is not None:
-            _append(case, "should_have_been_referred", should_have_been_referred_on, user)
-        _append(case, how, received_on, user, {"channel": channel})
-        _append(
+            append_event(case, "should_have_been_referred", should_have_been_referred_on, user)
+        append_event(case, how, received_on, user, {"channel": channel})
+        append_event(
             case,
             "intake_recorded",
             received_on,
@@ -330,7 +330,7 @@ def open_case(
                 "limitation": limit.text(),
             },
         )
-        _audit(user, "open_case", case, channel=channel, limitation_barred=limit.barred)
+        audit(user, "open_case", case, channel=channel, limitation_barred=limit.barred)
     return case
 
 
@@ -338,11 +338,11 @@ def add_named_employee(user: User, case: Case, **fields: Any) -> NamedEmployee:
     require(user, "add_party")
     _text("name", fields.get("name"))
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         ne = NamedEmployee.objects.create(case=case, **_pick(fields, EMPLOYEE_FIELDS))
-        _append(case, "party_added", timezone.localdate(), user, {"named_employee": str(ne)})
-        _audit(user, "add_named_employee", case, named_employee=ne.pk)
+        append_event(case, "party_added", timezone.localdate(), user, {"named_employee": str(ne)})
+        audit(user, "add_named_employee", case, named_employee=ne.pk)
     return ne
 
 
@@ -359,10 +359,10 @@ def add_allegation(
     require(user, "add_party")
     if named_employee.case_id != case.pk:
         raise ActionError("named_employee", "is not named in this case")
-    if category not in _rules(case.received_on or timezone.localdate()).taxonomies["allegation_categories"].value:
+    if category not in rules_on(case.received_on or timezone.localdate()).taxonomies["allegation_categories"].value:
         raise ActionError("category", f"{category!r} is not a policy category")
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         a = Allegation.objects.create(
             case=case,
@@ -372,8 +372,8 @@ def add_allegation(
             criminal=criminal,
             concealment=concealment,
         )
-        _append(case, "party_added", timezone.localdate(), user, {"allegation": f"{named_employee}: {category}"})
-        _audit(user, "add_allegation", case, allegation=a.pk)
+        append_event(case, "party_added", timezone.localdate(), user, {"allegation": f"{named_employee}: {category}"})
+        audit(user, "add_allegation", case, allegation=a.pk)
     return a
 
 
@@ -396,12 +396,12 @@ def classify(user: User, case: Case, classification: str, rationale: str, on: dt
     on = on or timezone.localdate()
     _not_future("date", on)
     rationale = _text("rationale", rationale)
-    rules = _rules(case.received_on or on)
+    rules = rules_on(case.received_on or on)
     try:
         rules_classification.check(rules, classification, allegation_views(case))
     except rules_classification.ClassificationRefused as e:
         # The refused attempt is itself a fact worth keeping.
-        _audit(user, "classify_refused", case, classification=classification, reason=str(e), cite=e.cite)
+        audit(user, "classify_refused", case, classification=classification, reason=str(e), cite=e.cite)
         raise
     from oversight.oig.review import classification_gate
 
@@ -409,9 +409,9 @@ def classify(user: User, case: Case, classification: str, rationale: str, on: dt
     if not gate.allowed:  # OIG's pre-classification review is on (SMC 3.29.111.B)
         raise ActionError("classification", f"{gate.reason} ({gate.cite})")
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
-        ev = _append(
+        ev = append_event(
             case,
             "classified",
             on,
@@ -423,7 +423,7 @@ def classify(user: User, case: Case, classification: str, rationale: str, on: dt
             },
         )
         Case.objects.filter(pk=case.pk).update(classification=classification)
-        _audit(user, "classify", case, classification=classification)
+        audit(user, "classify", case, classification=classification)
     return ev
 
 
@@ -437,11 +437,11 @@ def route(user: User, case: Case, to: str, reason: str, on: dt.date | None = Non
     on = on or timezone.localdate()
     dest, when, cite = rules_classification.ROUTES[to]
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
-        ev = _append(case, "routed", on, user, {"to": dest, "reason": reason, "cite": cite, "because": when})
+        ev = append_event(case, "routed", on, user, {"to": dest, "reason": reason, "cite": cite, "because": when})
         Case.objects.filter(pk=case.pk).update(routed_to=to)
-        _audit(user, "route", case, to=to)
+        audit(user, "route", case, to=to)
     return ev
 
 
@@ -452,9 +452,9 @@ def assign(user: User, case: Case, investigator: Any, supervisor: Any = None) ->
     if supervisor is not None and R.SUPERVISOR not in user_roles(supervisor):
         raise ActionError("supervisor", f"{supervisor} is not an investigation supervisor")
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
-        ev = _append(
+        ev = append_event(
             case,
             "assigned",
             timezone.localdate(),
@@ -465,7 +465,7 @@ def assign(user: User, case: Case, investigator: Any, supervisor: Any = None) ->
             },
         )
         Case.objects.filter(pk=case.pk).update(investigator=investigator, supervisor=supervisor)
-        _audit(user, "assign", case, investigator=investigator.pk)
+        audit(user, "assign", case, investigator=investigator.pk)
     return ev
 
 
@@ -489,7 +489,7 @@ def refer_supervisor_action(
     if report_due <= on:
         raise ActionError("report_due", "must fall after the referral")
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         ref = SupervisorActionReferral.objects.create(
             case=case,
@@ -498,7 +498,7 @@ def refer_supervisor_action(
             referred_on=on,
             report_due=report_due,
         )
-        _append(
+        append_event(
             case,
             "supervisor_action_referred",
             on,
@@ -509,7 +509,7 @@ def refer_supervisor_action(
                 "report_due": report_due.isoformat(),
             },
         )
-        _audit(user, "refer_supervisor_action", case, referral=ref.pk)
+        audit(user, "refer_supervisor_action", case, referral=ref.pk)
     return ref
 
 
@@ -521,15 +521,17 @@ def record_supervisor_report(
     on = on or timezone.localdate()
     _not_future("date", on)
     with transaction.atomic():
-        _lock(referral.case)
+        lock_case(referral.case)
         ref = SupervisorActionReferral.objects.select_for_update().get(pk=referral.pk)
         if ref.reported_on is not None:
             raise ActionError("referral", f"the supervisor's report was already recorded on {ref.reported_on}")
         ref.reported_on = on
         ref.report = report
         ref.save(update_fields=["reported_on", "report"])
-        _append(ref.case, "supervisor_action_reported", on, user, {"supervisor": ref.supervisor_name, "report": report})
-        _audit(user, "record_supervisor_report", ref.case, referral=ref.pk)
+        append_event(
+            ref.case, "supervisor_action_reported", on, user, {"supervisor": ref.supervisor_name, "report": report}
+        )
+        audit(user, "record_supervisor_report", ref.case, referral=ref.pk)
     return ref
 
 
@@ -550,17 +552,17 @@ def send_notice(user: User, case: Case, on: dt.date | None = None) -> tuple[Case
         raise ActionError("named_employees", "the case names no employee to notify")
     document = notice_document(case, on)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
-        _check_clock(case, [{"type": "notice_sent", "date": on.isoformat()}])
-        ev = _append(
+        check_clock(case, [{"type": "notice_sent", "date": on.isoformat()}])
+        ev = append_event(
             case,
             "notice_sent",
             on,
             user,
             {"document_sha256": hashlib.sha256(document.encode()).hexdigest(), "document": document},
         )
-        _audit(user, "send_notice", case)
+        audit(user, "send_notice", case)
     return ev, document
 
 
@@ -590,7 +592,7 @@ def submit_plan(user: User, case: Case, **fields: str) -> InvestigationPlan:
     require(user, "submit_plan")
     clean = {k: _text(k, fields.get(k)) for k in PLAN_FIELDS}
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         version = (case.plans.aggregate(m=Max("version"))["m"] or 0) + 1
         plan = InvestigationPlan.objects.create(
@@ -601,8 +603,8 @@ def submit_plan(user: User, case: Case, **fields: str) -> InvestigationPlan:
             submitted_at=timezone.now(),
             **clean,
         )
-        _append(case, "plan_submitted", timezone.localdate(), user, {"version": version})
-        _audit(user, "submit_plan", case, version=version)
+        append_event(case, "plan_submitted", timezone.localdate(), user, {"version": version})
+        audit(user, "submit_plan", case, version=version)
     return plan
 
 
@@ -610,13 +612,13 @@ def approve_plan(user: User, plan: InvestigationPlan, on: dt.date | None = None)
     require(user, "approve_plan")
     on = on or timezone.localdate()
     with transaction.atomic():
-        case = _lock(plan.case)
+        case = lock_case(plan.case)
         _open(case)
         latest = case.plans.aggregate(m=Max("version"))["m"]
         if plan.version != latest:
             raise ActionError("plan", f"version {plan.version} is not the latest (version {latest})")
-        ev = _append(case, "plan_approved", on, user, {"version": plan.version})
-        _audit(user, "approve_plan", case, version=plan.version)
+        ev = append_event(case, "plan_approved", on, user, {"version": plan.version})
+        audit(user, "approve_plan", case, version=plan.version)
     return ev
 
 
@@ -626,12 +628,12 @@ def record_exigent(user: User, case: Case, interviewee: str, reason: str) -> Cas
     interviewee = _text("interviewee", interviewee)
     reason = _text("reason", reason)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
-        ev = _append(
+        ev = append_event(
             case, "exigent_circumstances", timezone.localdate(), user, {"interviewee": interviewee, "reason": reason}
         )
-        _audit(user, "record_exigent", case)
+        audit(user, "record_exigent", case)
     return ev
 
 
@@ -662,18 +664,18 @@ def add_evidence(user: User, case: Case, upload: Any, description: str = "", kin
     """Store a file in the case file under its SHA-256."""
     require(user, "investigate")
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         _require_plan(case)
         ef = _store(case, user, upload, kind, description)
-        _append(
+        append_event(
             case,
             "evidence_added",
             timezone.localdate(),
             user,
             {"name": ef.name, "sha256": ef.sha256, "size": ef.size, "kind": kind},
         )
-        _audit(user, "add_evidence", case, sha256=ef.sha256)
+        audit(user, "add_evidence", case, sha256=ef.sha256)
     return ef
 
 
@@ -693,7 +695,7 @@ def record_interview(
     interviewee = _text("interviewee", interviewee)
     _not_future("held_on", held_on)
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         _require_plan(case)
         if (
@@ -720,7 +722,7 @@ def record_interview(
             transcript=t,
             recorded_by=user,
         )
-        _append(
+        append_event(
             case,
             "interview_recorded",
             held_on,
@@ -732,7 +734,7 @@ def record_interview(
                 "transcript_sha256": t.sha256 if t else None,
             },
         )
-        _audit(user, "record_interview", case, interview=iv.pk)
+        audit(user, "record_interview", case, interview=iv.pk)
     return iv
 
 
@@ -775,7 +777,7 @@ def record_clock_event(user: User, case: Case, type: str, on: dt.date, **data: A
     fields = EVENT_TYPES[type]
     data = {k: v for k, v in data.items() if k in fields and v not in (None, "")}
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         if type not in (
             "chief_decision",
             "chief_statement_issued",
@@ -789,11 +791,11 @@ def record_clock_event(user: User, case: Case, type: str, on: dt.date, **data: A
         if type == "proposed_findings_issued":
             check_oig_allows_findings(case, on)
         try:
-            _check_clock(case, [{"type": type, "date": on.isoformat(), **data}])
+            check_clock(case, [{"type": type, "date": on.isoformat(), **data}])
         except CaseError as e:
             raise ActionError(type, str(e).split(": ", 1)[-1]) from None
-        ev = _append(case, type, on, user, data)
-        _audit(user, type, case, **data)
+        ev = append_event(case, type, on, user, data)
+        audit(user, type, case, **data)
     return ev
 
 
@@ -813,11 +815,13 @@ def issue_subpoena(user: User, case: Case, recipient: str, material: str, on: dt
     material = _text("material", material)
     on = on or timezone.localdate()
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         _open(case)
         sp = Subpoena.objects.create(case=case, recipient=recipient, material=material, issued_on=on, issued_by=user)
-        _append(case, "subpoena_issued", on, user, {"subpoena": sp.pk, "recipient": recipient, "material": material})
-        _audit(user, "issue_subpoena", case, subpoena=sp.pk)
+        append_event(
+            case, "subpoena_issued", on, user, {"subpoena": sp.pk, "recipient": recipient, "material": material}
+        )
+        audit(user, "issue_subpoena", case, subpoena=sp.pk)
     return sp
 
 
@@ -827,13 +831,13 @@ def update_subpoena(user: User, subpoena: Subpoena, status: str, on: dt.date | N
         raise ActionError("status", f"{status!r} is not one of: {', '.join(dict(SUBPOENA_STATUSES))}")
     on = on or timezone.localdate()
     with transaction.atomic():
-        _lock(subpoena.case)
+        lock_case(subpoena.case)
         sp = Subpoena.objects.select_for_update().get(pk=subpoena.pk)
         old = sp.status
         sp.status = status
         sp.save(update_fields=["status"])
-        _append(sp.case, "subpoena_status", on, user, {"subpoena": sp.pk, "from": old, "to": status})
-        _audit(user, "update_subpoena", sp.case, subpoena=sp.pk, status=status)
+        append_event(sp.case, "subpoena_status", on, user, {"subpoena": sp.pk, "from": old, "to": status})
+        audit(user, "update_subpoena", sp.case, subpoena=sp.pk, status=status)
     return sp
 
 
@@ -842,12 +846,12 @@ def close_case(user: User, case: Case, reason: str, on: dt.date | None = None) -
     reason = _text("reason", reason)
     on = on or timezone.localdate()
     with transaction.atomic():
-        case = _lock(case)
+        case = lock_case(case)
         if case.closed_on is not None:
             raise ActionError("case", f"already closed on {case.closed_on.isoformat()}")
-        ev = _append(case, "case_closed", on, user, {"reason": reason})
+        ev = append_event(case, "case_closed", on, user, {"reason": reason})
         Case.objects.filter(pk=case.pk).update(closed_on=on)
-        _audit(user, "close_case", case)
+        audit(user, "close_case", case)
     return ev
 
 
@@ -982,5 +986,5 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
             if counter.last < seq:
                 counter.last = seq
                 counter.save(update_fields=["last"])
-        _audit(user, "import_cases", None, cases=n)
+        audit(user, "import_cases", None, cases=n)
     return n

@@ -109,21 +109,21 @@ def _rules(case: Case, day: dt.date) -> Rules:
 
 def _log(case: Case, type: str, on: dt.date, user: User, data: Mapping[str, Any] | None = None) -> CaseEvent:
     """Append to the case's hash-chained log (oversight.cases keeps the chain). Inside a transaction."""
-    return case_actions._append(case, type, on, user, data)
+    return case_actions.append_event(case, type, on, user, data)
 
 
 def _clock(case: Case, type: str, on: dt.date, user: User, data: Mapping[str, Any] | None = None) -> CaseEvent:
     """Append an event the deadline clock reads, after checking the clock can still read the case."""
     extra = {"type": type, "date": on.isoformat(), **(data or {})}
     try:
-        case_actions._check_clock(case, [extra])
+        case_actions.check_clock(case, [extra])
     except CaseError as e:
         raise ActionError(type, str(e).split(": ", 1)[-1]) from None
-    return case_actions._append(case, type, on, user, data)
+    return case_actions.append_event(case, type, on, user, data)
 
 
 def _audit(user: User, action: str, case: Case | None, **detail: Any) -> None:
-    case_actions._audit(user, f"discipline.{action}", case, **detail)
+    case_actions.audit(user, f"discipline.{action}", case, **detail)
 
 
 def _lock(case: Case) -> Case:

@@ -6,7 +6,7 @@ further investigation it directs), and writes OIG's audit entry, all in one
 transaction: a refused or failed write leaves nothing behind.
 
 Case events are appended through the cases app's own append path
-(``oversight.cases.actions._append``), so they join the same hash chain.
+(``oversight.cases.actions.append_event``), so they join the same hash chain.
 """
 
 from __future__ import annotations
@@ -123,19 +123,19 @@ def _rules(day: dt.date) -> Rules:
 
 
 def _lock_case(case: Case) -> Case:
-    return case_actions._lock(case)
+    return case_actions.lock_case(case)
 
 
 def _check_clock(case: Case, extra: list[dict[str, Any]]) -> None:
     try:
-        case_actions._check_clock(case, extra)
+        case_actions.check_clock(case, extra)
     except CaseError as e:
         raise ActionError(extra[0]["type"], str(e).split(": ", 1)[-1]) from None
 
 
 def _append_case_event(case: Case, type: str, on: dt.date, user: User, data: Mapping[str, Any]) -> CaseEvent:
     """Append to the case's hash-chained log, as the cases actions do. Call inside a transaction."""
-    return case_actions._append(case, type, on, user, data)
+    return case_actions.append_event(case, type, on, user, data)
 
 
 # --------------------------------------------------------------------------
