@@ -83,12 +83,11 @@ STATIC_URL = "static/"
 # The rule profile the office runs under (a shipped name or a .toml path).
 OVERSIGHT_PROFILE = os.environ.get("OVERSIGHT_PROFILE", "seattle")
 
-# Public data (oversight.publicdata): the DuckDB store, the key that turns officer IDs into
-# pseudonyms (HMAC; keep it secret and keep it the same, or every pseudonym changes), and the
-# smallest group whose numbers are published (smaller groups are shown as suppressed).
+# Public data (oversight.publicdata): the DuckDB store, and the key that turns officer IDs into
+# pseudonyms (HMAC; keep it secret and keep it the same, or every pseudonym changes). The
+# smallest group whose numbers are published is the profile's `publication.min_cell`.
 OVERSIGHT_PUBLICDATA_DB = Path(os.environ.get("OVERSIGHT_PUBLICDATA_DB", DATA_DIR / "publicdata.duckdb"))
 OVERSIGHT_PSEUDONYM_KEY = os.environ.get("OVERSIGHT_PSEUDONYM_KEY", "")
-OVERSIGHT_MIN_CELL = int(os.environ.get("OVERSIGHT_MIN_CELL", "5"))
 
 # OPA case management (oversight.cases): uploaded evidence, mail, the tasks queue, reminders.
 MEDIA_ROOT = Path(os.environ.get("OVERSIGHT_MEDIA_ROOT", DATA_DIR / "media"))

@@ -312,6 +312,28 @@ def test_the_statistics_page_hides_small_cells_and_what_would_reveal_them(
     assert "—" in html
 
 
+def test_the_statistics_threshold_is_the_profiles(
+    staff: dict[str, Any], force_case: Case, settings: Any, tmp_path: Any
+) -> None:
+    """SMC 3.29.320.B: the threshold is the profile's publication.min_cell, not a setting."""
+    for _ in range(3):
+        _publish(staff, force_case, findings=["sustained"])
+    for _ in range(6):
+        _publish(staff, force_case, findings=["unfounded"])
+    lower = tmp_path / "lower.toml"
+    lower.write_text(
+        '[profile]\nname = "lower"\ntitle = "t"\njurisdiction = "j"\nextends = "seattle"\n'
+        '[publication]\nmin_cell."2020-01-01" = { value = 3, cite = "SMC 3.29.320.B (test)" }\n',
+        encoding="utf-8",
+    )
+    settings.OVERSIGHT_PROFILE = str(lower)
+    resp = Client().get(reverse("public:statistics"))
+    assert resp.context["threshold"] == 3
+    finds = resp.context["finds"]
+    cells = next(c for r, c in resp.context["body"] if r == "use_of_force")
+    assert cells[finds.index("sustained")] == 3 and cells[finds.index("unfounded")] == 6
+
+
 def test_the_library_screen_previews_then_posts(staff: dict[str, Any]) -> None:
     client = Client()
     client.force_login(staff[R.ADMINISTRATOR])

@@ -167,3 +167,61 @@ def test_rules_import_no_django() -> None:
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [a.name for a in node.names]
                 assert not any(n.split(".")[0] == "django" for n in names), path
+
+
+# --------------------------------------------------------------------------
+# The publication threshold (SMC 3.29.320.B)
+# --------------------------------------------------------------------------
+
+MIN_CELL = (
+    'min_cell."2017-07-01" = { value = 5, cite = "SMC 3.29.320.B (protect the privacy of those involved; '
+    "the threshold is the deployment's choice)\" }"
+)
+
+
+def test_the_publication_threshold_is_dated_and_cited() -> None:
+    rules = load_profile().at(dt.date.today())
+    assert rules.publication.min_cell == 5
+    assert rules.publication.cite.startswith("SMC 3.29.320.B")
+    assert load_profile().at(dt.date(2017, 7, 1)).publication.min_cell == 5
+
+
+def test_a_negative_publication_threshold_is_refused(tmp_path: Path) -> None:
+    p = _seattle_with(tmp_path, MIN_CELL, 'min_cell."2017-07-01" = { value = -1, cite = "SMC 3.29.320.B" }')
+    with pytest.raises(ProfileError) as e:
+        load_profile(p)
+    msg = str(e.value)
+    assert str(p) in msg and 'publication.min_cell."2017-07-01".value' in msg and "negative" in msg
+
+
+def test_a_publication_threshold_without_citation_is_refused(tmp_path: Path) -> None:
+    p = _seattle_with(tmp_path, MIN_CELL, 'min_cell."2017-07-01" = { value = 5 }')
+    with pytest.raises(ProfileError) as e:
+        load_profile(p)
+    msg = str(e.value)
+    assert str(p) in msg and 'publication.min_cell."2017-07-01".cite' in msg and "missing" in msg
+    p = _seattle_with(tmp_path, MIN_CELL, 'min_cell."2017-07-01" = { value = 5, cite = "" }')
+    with pytest.raises(ProfileError, match=r'publication\.min_cell\."2017-07-01"\.cite'):
+        load_profile(p)
+
+
+def test_a_profile_without_a_publication_threshold_or_with_a_fraction_is_refused(tmp_path: Path) -> None:
+    p = _seattle_with(tmp_path, "[publication]\n" + MIN_CELL, "")
+    with pytest.raises(ProfileError, match=r"publication: required key is missing"):
+        load_profile(p)
+    p = _seattle_with(tmp_path, MIN_CELL, 'min_cell."2017-07-01" = { value = 4.5, cite = "SMC 3.29.320.B" }')
+    with pytest.raises(ProfileError, match=r'publication\.min_cell\."2017-07-01"\.value'):
+        load_profile(p)
+
+
+def test_a_later_profile_changes_the_publication_threshold_from_its_date(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        '[profile]\nname = "x"\ntitle = "x"\njurisdiction = "x"\nextends = "seattle"\n'
+        '[publication]\nmin_cell."2024-01-01" = { value = 10, cite = "SMC 3.29.320.B (a larger threshold)" }\n',
+        "publication.toml",
+    )
+    prof = load_profile(p)
+    assert prof.at(dt.date(2023, 12, 31)).publication.min_cell == 5
+    assert prof.at(dt.date(2024, 1, 1)).publication.min_cell == 10
+    assert prof.at(dt.date(2024, 1, 1)).publication.cite == "SMC 3.29.320.B (a larger threshold)"

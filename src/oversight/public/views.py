@@ -242,14 +242,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
             for f in set(findings):
                 counts[(a, f)] = counts.get((a, f), 0) + 1
     used = [c for c in cats if any(counts.get((c, f)) for f in finds)]
-    table = suppress(counts, used, finds, int(settings.OVERSIGHT_MIN_CELL))
+    threshold = rules.publication.min_cell  # SMC 3.29.320.B: the profile's publication threshold
+    table = suppress(counts, used, finds, threshold)
     body = []
     for i, row in enumerate([*used, None]):
         body.append((row, [table.shown(i, j) for j in range(len(finds) + 1)]))
     return render(
         request,
         "public/statistics.html",
-        {"finds": finds, "body": body, "threshold": settings.OVERSIGHT_MIN_CELL},
+        {"finds": finds, "body": body, "threshold": threshold},
     )
 
 

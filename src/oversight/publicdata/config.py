@@ -1,4 +1,5 @@
-"""Where the public-data settings come from (Django settings, hence the environment)."""
+"""Where the public-data settings come from (Django settings, hence the environment), and the
+small-cell threshold (the deployment's rule profile)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,14 @@ def db_path(override: Path | None = None) -> Path:
 
 
 def min_cell() -> int:
-    return int(_settings().OVERSIGHT_MIN_CELL)
+    """The smallest group whose numbers are published: the deployment's rule profile
+    (settings OVERSIGHT_PROFILE), as in force today (``publication.min_cell``)."""
+    from django.utils import timezone
+
+    from oversight.rules.profile import get_profile
+
+    s = _settings()
+    return get_profile(str(s.OVERSIGHT_PROFILE)).at(timezone.localdate()).publication.min_cell
 
 
 def rejects_dir() -> Path:

@@ -45,6 +45,7 @@ class _Strict(BaseModel):
 
 
 NonNegativeDays = Annotated[int, Field(ge=0, strict=True)]
+NonNegativeCount = Annotated[int, Field(ge=0, strict=True)]
 Cite = Annotated[str, Field(min_length=1, strict=True)]
 
 
@@ -176,6 +177,14 @@ class SamplingSpec(_Strict):
     _v = field_validator("confidence", "margin_of_error", "expected_proportion")(_check_date_keys)
 
 
+class PublicationSpec(_Strict):
+    """What may be published: the smallest group whose numbers are shown (SMC 3.29.320.B)."""
+
+    min_cell: dict[str, Entry[NonNegativeCount]]
+
+    _v = field_validator("min_cell")(_check_date_keys)
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -195,6 +204,7 @@ class ProfileSpec(_Strict):
     periods: dict[str, PeriodSpec] = Field(default_factory=dict)
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
     sampling: dict[str, SamplingSpec] = Field(default_factory=dict)
+    publication: PublicationSpec
 
 
 # --------------------------------------------------------------------------
@@ -261,6 +271,12 @@ class SamplingRule:
 
 
 @dataclass(frozen=True, slots=True)
+class PublicationRule:
+    min_cell: int  # a group of fewer units than this has its numbers withheld
+    cite: str
+
+
+@dataclass(frozen=True, slots=True)
 class Rules:
     """The profile's values in force on one day."""
 
@@ -275,6 +291,7 @@ class Rules:
     periods: dict[str, Cited]  # id -> (length, cite); the unit is in the spec
     schedules: dict[str, Cited]  # id -> (months of the year, cite)
     sampling: dict[str, SamplingRule]
+    publication: PublicationRule
     # derived once, for the clock's hot path
     oig_review_categories: frozenset[str]
     answer_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (triggers, answers) of repeating deadlines
@@ -394,8 +411,10 @@ class Profile:
                 expected_proportion=_pick(sa.expected_proportion, day).value,
                 cite=conf.cite,
             )
+        min_cell = _pick(s.publication.min_cell, day)
         return Rules(
             sampling=sampling,
+            publication=PublicationRule(min_cell=min_cell.value, cite=min_cell.cite),
             periods=periods,
             schedules=schedules,
             oig_review_categories=frozenset(taxonomies["oig_mandatory_review"].value)
