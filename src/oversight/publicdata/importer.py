@@ -1,160 +1,108 @@
-"""Read a city's export through a mapping into standard records.
+"""Read a city's export through a mapping into standard records, inside DuckDB.
 
-One pass over the CSV file: each row is checked and converted field by field; a row that
-cannot be used is set aside (line number, reason, the row as it was) and the rest go on;
-rows describing the same stop, incident or shooting are folded into one record. The
-report says what was read, loaded, folded as duplicates, set aside, and left unknown.
+The mapping is compiled into SQL: every cell is trimmed, checked against the placeholders,
+brought to the standard vocabulary, checked against its pattern and converted to its type,
+each row getting the first problem it has (or none); the rows describing the same stop,
+incident or shooting are then folded into one record by the merges the kind names. Python
+only reads the header, writes the pseudonyms of the distinct officer IDs, and words the
+reasons of the rows set aside.
 
-Pure Python: imports no Django. The store (store.py) writes what this returns.
+The file is read by DuckDB's CSV reader when it has one record per line (the usual case of a
+large export), which keeps each record's line number exact; a file with records over several
+lines, blank lines or an encoding DuckDB does not read is read by Python's csv module instead
+and handed over the same way. Either way a row that cannot be used is set aside with its line
+number, the reason and the row as it was, and the rest go on.
+
+Everything is staged in a DuckDB database in memory (spilling to a temporary folder when it
+must); ``store.write`` copies the staged tables into the store in one transaction, so the
+store is held only while it is written. Imports no Django.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
-import datetime as dt
 import hashlib
+import io
 import re
+import shutil
 import sys
+import tempfile
+import threading
+import weakref
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
-from oversight.publicdata.kinds import Record
+from oversight.publicdata.kinds import Field
 from oversight.publicdata.mapping import FieldMap, Mapping, MappingError
 from oversight.publicdata.pseudonym import Pseudonymizer
-from oversight.publicdata.schema import TableBuilder, extra_columns
-from oversight.publicdata.schema import columns as columns_of
+from oversight.publicdata.schema import SQL, columns, extra_columns, has_raw
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
-BAD_BYTES = re.compile("[\udc80-\udcff]")  # bytes that did not decode, kept by surrogateescape
-MEMO_SIZE = 8192  # distinct cells remembered per column
-_MISS = object()
-_UNKNOWN = object()
-TIME_RE = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?$")
+WHITESPACE = " \t\r\n\x0b\x0c"
+TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
+INT_RE = r"^[+-]?[0-9]+$"
+# DuckDB reads these encodings itself; any other is read by Python.
+DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "iso8859-1": "latin-1"}
+# Problems a row can have with one field; the row's problem code is 1 + 4 * field index + this.
+PATTERN, CONVERT, REQUIRED = 0, 1, 2
+
+Progress = Callable[[str, float | None], None]
 
 
 class ImportError_(ValueError):
     """The file cannot be imported at all (unreadable, no header, not the mapped columns)."""
 
 
-class RowError(ValueError):
-    """One row cannot be used; the message names the column and the value."""
-
-
 @dataclass
 class Imported:
+    """What an import staged: the records (table ``records``) and, for force, the subjects
+    (``extra``) in the staging connection; the report; the rows set aside. ``close()`` (or the
+    garbage collector) lets the staging go."""
+
     mapping: Mapping
-    table: pa.Table  # one record per stop, incident or shooting, in the stored columns
-    extra: pa.Table | None  # force: one record per subject per incident
+    staging: duckdb.DuckDBPyConnection
+    folder: Path
     report: dict[str, Any]
     rejects: list[tuple[int, str, list[str]]] = field(default_factory=list)
     header: list[str] = field(default_factory=list)
 
+    def __post_init__(self) -> None:
+        self._finalizer = weakref.finalize(self, _let_go, self.staging, self.folder)
 
-class Row(list):  # type: ignore[type-arg]
-    """One accepted row: [line, value, raw, value, raw, ...]; ``get(name)`` for the kinds."""
+    @property
+    def loaded(self) -> int:
+        return int(self.report["loaded"])
 
-    __slots__ = ()
-    index: dict[str, int] = {}
-
-    def get(self, name: str, default: Any = None) -> Any:
-        i = self.index.get(name)
-        return default if i is None else self[i]
-
-
-def _hash_file(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+    def close(self) -> None:
+        self._finalizer()
 
 
-class _Converter:
-    """Turns one raw cell into a standard value for one mapped field."""
+def _let_go(con: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    con.close()
+    shutil.rmtree(folder, ignore_errors=True)
 
-    def __init__(self, fm: FieldMap, pseudo: Pseudonymizer, namespace: str) -> None:
-        self.fm = fm
-        self.name = fm.field.name
-        self.type = fm.field.type
-        self.cache: dict[str, Any] = {}
-        self.pseudo = pseudo
-        self.namespace = namespace
-        # plain text without a pattern: the loop maps it inline, without a call
-        self.plain = fm.field.type in ("text", "longtext", "private") and fm.pattern is None
-        self.values = fm.values
-        self.memo: dict[str, Any] = {}
 
-    def read(self, raw: str) -> Any:
-        """The standard value of a raw cell, or _UNKNOWN for a placeholder; remembered for the
-        next time the same cell comes (most columns have few distinct values)."""
-        s = raw.strip()
-        if s == "" or s in self.fm.placeholders:
-            v = _UNKNOWN
-        elif self.plain:
-            v = self.values.get(s, s)
-        else:
-            v = self(s)
-        if len(self.memo) < MEMO_SIZE:
-            self.memo[raw] = v
-        return v
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
-    def where(self) -> str:
-        return f"column {self.fm.column!r} ({self.name})"
 
-    def __call__(self, s: str) -> Any:
-        fm = self.fm
-        if fm.pattern is not None and not fm.pattern.search(s):
-            raise RowError(f"{self.where()}: {s!r} does not match {fm.pattern.pattern!r}")
-        s = fm.values.get(s, s)
-        t = self.type
-        if t in ("text", "longtext", "private"):
-            return s
-        if t == "officer":
-            return self.pseudo(self.namespace, s)
-        if t == "flag":
-            if s in fm.true:
-                return True
-            if s in fm.false:
-                return False
-            raise RowError(f"{self.where()}: {s!r} is neither a yes ({', '.join(sorted(fm.true))}) nor a no")
-        hit = self.cache.get(s)
-        if hit is not None:
-            return hit
-        v: Any
-        if t == "int":
-            try:
-                v = int(s)
-            except ValueError:
-                raise RowError(f"{self.where()}: {s!r} is not a whole number") from None
-        elif t == "float":
-            try:
-                v = float(s)
-            except ValueError:
-                raise RowError(f"{self.where()}: {s!r} is not a number") from None
-        elif t == "time":
-            m = TIME_RE.match(s)
-            if not m or int(m[1]) > 23 or int(m[2]) > 59 or int(m[3] or 0) > 59:
-                raise RowError(f"{self.where()}: {s!r} is not a time of day like 14:05:00")
-            v = dt.time(int(m[1]), int(m[2]), int(m[3] or 0))
-        else:  # date, datetime
-            v = None
-            for f in fm.formats:
-                try:
-                    v = dt.datetime.strptime(s, f)
-                    break
-                except ValueError:
-                    continue
-            if v is None:
-                raise RowError(f"{self.where()}: {s!r} is not a {t} in the form {' or '.join(fm.formats)}")
-            if t == "date":
-                v = v.date()
-        if len(self.cache) < 100_000:
-            self.cache[s] = v
-        return v
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _in(expr: str, values: frozenset[str] | set[str]) -> str:
+    if not values:
+        return "false"
+    return f"{expr} IN ({', '.join(_lit(v) for v in sorted(values))})"
 
 
 def check_header(mapping: Mapping, header: list[str], source: str) -> dict[str, int]:
@@ -179,46 +127,286 @@ def check_header(mapping: Mapping, header: list[str], source: str) -> dict[str, 
     return {fm.column: index[fm.column] for fm in mapping.fields}
 
 
-def read_export(path: Path, mapping: Mapping, pseudo: Pseudonymizer) -> Imported:
-    """Read, check, convert and fold one export. Raises MappingError or ImportError_ before any row
-    is used when the file as a whole does not fit the mapping."""
-    kind = mapping.kind
+# ---------------------------------------------------------------- the mapping as SQL
+
+
+def _trimmed(cell: str) -> str:
+    """The cell without the spaces and tabs around it (the test first: most cells have none,
+    and a trim makes a new string)."""
+    test = " OR ".join(f"{cell} LIKE '{c}%' OR {cell} LIKE '%{c}'" for c in (" ", "\t"))
+    return f"CASE WHEN {test} THEN trim({cell}, {_lit(WHITESPACE)}) ELSE {cell} END"
+
+
+def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
+    """For one mapped field, SQL over its trimmed text ``s_F``: (its unknown test, a first
+    step the value needs (used as ``pre_F``) or None, the standard value, whether it can fail)."""
+    n = fm.field.name
+    s = f"s_{n}"
+    unknown = f"({s} = '' OR {_in(s, fm.placeholders)})" if fm.placeholders else f"({s} = '')"
+    mapped = s
+    if fm.values:
+        cases = " ".join(f"WHEN {_lit(a)} THEN {_lit(b)}" for a, b in sorted(fm.values.items()))
+        mapped = f"(CASE {s} {cases} ELSE {s} END)"
+    t = fm.field.type
+    if t in ("text", "longtext", "private", "officer"):
+        return unknown, None, mapped, False
+    if t == "flag":
+        v = f"(CASE WHEN {_in(mapped, fm.true)} THEN true WHEN {_in(mapped, fm.false)} THEN false END)"
+        return unknown, None, v, True
+    if t == "int":
+        v = f"(CASE WHEN regexp_matches({mapped}, {_lit(INT_RE)}) THEN TRY_CAST({mapped} AS BIGINT) END)"
+        return unknown, None, v, True
+    if t == "float":
+        return unknown, None, f"TRY_CAST({mapped} AS DOUBLE)", True
+    if t == "time":
+        pre = f"regexp_extract({mapped}, {_lit(TIME_RE)}, ['h', 'm', 's'])"
+        h, m, sec = (f"TRY_CAST(pre_{n}.{x} AS INTEGER)" for x in ("h", "m", "s"))
+        sec = f"coalesce({sec}, 0)"
+        v = f"(CASE WHEN {h} <= 23 AND {m} <= 59 AND {sec} <= 59 THEN make_time({h}, {m}, {sec}) END)"
+        return unknown, pre, v, True
+    # date, datetime
+    formats = "[" + ", ".join(_lit(f) for f in fm.formats) + "]"
+    v = f"try_strptime({mapped}, {formats})"
+    if t == "date":
+        v = f"CAST({v} AS DATE)"
+    return unknown, None, v, True
+
+
+def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source: str, has_line: bool) -> str:
+    """SELECT over the raw cells (c0 ... cN): the cells as read, each field's standard value
+    ``v_F`` (NULL when unknown) and the row's first problem (NULL when the row can be used).
+    Each step is a layer of its own so that no step is computed twice."""
+    cells = [f"c{i}" for i in range(width)] + (["line"] if has_line else [])
+    layers: list[list[str]] = [[] for _ in range(5)]
+    keep: list[list[str]] = [[] for _ in range(4)]  # what a layer passes on from the one before
+    problems: list[str] = []
+    required: list[str] = []
+    for i, fm in enumerate(mapping.fields):
+        n = fm.field.name
+        unknown, pre, v, can_fail = _value_sql(fm)
+        layers[0].append(f"{_trimmed(f'c{positions[fm.column]}')} AS s_{n}")
+        layers[1].append(f"{unknown} AS u_{n}")
+        keep[1].append(f"s_{n}")
+        cases = []
+        if fm.pattern is not None:
+            layers[1].append(f"regexp_matches(s_{n}, {_lit(fm.pattern.pattern)}) AS p_{n}")
+            keep[2] += [f"p_{n}"]
+            keep[3] += [f"p_{n}"]
+            cases.append(f"WHEN NOT p_{n} THEN {1 + 4 * i + PATTERN}")
+        keep[2] += [f"u_{n}", f"s_{n}"]
+        if pre is not None:
+            layers[2].append(f"{pre} AS pre_{n}")
+            keep[3].append(f"pre_{n}")
+        layers[3].append(f"{v} AS v_{n}")
+        keep[3].append(f"u_{n}")
+        if can_fail:
+            cases.append(f"WHEN v_{n} IS NULL THEN {1 + 4 * i + CONVERT}")
+        if cases:
+            problems.append(f"CASE WHEN u_{n} THEN NULL {' '.join(cases)} END")
+        if fm.field.required:
+            required.append(f"CASE WHEN u_{n} THEN {1 + 4 * i + REQUIRED} END")
+        layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
+    checks = problems + required
+    problem = f"coalesce({', '.join(checks)})" if checks else "CAST(NULL AS INTEGER)"
+    q = f"SELECT {', '.join(f'coalesce(c{i}, {chr(39)}{chr(39)}) AS c{i}' for i in range(width))}"
+    q += (", line" if has_line else "") + f" FROM {source}"
+    q = f"SELECT {', '.join(cells + layers[0])} FROM ({q})"
+    for j in (1, 2, 3):
+        q = f"SELECT {', '.join(cells + keep[j] + layers[j])} FROM ({q})"
+    return f"SELECT {', '.join(cells + layers[4])}, {problem} AS problem FROM ({q})"
+
+
+def _reason(mapping: Mapping, code: int, cells: list[str], positions: dict[str, int]) -> str:
+    """The words for a row's problem code: the column, the field, the value and what is wrong."""
+    i, problem = divmod(code - 1, 4)
+    fm = mapping.fields[i]
+    raw = cells[positions[fm.column]]
+    where = f"column {fm.column!r} ({fm.field.name})"
+    if problem == REQUIRED:
+        return f"{where}: a value is required, got {raw!r}"
+    s = raw.strip(WHITESPACE)
+    if problem == PATTERN:
+        return f"{where}: {s!r} does not match {fm.pattern.pattern!r}"  # type: ignore[union-attr]
+    s = fm.values.get(s, s)
+    t = fm.field.type
+    if t == "flag":
+        return f"{where}: {s!r} is neither a yes ({', '.join(sorted(fm.true))}) nor a no"
+    if t == "int":
+        return f"{where}: {s!r} is not a whole number"
+    if t == "float":
+        return f"{where}: {s!r} is not a number"
+    if t == "time":
+        return f"{where}: {s!r} is not a time of day like 14:05:00"
+    return f"{where}: {s!r} is not a {t} in the form {' or '.join(fm.formats)}"
+
+
+# ---------------------------------------------------------------- the fold as SQL
+
+
+def _single_sql(f: Field) -> list[str]:
+    """A record of one row: each stored column straight from the row."""
+    typ = SQL[f.type]
+    v, r, col = f"v_{f.name}", f"r_{f.name}", _q(f.col)
+    if f.merge == "list":
+        out = [f"CASE WHEN {v} IS NULL THEN CAST([] AS {typ}[]) ELSE [{v}] END AS {col}"]
+        if has_raw(f.type):
+            out.append(f"CASE WHEN {r} IS NULL THEN CAST([] AS VARCHAR[]) ELSE [{r}] END AS {_q(f.col + '_raw')}")
+        return out
+    out = [f"{v} AS {col}"]
+    if has_raw(f.type):
+        out.append(f"{r} AS {_q(f.col + '_raw')}")
+    return out
+
+
+def _grouped_sql(f: Field) -> tuple[list[str], list[str]]:
+    """A record of several rows: (aggregates over its rows, the columns made from them)."""
+    v, r, col, raw = f"v_{f.name}", f"r_{f.name}", _q(f.col), _q(f.col + "_raw")
+    known = f"FILTER (WHERE {v} IS NOT NULL)"
+    first_raw = f"arg_min_null({r}, k)"
+    m = f.merge
+    aggs: list[str]
+    if m == "list":
+        aggs = [f"list({v} ORDER BY k) {known} AS l_{f.name}"]
+        cols = [f"coalesce(list_filter(l_{f.name}, lambda x, i: list_position(l_{f.name}, x) = i), []) AS {col}"]
+        if has_raw(f.type):
+            aggs.append(f"list({r} ORDER BY k) FILTER (WHERE {r} IS NOT NULL) AS lr_{f.name}")
+            cols.append(
+                f"coalesce(list_filter(lr_{f.name}, lambda x, i: list_position(lr_{f.name}, x) = i), []) AS {raw}"
+            )
+        return aggs, cols
+    if m == "any":
+        aggs = [f"bool_or({v}) AS {col}"]
+        chosen = f"coalesce(arg_min({r}, k) FILTER (WHERE {v}), arg_min({r}, k) {known}, {first_raw})"
+    elif m == "min":
+        aggs = [f"min({v}) AS {col}"]
+        chosen = f"coalesce(arg_min({r}, {{'v': {v}, 'k': k}}) {known}, {first_raw})"
+    elif m == "max":
+        aggs = [f"max({v}) AS {col}"]
+        chosen = f"coalesce(arg_max({r}, {{'v': {v}, 'k': -k}}) {known}, {first_raw})"
+    else:  # first
+        aggs = [f"arg_min({v}, k) {known} AS {col}", f"count(DISTINCT {v}) > 1 AS conflict_{f.name}"]
+        chosen = f"coalesce(arg_min({r}, k) {known}, {first_raw})"
+    if has_raw(f.type):
+        aggs.append(f"{chosen} AS {raw}")
+    return aggs, [col] + ([raw] if has_raw(f.type) else [])
+
+
+# ---------------------------------------------------------------- reading the file
+
+
+def _hash_and_count(path: Path, out: dict[str, Any]) -> None:
+    """SHA-256 of the file and its number of lines (a last line without a newline counts;
+    blank lines at the very end do not)."""
+    h = hashlib.sha256()
+    newlines = 0
+    tail = b""
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 22), b""):
+            h.update(chunk)
+            newlines += chunk.count(b"\n")
+            tail = (tail + chunk)[-64:]
+    stripped = tail.rstrip(b"\r\n")
+    trailing = tail[len(stripped) :].count(b"\n")
+    lines = newlines - trailing + (1 if stripped else 0) if (newlines or tail) else 0
+    out["sha256"] = h.hexdigest()
+    out["lines"] = lines
+    out["lone_cr"] = newlines == 0 and b"\r" in tail
+
+
+def _read_header(path: Path, encoding: str) -> list[str]:
     try:
-        fh = path.open(encoding=mapping.encoding, errors="surrogateescape", newline="")
+        fh = path.open(encoding=encoding, errors="surrogateescape", newline="")
     except OSError as e:
         raise ImportError_(f"{path}: cannot read: {e.strerror}") from None
     with fh:
-        reader = csv.reader(fh)
         try:
-            header = next(reader)
+            header = next(csv.reader(fh))
         except StopIteration:
             raise ImportError_(f"{path}: empty file: no header row") from None
         except csv.Error as e:
             raise ImportError_(f"{path}: line 1: not CSV: {e}") from None
-        if header and header[0].startswith("\ufeff"):
-            header[0] = header[0][1:]
-        positions = check_header(mapping, header, str(path))
-        width = len(header)
-        convs = [
-            (positions[fm.column], fm.field.name, _Converter(fm, pseudo, mapping.officer_namespace))
-            for fm in mapping.fields
-        ]
-        # A row is [line, value, raw, value, raw, ...] in the order of mapping.fields.
-        index = {"_line": 0}
-        for i, fm in enumerate(mapping.fields):
-            index[fm.field.name] = 1 + 2 * i
-            index[fm.field.name + "_raw"] = 2 + 2 * i
-        row_type = type("Row", (Row,), {"__slots__": (), "index": index})
-        columns = {fm.field.name: fm.column for fm in mapping.fields}
-        required = [(index[fm.field.name], fm.field.name, fm.column) for fm in mapping.fields if fm.field.required]
-        key_at = index[kind.key]
+    if header and header[0].startswith("\ufeff"):
+        header[0] = header[0][1:]
+    return header
 
-        groups: dict[Any, list[Row]] = {}
-        rejects: list[tuple[int, str, list[str]]] = []
-        unknown: dict[str, Counter[str]] = {fm.field.name: Counter() for fm in mapping.fields}
-        seen_rows: set[int] = set()
-        identical = 0
-        read = 0
+
+def _record_at(path: Path, pos: int, encoding: str) -> list[str]:
+    """The record DuckDB set aside at byte ``pos`` (its line's start, counted from 0 or 1)."""
+    with path.open("rb") as fh:
+        fh.seek(max(0, pos - 2))
+        before = fh.read(2) if pos >= 2 else b"\n" + fh.read(pos)
+        start = pos - 1 if before[-2:-1] in (b"\n", b"\r") or pos == 1 else pos
+        fh.seek(max(0, start))
+        line = fh.readline()
+    text = line.decode(encoding, errors="surrogateescape")
+    return next(csv.reader(io.StringIO(text)), [])
+
+
+@dataclass
+class _Scan:
+    rows: int  # rows in it
+    rejects: list[tuple[int, str, list[str]]]  # set aside while reading
+    line_of: Callable[[int], int]  # a row's position in the scan -> its line
+    line_sql: str  # the same in SQL over ``k``, or "line" when the scan carries it
+    thresholds: list[int] = field(default_factory=list)
+
+
+def _duckdb_scan(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    width: int,
+    encoding: str,
+    mapping: Mapping,
+    convert: Callable[[str, bool], str],
+) -> _Scan | None:
+    """Read with DuckDB's reader, converting as it reads, into ``conv``. None when the file is
+    not strict CSV (quotes out of place, mixed line endings): then Python's reader reads it."""
+    cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
+    source = (
+        f"read_csv({_lit(str(path))}, columns={cols}, header=true, "
+        f"delim=',', quote='\"', escape='\"', strict_mode=true, auto_detect=false, null_padding=false, "
+        f"parallel=true, encoding={_lit(encoding)}, max_line_size=16777216, "
+        f"store_rejects=true, rejects_table='scan_errors', rejects_scan='scan_files')"
+    )
+    try:
+        con.execute(f"CREATE TEMP TABLE conv AS {convert(source, False)}")
+    except duckdb.Error:
+        con.execute("DROP TABLE IF EXISTS conv")
+        return None
+    n = con.execute("SELECT count(*) FROM conv").fetchone()[0]  # type: ignore[index]
+    errors = con.execute(
+        "SELECT line, min(line_byte_position), min(error_type::VARCHAR), min(error_message) "
+        "FROM scan_errors GROUP BY line ORDER BY line"
+    ).fetchall()
+    rejects = []
+    for line, pos, kind, message in errors:
+        cells = _record_at(path, int(pos), mapping.encoding)
+        if kind in ("MISSING COLUMNS", "TOO MANY COLUMNS"):
+            reason = f"has {len(cells)} fields, the header has {width}"
+        elif kind == "INVALID ENCODING":
+            reason = f"not valid {mapping.encoding} text"
+        else:
+            reason = f"not CSV: {message.splitlines()[0] if message else kind}"
+        rejects.append((int(line), reason, cells))
+    # Good row k is on line k + 2 plus the set-aside lines before it (rows are one per line).
+    thresholds = [line - 1 - j for j, (line, _, _) in enumerate(rejects, 1)]
+
+    def line_of(k: int) -> int:
+        return k + 2 + bisect_right(thresholds, k)
+
+    return _Scan(int(n), rejects, line_of, "k + 2 + coalesce(offs.j, 0)" if rejects else "k + 2", thresholds)
+
+
+def _python_scan(
+    con: duckdb.DuckDBPyConnection, path: Path, width: int, mapping: Mapping, convert: Callable[[str, bool], str]
+) -> _Scan:
+    """Read with Python's csv module (records over several lines, blank lines, any encoding)."""
+    cols: list[list[str]] = [[] for _ in range(width)]
+    lines: list[int] = []
+    rejects: list[tuple[int, str, list[str]]] = []
+    with path.open(encoding=mapping.encoding, errors="surrogateescape", newline="") as fh:
+        reader = csv.reader(fh)
+        next(reader)
         line = 1
         while True:
             start = line + 1
@@ -227,163 +415,305 @@ def read_export(path: Path, mapping: Mapping, pseudo: Pseudonymizer) -> Imported
             except StopIteration:
                 break
             except csv.Error as e:
-                # The csv module cannot go on past a broken quote; say where and stop.
-                raise ImportError_(f"{path}: line {start}: not CSV: {e}") from None
+                rejects.append((start, f"not CSV: {e}; the rest of the file could not be read", []))
+                break
             line = reader.line_num
             if not cells:
                 continue  # a blank line is not a row
-            read += 1
-            try:
-                if len(cells) != width:
-                    raise RowError(f"has {len(cells)} fields, the header has {width}")
-                if BAD_BYTES.search("".join(cells)):
-                    raise RowError(f"not valid {mapping.encoding} text")
-                vals: list[Any] = [start]
-                unk: list[tuple[str, str]] = []
-                for pos, name, conv in convs:
-                    raw = cells[pos]
-                    v = conv.memo.get(raw, _MISS)
-                    if v is _MISS:
-                        v = conv.read(raw)
-                    if v is _UNKNOWN:
-                        vals.append(None)
-                        unk.append((name, raw))
-                    else:
-                        vals.append(v)
-                    vals.append(raw)
-                for at, name, col in required:
-                    if vals[at] is None:
-                        raise RowError(f"column {col!r} ({name}): a value is required, got {vals[at + 1]!r}")
-            except RowError as e:
-                rejects.append((start, str(e), cells))
+            if len(cells) != width:
+                rejects.append((start, f"has {len(cells)} fields, the header has {width}", cells))
                 continue
-            for name, raw in unk:
-                unknown[name][raw] += 1
-            h = hash(tuple(cells))
-            if h in seen_rows:
-                identical += 1
-            else:
-                seen_rows.add(h)
-            groups.setdefault(vals[key_at], []).append(row_type(vals))
+            if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c if ch >= "\udc80"):
+                rejects.append((start, f"not valid {mapping.encoding} text", cells))
+                continue
+            lines.append(start)
+            for i, c in enumerate(cells):
+                cols[i].append(c)
+    table = pa.table({**{f"c{i}": pa.array(cols[i], pa.string()) for i in range(width)}, "line": lines})
+    con.register("python_scan", table)
+    con.execute(f"CREATE TEMP TABLE conv AS {convert('python_scan', True)}")
+    con.unregister("python_scan")
+    return _Scan(len(lines), rejects, lambda k: lines[k], "line")
 
-    main = TableBuilder(columns_of(kind))
-    extra = TableBuilder(extra_columns(kind)) if kind.extra_table else None
-    conflicts = _fold(mapping, groups, pseudo, index, main, extra)
-    table = main.table()
-    loaded = table.num_rows
+
+# ---------------------------------------------------------------- progress
+
+
+@contextmanager
+def stage(con: duckdb.DuckDBPyConnection, progress: Progress | None, name: str) -> Iterator[None]:
+    """Report a stage and, while its queries run, how far DuckDB says they are."""
+    if progress is None:
+        yield
+        return
+    progress(name, 0.0)
+    done = threading.Event()
+
+    def poll() -> None:
+        while not done.wait(0.25):
+            try:
+                p = con.query_progress()
+            except (duckdb.Error, AttributeError):
+                return
+            if p is not None and p >= 0:
+                progress(name, min(p, 100.0) / 100.0)
+
+    t = threading.Thread(target=poll, daemon=True)
+    t.start()
+    try:
+        yield
+    finally:
+        done.set()
+        t.join()
+        progress(name, 1.0)
+
+
+# ---------------------------------------------------------------- the import
+
+
+def read_export(path: Path, mapping: Mapping, pseudo: Pseudonymizer, progress: Progress | None = None) -> Imported:
+    """Read, check, convert and fold one export into a staging database. Raises MappingError
+    or ImportError_ before any row is used when the file as a whole does not fit the mapping.
+    ``progress(stage, fraction)`` is told how far the import is, when given."""
+    header = _read_header(path, mapping.encoding)
+    positions = check_header(mapping, header, str(path))
+    width = len(header)
+    folder = Path(tempfile.mkdtemp(prefix="oversight-import-"))
+    try:
+        return _import(path, mapping, pseudo, progress, header, positions, width, folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _import(
+    path: Path,
+    mapping: Mapping,
+    pseudo: Pseudonymizer,
+    progress: Progress | None,
+    header: list[str],
+    positions: dict[str, int],
+    width: int,
+    folder: Path,
+) -> Imported:
+    kind = mapping.kind
+    con = duckdb.connect(":memory:", config={"preserve_insertion_order": True, "temp_directory": str(folder)})
+    file_facts: dict[str, Any] = {}
+    hasher = threading.Thread(target=_hash_and_count, args=(path, file_facts))
+    hasher.start()
+    try:
+        encoding = DUCKDB_ENCODINGS.get(codecs.lookup(mapping.encoding).name)
+
+        def convert(source: str, has_line: bool) -> str:
+            return _convert_sql(mapping, positions, width, source, has_line)
+
+        scan: _Scan | None = None
+        with stage(con, progress, "reading"):
+            if encoding is not None:
+                scan = _duckdb_scan(con, path, width, encoding, mapping, convert)
+            hasher.join()
+            # DuckDB's line numbers hold when every record is one line and no line is blank.
+            if scan is not None and (file_facts["lone_cr"] or file_facts["lines"] != 1 + scan.rows + len(scan.rejects)):
+                con.execute("DROP TABLE conv")
+                scan = None
+            if scan is None:
+                scan = _python_scan(con, path, width, mapping, convert)
+        if scan.thresholds:
+            con.execute(
+                "CREATE TEMP TABLE offs AS SELECT unnest(?) AS t, generate_subscripts(?, 1) AS j",
+                [scan.thresholds, scan.thresholds],
+            )
+        with stage(con, progress, "checking"):
+            report, rejects = _check_report(con, mapping, positions, width, scan, path, file_facts["sha256"])
+
+        with stage(con, progress, "folding"):
+            conflicts = _fold(con, mapping, pseudo, positions, scan)
+        many = con.execute("SELECT count(*), coalesce(sum(source_rows), 0) FROM grouped").fetchone()
+        assert many is not None
+        report["loaded"] = report.pop("_accepted") - int(many[1]) + int(many[0])
+        report["duplicates"] = report["rows_read"] - report["set_aside"] - report["loaded"]
+        report["conflicts"] = dict(sorted(conflicts.items()))
+        if kind.extra_table:
+            n = con.execute("SELECT count(*) FROM extra").fetchone()[0]  # type: ignore[index]
+            report[f"{kind.extra_table}_loaded"] = int(n)
+    except BaseException:
+        con.close()
+        raise
+    finally:
+        if hasher.is_alive():
+            hasher.join()
+    order = ["dataset", "kind", "unit", "mapping", "file", "sha256", "rows_read", "loaded", "duplicates"]
+    report = {k: report[k] for k in order} | {k: v for k, v in report.items() if k not in order}
+    return Imported(mapping, con, folder, report, rejects, header)
+
+
+def _check_report(
+    con: duckdb.DuckDBPyConnection,
+    mapping: Mapping,
+    positions: dict[str, int],
+    width: int,
+    scan: _Scan,
+    path: Path,
+    sha256: str,
+) -> tuple[dict[str, Any], list[tuple[int, str, list[str]]]]:
+    """The rows set aside (with their lines and reasons) and the first part of the report."""
+    kind = mapping.kind
+    cells = ", ".join(f"c{i}" for i in range(width))
+    bad = con.execute(f"SELECT rowid, problem, {cells} FROM conv WHERE problem IS NOT NULL ORDER BY rowid").fetchall()
+    rejects = list(scan.rejects)
+    for k, code, *row in bad:
+        rejects.append((scan.line_of(int(k)), _reason(mapping, int(code), list(row), positions), list(row)))
+    rejects.sort(key=lambda r: r[0])
+    fields = list(mapping.fields)
+    hist = ", ".join(f"histogram(c{positions[fm.column]}) FILTER (WHERE v_{fm.field.name} IS NULL)" for fm in fields)
+    stats = con.execute(
+        f"SELECT count(*), count(DISTINCT hash({cells})), {hist} FROM conv WHERE problem IS NULL"
+    ).fetchone()
+    assert stats is not None
+    accepted, distinct, *hists = stats
+    unknowns = {}
+    for fm, h in zip(fields, hists, strict=True):
+        if h:
+            values = dict(sorted(h.items(), key=lambda kv: (-kv[1], kv[0])))
+            unknowns[fm.field.name] = {"column": fm.column, "rows": sum(values.values()), "values": values}
     report: dict[str, Any] = {
         "dataset": mapping.name,
         "kind": kind.name,
         "unit": kind.unit,
         "mapping": mapping.origin,
         "file": str(path),
-        "sha256": _hash_file(path),
-        "rows_read": read,
-        "loaded": loaded,
-        "duplicates": read - len(rejects) - loaded,
-        "identical_rows": identical,
+        "sha256": sha256,
+        "rows_read": scan.rows + len(scan.rejects),
+        "identical_rows": int(accepted) - int(distinct),
+        "_accepted": int(accepted),
         "set_aside": len(rejects),
         "set_aside_reasons": dict(Counter(_reason_kind(r) for _, r, _ in rejects).most_common()),
-        "unknowns": {
-            name: {"column": columns[name], "rows": sum(c.values()), "values": dict(c.most_common())}
-            for name, c in unknown.items()
-            if c
-        },
-        "conflicts": dict(sorted(conflicts.items())),
+        "unknowns": unknowns,
     }
-    extra_table = extra.table() if extra is not None else None
-    if extra_table is not None:
-        report[f"{kind.extra_table}_loaded"] = extra_table.num_rows
-    return Imported(mapping, table, extra_table, report, rejects, header)
+    return report, rejects
+
+
+def _accepted_rows(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, pseudo: Pseudonymizer, positions: dict[str, int], scan: _Scan
+) -> None:
+    """The view ``acc``: the accepted rows as the kind's SQL sees them (``k``, ``line``, and
+    ``v_F``, ``r_F`` for every field of the kind, NULL where the mapping has no column), with
+    officers' pseudonyms in place of their IDs and, when the key is private, ``key_pseudonym``."""
+    kind = mapping.kind
+    mapped = {fm.field.name: fm for fm in mapping.fields}
+    sel = ["conv.rowid AS k", f"{scan.line_sql} AS line"]
+    joins = []
+    for f in kind.fields:
+        fm = mapped.get(f.name)
+        if fm is None:
+            sel += [f"CAST(NULL AS {SQL[f.type]}) AS v_{f.name}", f"CAST(NULL AS VARCHAR) AS r_{f.name}"]
+            continue
+        value = f"conv.v_{f.name}"
+        if f.type == "officer":  # pseudonyms are made once per distinct ID, in Python (HMAC)
+            table = f"pseudo_{f.name}"
+            ids = _distinct(con, f.name)
+            _pairs(con, table, ids, [pseudo(mapping.officer_namespace, i) for i in ids])
+            joins.append(f"LEFT JOIN {table} ON {table}.id = conv.v_{f.name}")
+            value = f"{table}.pseudonym"
+        sel += [f"{value} AS v_{f.name}", f"conv.c{positions[fm.column]} AS r_{f.name}"]
+    if scan.thresholds:
+        joins.append("ASOF LEFT JOIN offs ON conv.rowid >= offs.t")
+    keyf = kind.get(kind.key)
+    if keyf is not None and keyf.type == "private":
+        keys = _distinct(con, kind.key)
+        ns = f"{mapping.name}:{kind.unit}"
+        _pairs(con, "key_pseudo", keys, [pseudo(ns, k).split("-", 1)[1] for k in keys])
+        joins.append(f"LEFT JOIN key_pseudo ON key_pseudo.id = conv.v_{kind.key}")
+        sel.append("key_pseudo.pseudonym AS key_pseudonym")
+    con.execute(
+        f"CREATE TEMP VIEW acc AS SELECT {', '.join(sel)} FROM conv {' '.join(joins)} WHERE conv.problem IS NULL"
+    )
+
+
+def _distinct(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
+    q = f"SELECT DISTINCT v_{name} FROM conv WHERE problem IS NULL AND v_{name} IS NOT NULL"
+    return [str(r[0]) for r in con.execute(q).fetchall()]
+
+
+def _pairs(con: duckdb.DuckDBPyConnection, table: str, ids: list[str], values: list[str]) -> None:
+    con.register(
+        "incoming_pairs", pa.table({"id": pa.array(ids, pa.string()), "pseudonym": pa.array(values, pa.string())})
+    )
+    con.execute(f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT * FROM incoming_pairs")
+    con.unregister("incoming_pairs")
+
+
+def _fold(
+    con: duckdb.DuckDBPyConnection, mapping: Mapping, pseudo: Pseudonymizer, positions: dict[str, int], scan: _Scan
+) -> Counter[str]:
+    """Fold the accepted rows into ``records`` (and ``extra``); returns the conflicts counted.
+
+    A key met once is a record of one row, taken as it is (most records); the keys met more
+    than once (``multi``) are folded by the merges into ``grouped``."""
+    kind = mapping.kind
+    _accepted_rows(con, mapping, pseudo, positions, scan)
+    key = f"v_{kind.key}"
+    con.execute(f"CREATE TEMP TABLE multi AS SELECT {key} AS key FROM acc GROUP BY 1 HAVING count(*) > 1")
+    keyf = kind.get(kind.key)
+    private_key = ["key_pseudonym"] if keyf is not None and keyf.type == "private" else []
+
+    stored = [f for f in kind.fields if f.stored]
+    aggs: list[str] = []
+    group_cols: list[str] = []
+    for f in stored:
+        a, c = _grouped_sql(f)
+        aggs += a
+        group_cols += c
+    aggs += [f"min({c}) AS {c}" for c in private_key]
+    aggs += ["arg_min(line, k) AS source_line", "count(*) AS source_rows"]
+    con.execute(
+        f"CREATE TEMP TABLE grouped AS SELECT {key} AS key, {', '.join(aggs)} "
+        f"FROM acc SEMI JOIN multi ON acc.{key} = multi.key GROUP BY 1"
+    )
+    conflicts: Counter[str] = Counter()
+    firsts = [f.name for f in stored if f.merge == "first"]
+    if firsts:
+        row = con.execute(
+            "SELECT " + ", ".join(f"count(*) FILTER (WHERE conflict_{n})" for n in firsts) + " FROM grouped"
+        ).fetchone()
+        assert row is not None
+        conflicts.update({n: int(c) for n, c in zip(firsts, row, strict=True) if c})
+
+    single_cols = [c for f in stored for c in _single_sql(f)] + [f"{h.single} AS {h.name}" for h in kind.helpers]
+    single = (
+        f"SELECT {', '.join(single_cols + private_key)}, line AS source_line, 1 AS source_rows "
+        f"FROM acc ANTI JOIN multi ON acc.{key} = multi.key"
+    )
+    rows_multi = f"(SELECT acc.* FROM acc SEMI JOIN multi ON acc.{key} = multi.key)"
+    helper_joins, helper_cols = [], []
+    for i, h in enumerate(kind.helpers):
+        q = h.grouped.replace("{rows}", rows_multi).replace("{key}", key)
+        helper_joins.append(f"LEFT JOIN ({q}) h{i} ON h{i}.key = grouped.key")
+        helper_cols.append(f"h{i}.value AS {h.name}")
+    several = (
+        f"SELECT {', '.join(group_cols + helper_cols + private_key)}, source_line, source_rows "
+        f"FROM grouped {' '.join(helper_joins)}"
+    )
+    derived = {name: expr for name, _, expr in kind.derived}
+    out_cols = [_out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind)]
+    # A view: the records are made as the store writes them, not held twice.
+    con.execute(f"CREATE TEMP VIEW records AS SELECT {', '.join(out_cols)} FROM ({single} UNION ALL BY NAME {several})")
+    if kind.extra_table:
+        q = kind.extra_sql.replace("{rows}", "acc").replace("{records}", "records")
+        ecols = [_out(name, typ, mapping.name, _q(name)) for name, typ in extra_columns(kind)]
+        con.execute(f"CREATE TEMP TABLE extra AS SELECT {', '.join(ecols)} FROM ({q}) ORDER BY incident_id, subject_no")
+    return conflicts
+
+
+def _out(name: str, typ: str, dataset: str, expr: str) -> str:
+    """One stored column: the dataset's name, or the expression in the stored type."""
+    if name == "dataset":
+        return f"{_lit(dataset)} AS dataset"
+    return f"CAST({expr} AS {typ}) AS {_q(name)}"
 
 
 def _reason_kind(reason: str) -> str:
     """A rejects reason without the value, to count like reasons together."""
-    return re.sub(r": '.*$", "", reason) if reason.startswith("column") else reason.split(",")[0]
-
-
-def _fold(
-    mapping: Mapping,
-    groups: dict[Any, list[Row]],
-    pseudo: Pseudonymizer,
-    index: dict[str, int],
-    main: TableBuilder,
-    extra: TableBuilder | None,
-) -> Counter[str]:
-    """Fold each group of rows into one record, handing records to the builders as it goes
-    (and letting go of the rows), so that memory holds one copy of the data, not two."""
-    kind = mapping.kind
-    stored = [f for f in kind.fields if f.stored]
-    keyf = kind.get(kind.key)
-    hashed_key = keyf is not None and keyf.type == "private"
-    conflicts: Counter[str] = Counter()
-    # (name, stored column, value position or -1, raw position or -1, merge)
-    plan = []
-    for f in stored:
-        vi = index.get(f.name, -1)
-        ri = index[f.name + "_raw"] if vi >= 0 and f.type not in ("officer", "longtext") else -1
-        plan.append((f.name, f.col, vi, ri, f.type not in ("officer", "longtext"), f.merge))
-    for k in list(groups):
-        rows = groups.pop(k)
-        rec: Record = {"dataset": mapping.name}
-        single = len(rows) == 1
-        for n, col, vi, ri, has_raw, merge in plan:
-            if vi < 0:
-                rec[col] = [] if merge == "list" else None
-                if has_raw:
-                    rec[col + "_raw"] = [] if merge == "list" else None
-                continue
-            if single:
-                r0 = rows[0]
-                v0 = r0[vi]
-                if merge == "list":
-                    rec[col] = [] if v0 is None else [v0]
-                    if ri >= 0:
-                        rec[col + "_raw"] = [r0[ri]]
-                else:
-                    rec[col] = v0
-                    if ri >= 0:
-                        rec[col + "_raw"] = r0[ri]
-                continue
-            if merge == "list":
-                vals: list[Any] = []
-                raws: list[str] = []
-                for r in rows:
-                    v = r[vi]
-                    if v is not None and v not in vals:
-                        vals.append(v)
-                    if ri >= 0 and r[ri] not in raws:
-                        raws.append(r[ri])
-                rec[col] = vals
-                if ri >= 0:
-                    rec[col + "_raw"] = raws
-                continue
-            chosen = rows[0]
-            known = [r for r in rows if r[vi] is not None]
-            if merge == "any":
-                chosen = next((r for r in known if r[vi]), known[0] if known else rows[0])
-            elif merge in ("min", "max"):
-                if known:
-                    pick = min if merge == "min" else max
-                    chosen = pick(known, key=lambda r, vi=vi: r[vi])
-            elif known:  # first
-                chosen = known[0]
-                if len(known) > 1 and any(r[vi] != chosen[vi] for r in known):
-                    conflicts[n] += 1
-            rec[col] = chosen[vi]
-            if ri >= 0:
-                rec[col + "_raw"] = chosen[ri]
-        if hashed_key:
-            rec[kind.derived[0][0]] = pseudo(f"{mapping.name}:{kind.unit}", str(k)).split("-", 1)[1]
-        kind.finish(rec, rows)
-        rec["source_line"] = rows[0][0]
-        rec["source_rows"] = len(rows)
-        main.add(rec)
-        if kind.extra is not None and extra is not None:
-            for e in kind.extra(rec, rows):
-                e["dataset"] = mapping.name
-                extra.add(e)
-    return conflicts
+    return re.sub(r": '.*$", "", reason, flags=re.S) if reason.startswith("column") else reason.split(",")[0]
 
 
 def write_rejects(path: Path, imported: Imported) -> None:

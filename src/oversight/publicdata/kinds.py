@@ -11,15 +11,20 @@ shooting are folded into one record:
 - ``list``: the distinct known values, in the order first seen (weapon types, officers);
 - ``private``: read and checked but never stored (subject IDs, GO numbers, birth dates).
 
-Pure Python: imports no Django.
+What a kind computes beyond the fields is written here in SQL (the importer folds in DuckDB):
+
+- ``helpers``: a value per record computed from all of its rows: ``single`` for a record of
+  one row (over the row's columns), ``grouped`` a query over ``{rows}`` giving ``key, value``;
+- ``derived``: stored columns computed from the record's columns and its helpers;
+- ``extra_sql``: a second table (force: one record per subject per incident).
+
+In that SQL a row's standard value of field F is ``v_F``, its raw text ``r_F``, its order in
+the file ``k``; an officer's ``v_`` is already the pseudonym. Pure Python: imports no Django.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
 
 TYPES = ("text", "longtext", "int", "float", "date", "time", "datetime", "flag", "officer", "private")
 MERGES = ("first", "min", "max", "any", "list", "private")
@@ -43,8 +48,14 @@ class Field:
         return self.merge != "private" and self.type != "private"
 
 
-Record = dict[str, Any]
-Row = dict[str, Any]
+@dataclass(frozen=True)
+class Helper:
+    """A value per record from all of its rows (see the module's docstring)."""
+
+    name: str
+    type: str
+    single: str
+    grouped: str
 
 
 @dataclass(frozen=True)
@@ -54,12 +65,12 @@ class Kind:
     table: str
     key: str  # the standard field that identifies one unit
     fields: tuple[Field, ...]
-    derived: tuple[tuple[str, str], ...]  # (column, type) computed by finish
-    finish: Callable[[Record, list[Row]], None]
+    derived: tuple[tuple[str, str, str], ...]  # (column, type, SQL over the record's columns)
     group_columns: tuple[str, ...]  # columns a summary may group or filter by
-    extra: Callable[[Record, list[Row]], list[Record]] | None = None
+    helpers: tuple[Helper, ...] = ()
     extra_table: str = ""
     extra_columns: tuple[tuple[str, str], ...] = ()
+    extra_sql: str = ""  # SELECT over {rows} and {records} giving extra_columns
     required: tuple[str, ...] = field(default=())
 
     def get(self, name: str) -> Field | None:
@@ -69,20 +80,9 @@ class Kind:
         return None
 
 
-def _year(d: dt.date | dt.datetime | None) -> int | None:
-    return d.year if d is not None else None
-
-
 # ---------------------------------------------------------------- stops
 
 NO_WEAPON = "None"
-
-
-def _finish_stop(rec: Record, rows: list[Row]) -> None:
-    rec["year"] = _year(rec.get("reported_date"))
-    types = rec.get("weapon_types") or []
-    # Unknown when no row says anything about a weapon; otherwise found unless all say None.
-    rec["weapon_found"] = None if not types else any(t != NO_WEAPON for t in types)
 
 
 STOPS = Kind(
@@ -115,8 +115,16 @@ STOPS = Kind(
         Field("sector", "text"),
         Field("beat", "text"),
     ),
-    derived=(("year", "int"), ("weapon_found", "flag")),
-    finish=_finish_stop,
+    derived=(
+        ("year", "int", "year(reported_date)"),
+        # Unknown when no row says anything about a weapon; otherwise found unless all say None.
+        (
+            "weapon_found",
+            "flag",
+            f"CASE WHEN len(weapon_types) = 0 THEN NULL "
+            f"ELSE len(list_filter(weapon_types, lambda t: t <> '{NO_WEAPON}')) > 0 END",
+        ),
+    ),
     group_columns=(
         "year",
         "precinct",
@@ -140,54 +148,26 @@ STOPS = Kind(
 # ---------------------------------------------------------------- force
 
 
-def _subjects(rows: list[Row]) -> dict[Any, list[Row]]:
-    """Rows by subject; a row whose subject is unknown stands for a subject of its own."""
-    by: dict[Any, list[Row]] = {}
-    for i, r in enumerate(rows):
-        k = r.get("subject")
-        by.setdefault(("row", i) if k is None else ("id", k), []).append(r)
-    return by
-
-
-def _first(rows: list[Row], name: str) -> Any:
-    for r in rows:
-        v = r.get(name)
-        if v is not None:
-            return v
-    return None
-
-
-def _finish_force(rec: Record, rows: list[Row]) -> None:
-    when = rec.get("occurred_at")
-    rec["year"] = _year(when)
-    rec["occurred_date"] = when.date() if when is not None else None
-    rec["n_officers"] = len(rec.get("officers") or [])
-    rec["n_subjects"] = len(_subjects(rows))
-
-
-def _force_subjects(rec: Record, rows: list[Row]) -> list[Record]:
-    out = []
-    for n, srows in enumerate(_subjects(rows).values(), 1):
-        officers = {r.get("officer") for r in srows} - {None}
-        out.append(
-            {
-                "incident_id": rec["incident_id"],
-                "subject_no": n,
-                "subject_race": _first(srows, "subject_race"),
-                "subject_race_raw": _first(srows, "subject_race_raw"),
-                "subject_gender": _first(srows, "subject_gender"),
-                "subject_gender_raw": _first(srows, "subject_gender_raw"),
-                "level": rec.get("level"),
-                "precinct": rec.get("precinct"),
-                "sector": rec.get("sector"),
-                "beat": rec.get("beat"),
-                "year": rec.get("year"),
-                "occurred_at": rec.get("occurred_at"),
-                "n_officers": len(officers),
-            }
-        )
-    return out
-
+# A subject is told apart by the export's subject ID; a row whose subject is unknown stands
+# for a subject of its own. Subjects are numbered in the order they first appear.
+_FORCE_SUBJECTS = """
+WITH s AS (
+    SELECT v_incident_id AS incident_id,
+           CASE WHEN v_subject IS NULL THEN 'row:' || k ELSE 'id:' || v_subject END AS sk,
+           min(k) AS first_k,
+           arg_min(v_subject_race, k) FILTER (WHERE v_subject_race IS NOT NULL) AS subject_race,
+           arg_min_null(r_subject_race, k) AS subject_race_raw,
+           arg_min(v_subject_gender, k) FILTER (WHERE v_subject_gender IS NOT NULL) AS subject_gender,
+           arg_min_null(r_subject_gender, k) AS subject_gender_raw,
+           count(DISTINCT v_officer) AS n_officers
+    FROM {rows} GROUP BY 1, 2
+)
+SELECT s.incident_id,
+       row_number() OVER (PARTITION BY s.incident_id ORDER BY s.first_k) AS subject_no,
+       s.subject_race, s.subject_race_raw, s.subject_gender, s.subject_gender_raw,
+       r.level, r.precinct, r.sector, r.beat, r.year, r.occurred_at, s.n_officers
+FROM s JOIN {records} r ON r.incident_id = s.incident_id
+"""
 
 FORCE = Kind(
     name="force",
@@ -207,11 +187,24 @@ FORCE = Kind(
         Field("subject_race", "text", "list", column="subject_races"),
         Field("subject_gender", "text", "list", column="subject_genders"),
     ),
-    derived=(("year", "int"), ("occurred_date", "date"), ("n_officers", "int"), ("n_subjects", "int")),
-    finish=_finish_force,
+    derived=(
+        ("year", "int", "year(occurred_at)"),
+        ("occurred_date", "date", "CAST(occurred_at AS DATE)"),
+        ("n_officers", "int", "len(officers)"),
+        ("n_subjects", "int", "h_subjects"),
+    ),
+    helpers=(
+        Helper(
+            "h_subjects",
+            "int",
+            single="1",
+            grouped="SELECT {key} AS key, count(DISTINCT v_subject) + count(*) FILTER (WHERE v_subject IS NULL) "
+            "AS value FROM {rows} GROUP BY 1",
+        ),
+    ),
     group_columns=("year", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
-    extra=_force_subjects,
     extra_table="force_subjects",
+    extra_sql=_FORCE_SUBJECTS,
     extra_columns=(
         ("incident_id", "text"),
         ("subject_no", "int"),
@@ -234,26 +227,16 @@ FORCE = Kind(
 # ---------------------------------------------------------------- shootings
 
 
-def _finish_shooting(rec: Record, rows: list[Row]) -> None:
-    when = rec.get("occurred_at")
-    rec["year"] = _year(when)
-    rec["occurred_date"] = when.date() if when is not None else None
-    # The export has no officer ID: an officer is told apart by rank, gender, race and years.
-    officers: dict[tuple[Any, ...], Any] = {}
-    for r in rows:
-        desc = (
-            r.get("officer_rank_raw"),
-            r.get("officer_gender_raw"),
-            r.get("officer_race_raw"),
-            r.get("officer_years"),
-        )
-        officers.setdefault(desc, r.get("rounds"))
-    rec["n_officers"] = len(officers)
-    rounds = list(officers.values())
-    rec["rounds_total"] = None if (not rounds or any(x is None for x in rounds)) else sum(rounds)
-    subjects = {(r.get("subject"), r.get("subject_race_raw"), r.get("subject_gender_raw")) for r in rows}
-    rec["n_subjects"] = len(subjects)
-
+# The export has no officer ID: an officer is told apart by rank, gender, race and years; the
+# rounds an officer fired are read from the officer's first row. The total is unknown when any
+# officer's rounds are.
+_OFFICER = "{'rank': r_officer_rank, 'gender': r_officer_gender, 'race': r_officer_race, 'years': v_officer_years}"
+_SUBJECT = "{'subject': v_subject, 'race': r_subject_race, 'gender': r_subject_gender}"
+_ROUNDS = f"""
+SELECT key, CASE WHEN bool_or(rounds IS NULL) THEN NULL ELSE sum(rounds) END AS value
+FROM (SELECT {{key}} AS key, {_OFFICER} AS officer, arg_min_null(v_rounds, k) AS rounds FROM {{rows}} GROUP BY 1, 2)
+GROUP BY 1
+"""
 
 SHOOTINGS = Kind(
     name="shootings",
@@ -288,14 +271,28 @@ SHOOTINGS = Kind(
         Field("summary", "longtext"),
     ),
     derived=(
-        ("shooting_id", "text"),
-        ("year", "int"),
-        ("occurred_date", "date"),
-        ("n_officers", "int"),
-        ("n_subjects", "int"),
-        ("rounds_total", "int"),
+        ("shooting_id", "text", "key_pseudonym"),  # the GO number, keyed-hashed
+        ("year", "int", "year(occurred_at)"),
+        ("occurred_date", "date", "CAST(occurred_at AS DATE)"),
+        ("n_officers", "int", "h_officers"),
+        ("n_subjects", "int", "h_subjects"),
+        ("rounds_total", "int", "h_rounds"),
     ),
-    finish=_finish_shooting,
+    helpers=(
+        Helper(
+            "h_officers",
+            "int",
+            "1",
+            f"SELECT {{key}} AS key, count(DISTINCT {_OFFICER}) AS value FROM {{rows}} GROUP BY 1",
+        ),
+        Helper(
+            "h_subjects",
+            "int",
+            "1",
+            f"SELECT {{key}} AS key, count(DISTINCT {_SUBJECT}) AS value FROM {{rows}} GROUP BY 1",
+        ),
+        Helper("h_rounds", "int", "v_rounds", _ROUNDS),
+    ),
     group_columns=("year", "city", "fatal", "subject_weapon", "on_duty"),
     required=("incident_number", "occurred_at"),
 )

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from oversight.publicdata.importer import Imported
+from oversight.publicdata.importer import Imported, Progress, stage
 from oversight.publicdata.kinds import KINDS, Kind
 from oversight.publicdata.mapping import NAME_RE
 from oversight.publicdata.schema import column_types, columns, extra_columns
@@ -59,38 +59,49 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
 
 
-def write(db_path: Path, imported: Imported) -> dict[str, Any]:
-    """Replace the dataset with what was imported; returns the stored import entry."""
+def write(db_path: Path, imported: Imported, progress: Progress | None = None) -> dict[str, Any]:
+    """Replace the dataset with what was imported (staged by the importer); returns the stored
+    import entry. All or nothing: a failure leaves the store as it was."""
     m = imported.mapping
     kind = m.kind
-    if imported.table.num_rows == 0:
+    if imported.loaded == 0:
         r = imported.report
         raise StoreError(
             f"{r['file']}: no {kind.name} could be loaded ({r['rows_read']} rows read, {r['set_aside']} set aside); "
             f"the dataset {m.name!r} in the store was left as it was"
         )
-    con = connect(db_path)
+    # The staging connection attaches the store: the store is held only while it is written.
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = imported.staging
     try:
-        con.execute(IMPORTS_DDL)
-        other = con.execute("SELECT kind FROM imports WHERE dataset = ? AND kind <> ? LIMIT 1", [m.name, kind.name])
+        con.execute(f"ATTACH {_lit(str(db_path))} AS store")
+    except duckdb.IOException as e:
+        raise StoreBusy(f"{db_path}: the store is in use; try again when it is free ({e})") from None
+    except duckdb.Error as e:
+        raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
+    try:
+        con.execute(IMPORTS_DDL.replace("imports", "store.imports"))
+        other = con.execute(
+            "SELECT kind FROM store.imports WHERE dataset = ? AND kind <> ? LIMIT 1", [m.name, kind.name]
+        )
         clash = other.fetchone()
         if clash:
             raise StoreError(f"dataset {m.name!r} is already in the store as {clash[0]}, not {kind.name}")
-        con.register("incoming", imported.table)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {kind.table} AS SELECT * FROM incoming LIMIT 0")
+        _ensure_table(con, f"store.{kind.table}", columns(kind))
         if kind.extra_table:
-            con.register("incoming_extra", imported.extra)
-            con.execute(f"CREATE TABLE IF NOT EXISTS {kind.extra_table} AS SELECT * FROM incoming_extra LIMIT 0")
+            _ensure_table(con, f"store.{kind.extra_table}", extra_columns(kind))
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+        con.execute("SET preserve_insertion_order = false")  # the store's order is by query, never by row
         con.execute("BEGIN TRANSACTION")
         try:
-            con.execute(f"DELETE FROM {kind.table} WHERE dataset = ?", [m.name])
-            con.execute(f"INSERT INTO {kind.table} BY NAME SELECT * FROM incoming")
+            con.execute(f"DELETE FROM store.{kind.table} WHERE dataset = ?", [m.name])
+            with stage(con, progress, "writing"):
+                con.execute(f"INSERT INTO store.{kind.table} BY NAME SELECT * FROM records")
             if kind.extra_table:
-                con.execute(f"DELETE FROM {kind.extra_table} WHERE dataset = ?", [m.name])
-                con.execute(f"INSERT INTO {kind.extra_table} BY NAME SELECT * FROM incoming_extra")
+                con.execute(f"DELETE FROM store.{kind.extra_table} WHERE dataset = ?", [m.name])
+                con.execute(f"INSERT INTO store.{kind.extra_table} BY NAME SELECT * FROM extra")
             con.execute(
-                "INSERT INTO imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO store.imports VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     m.name,
                     kind.name,
@@ -107,8 +118,22 @@ def write(db_path: Path, imported: Imported) -> dict[str, Any]:
             con.execute("ROLLBACK")
             raise
     finally:
-        con.close()
+        con.execute("DETACH store")
     return {"dataset": m.name, "imported_at": now.isoformat() + "Z"}
+
+
+def _lit(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]]) -> None:
+    """Create the kind's table if the store has none; a table of an older layout gains the
+    columns it lacks (they stay empty for the datasets imported before)."""
+    con.execute(f"CREATE TABLE IF NOT EXISTS {table} ({', '.join(f'{chr(34)}{n}{chr(34)} {t}' for n, t in cols)})")
+    have = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE {table})").fetchall()}
+    for n, t in cols:
+        if n not in have:
+            con.execute(f'ALTER TABLE {table} ADD COLUMN "{n}" {t}')
 
 
 def datasets(con: duckdb.DuckDBPyConnection, kind: str | None = None) -> list[dict[str, Any]]:
