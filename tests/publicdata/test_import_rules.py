@@ -106,7 +106,7 @@ def table(db: Path, sql: str) -> list[tuple]:
 def cli(settings, tmp_path):
     settings.OVERSIGHT_PSEUDONYM_KEY = KEY
     settings.OVERSIGHT_PUBLICDATA_DB = tmp_path / "cli.duckdb"
-    settings.OVERSIGHT_MIN_CELL = 5
+    settings.OVERSIGHT_PROFILE = "seattle"  # publication.min_cell = 5
     runner = CliRunner()
 
     def run(*args: str):  # type: ignore[no-untyped-def]
@@ -286,7 +286,14 @@ def test_small_groups_are_suppressed(cli, tmp_path, settings):
     assert east["precinct"] == "East" and east["suppressed"] is True
     assert all(east[k] is None for k in ("stops", "frisks", "frisk_rate", "frisk_rate_ci", "weapon_found_rate"))
     assert west["suppressed"] is False and west["stops"] == 5 and west["arrests"] == 1
-    settings.OVERSIGHT_MIN_CELL = 4
+    # The threshold is the profile's: a deployment whose profile lowers it to 4 shows East.
+    lower = tmp_path / "lower.toml"
+    lower.write_text(
+        '[profile]\nname = "lower"\ntitle = "t"\njurisdiction = "j"\nextends = "seattle"\n'
+        '[publication]\nmin_cell."2020-01-01" = { value = 4, cite = "SMC 3.29.320.B (test)" }\n',
+        encoding="utf-8",
+    )
+    settings.OVERSIGHT_PROFILE = str(lower)
     east = json.loads(cli("stops", "summary", "--by", "precinct").stdout)[0]
     assert east["suppressed"] is False and east["stops"] == 4 and east["frisks"] == 2
 

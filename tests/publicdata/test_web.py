@@ -14,7 +14,7 @@ from oversight.publicdata import disparity, store, summary
 @pytest.fixture
 def web(settings, seattle, client):
     settings.OVERSIGHT_PUBLICDATA_DB = seattle.db
-    settings.OVERSIGHT_MIN_CELL = 5
+    settings.OVERSIGHT_PROFILE = "seattle"  # publication.min_cell = 5
     return client
 
 

@@ -8,7 +8,7 @@
     oversight stops export OUT.parquet|OUT.csv [--dataset NAME]
     oversight stops disparity [--reference White] [--within precinct] [--where ...]
     oversight force summary ... / oversight force export ...
-    oversight shootings export ...
+    oversight shootings summary ... / oversight shootings export ...
 
 Everything heavy is imported inside the commands, so ``oversight timeline`` stays fast.
 """
@@ -25,7 +25,7 @@ _common: dict[str, Any] = {"no_args_is_help": True, "add_completion": False, "ri
 import_app = typer.Typer(help="Import a city's public data export through a mapping.", **_common)
 stops_app = typer.Typer(help="Stops (Terry stops): summaries and downloads.", **_common)
 force_app = typer.Typer(help="Use of force: summaries and downloads.", **_common)
-shootings_app = typer.Typer(help="Officer-involved shootings: downloads.", **_common)
+shootings_app = typer.Typer(help="Officer-involved shootings: summaries and downloads.", **_common)
 
 DbOpt = Annotated[Path | None, typer.Option("--db", help="DuckDB store (default: settings OVERSIGHT_PUBLICDATA_DB)")]
 
@@ -49,6 +49,7 @@ def run_import(
     db: Path | None,
     rejects: Path | None,
     fmt: str,
+    show_progress: bool | None = None,
 ) -> None:
     from oversight.publicdata import config, importer, store
     from oversight.publicdata import mapping as mapmod
@@ -63,7 +64,8 @@ def run_import(
         if m.kind.name != kind:
             _fail(f"mapping {m.origin} is for {m.kind.name}, not {kind}: use `oversight import {m.kind.name}`")
         pseudo = config.pseudonymizer()
-        result = importer.read_export(file, m, pseudo)
+        bar = ProgressBar(show_progress)
+        result = importer.read_export(file, m, pseudo, progress=bar)
     except (mapmod.MappingError, importer.ImportError_, KeyError_) as e:
         _fail(str(e))
     report = dict(result.report)
@@ -78,14 +80,48 @@ def run_import(
         report["rejects_file"] = None
     target = config.db_path(db)
     try:
-        store.write(target, result)
+        store.write(target, result, progress=bar)
     except store.StoreError as e:
         _fail(str(e))
+    finally:
+        bar.finish()
+        result.close()
     report["store"] = str(target)
     if fmt == "json":
         sys.stdout.buffer.write(_dumps(report))
     else:
         sys.stdout.write(format_report(report))
+
+
+class ProgressBar:
+    """A bar per stage of an import on standard error (reading, checking, folding, writing),
+    drawn by Typer; shown only on a terminal unless asked for (--progress / --no-progress)."""
+
+    def __init__(self, show: bool | None) -> None:
+        self.show = sys.stderr.isatty() if show is None else show
+        self.stage: str | None = None
+        self.bar: Any = None
+        self.done = 0
+
+    def __call__(self, stage: str, fraction: float | None) -> None:
+        if not self.show:
+            return
+        if stage != self.stage:
+            self.finish()
+            self.stage = stage
+            self.bar = typer.progressbar(length=100, label=f"{stage:<8}", file=sys.stderr, width=30)
+            self.bar.__enter__()
+            self.done = 0
+        step = int(100 * (fraction or 0)) - self.done
+        if step > 0:
+            self.bar.update(step)
+            self.done += step
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+            self.stage = None
 
 
 def format_report(r: dict[str, Any]) -> str:
@@ -116,6 +152,10 @@ SourceOpt = Annotated[str | None, typer.Option("--source", help="A shipped mappi
 MappingOpt = Annotated[Path | None, typer.Option("--mapping", help="A mapping TOML file, for another city")]
 RejectsOpt = Annotated[Path | None, typer.Option("--rejects", help="Where set-aside rows go (CSV)")]
 FormatOpt = Annotated[str, typer.Option("--format", help="json or text")]
+ProgressOpt = Annotated[
+    bool | None,
+    typer.Option("--progress/--no-progress", help="Progress bars on standard error (default: on a terminal)"),
+]
 
 
 @import_app.command("stops")
@@ -126,9 +166,10 @@ def import_stops(
     db: DbOpt = None,
     rejects: RejectsOpt = None,
     format: FormatOpt = "json",
+    progress: ProgressOpt = None,
 ) -> None:
     """Import stops (e.g. --source seattle-terry Terry_Stops.csv)."""
-    run_import("stops", file, source, mapping, db, rejects, format)
+    run_import("stops", file, source, mapping, db, rejects, format, progress)
 
 
 @import_app.command("force")
@@ -139,9 +180,10 @@ def import_force(
     db: DbOpt = None,
     rejects: RejectsOpt = None,
     format: FormatOpt = "json",
+    progress: ProgressOpt = None,
 ) -> None:
     """Import use of force (e.g. --source seattle-use-of-force Use_Of_Force.csv)."""
-    run_import("force", file, source, mapping, db, rejects, format)
+    run_import("force", file, source, mapping, db, rejects, format, progress)
 
 
 @import_app.command("shootings")
@@ -152,9 +194,10 @@ def import_shootings(
     db: DbOpt = None,
     rejects: RejectsOpt = None,
     format: FormatOpt = "json",
+    progress: ProgressOpt = None,
 ) -> None:
     """Import officer-involved shootings (e.g. --source seattle-ois SPD_Officer_Involved_Shooting.csv)."""
-    run_import("shootings", file, source, mapping, db, rejects, format)
+    run_import("shootings", file, source, mapping, db, rejects, format, progress)
 
 
 @import_app.command("status")
@@ -172,6 +215,17 @@ def import_status(db: DbOpt = None) -> None:
         con.close()
 
 
+def _min_cell() -> int:
+    """The profile's publication threshold; a profile that cannot be loaded is a clear error."""
+    from oversight.publicdata import config
+    from oversight.rules.profile import ProfileError
+
+    try:
+        return config.min_cell()
+    except ProfileError as e:
+        _fail(str(e).replace("\n", "; "))
+
+
 def run_summary(
     kind: str, by: str | None, where: list[str] | None, dataset: str | None, fmt: str, db: Path | None
 ) -> None:
@@ -186,7 +240,7 @@ def run_summary(
     except store.StoreError as e:
         _fail(str(e))
     try:
-        result = summary.summarize(con, kind, by=by, where=where or [], dataset=dataset, min_cell=config.min_cell())
+        result = summary.summarize(con, kind, by=by, where=where or [], dataset=dataset, min_cell=_min_cell())
     except (summary.QueryError, store.StoreError) as e:
         _fail(str(e))
     finally:
@@ -263,6 +317,19 @@ def force_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt =
     run_export("force", out, dataset, format, db)
 
 
+@shootings_app.command("summary")
+def shootings_summary(
+    by: ByOpt = None,
+    where: WhereOpt = None,
+    dataset: DatasetOpt = None,
+    format: SumFormatOpt = "json",
+    db: DbOpt = None,
+) -> None:
+    """Shootings, fatal, subject armed, officers involved, and the fatal and armed rates
+    (Wilson 95% intervals) by group."""
+    run_summary("shootings", by, where, dataset, format, db)
+
+
 @shootings_app.command("export")
 def shootings_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
     """Download the officer-involved shootings (public columns only) as Parquet or CSV."""
@@ -285,7 +352,7 @@ def stops_disparity(
     except store.StoreError as e:
         _fail(str(e))
     try:
-        mc = config.min_cell()
+        mc = _min_cell()
         r = disparity.ratios(con, reference=reference, within=within, where=where or [], dataset=dataset, min_cell=mc)
         o = disparity.outcome_test(con, reference=reference, where=where or [], dataset=dataset, min_cell=mc)
     except (summary.QueryError, store.StoreError) as e:

@@ -11,6 +11,16 @@ stops: one row per stop.
 force: one row per subject per incident (a use of force on a person).
     uses, incidents, level_1, level_2, level_3 (includes Level 3 - OIS), ois,
     level_2_3_rate = (level_2 + level_3) / uses
+shootings: one row per shooting (the export's rows, one per officer, folded together).
+    shootings        shootings in the group
+    fatal_shootings  shootings that were fatal (the flag ``fatal``)
+    subject_armed    shootings in which the person shot at had a weapon (``subject_weapon``)
+    officer_injured  shootings in which an officer was injured
+    officers         officers involved, summed over the shootings (``n_officers``)
+    subjects         people shot at, summed over the shootings (``n_subjects``)
+    fatal_rate = fatal_shootings / shootings, subject_weapon_rate = subject_armed / shootings
+    A shooting whose flag is unknown counts as a shooting, not as fatal (armed, injured).
+    The counts are not named after the flags, which are group columns too.
 
 Pure Python + DuckDB: imports no Django.
 """
@@ -23,7 +33,7 @@ from typing import Any
 
 import duckdb
 
-from oversight.publicdata.kinds import FORCE, KINDS, STOPS
+from oversight.publicdata.kinds import FORCE, KINDS, SHOOTINGS, STOPS
 from oversight.publicdata.stats import rate, wilson
 from oversight.publicdata.store import StoreError, column_types
 
@@ -77,6 +87,23 @@ MEASURES = {
         ),
         rates=(("level_2_3_rate", "level_2_3", "uses"),),
         group_columns=("year", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
+    ),
+    "shootings": Measure(
+        table=SHOOTINGS.table,
+        unit="shootings",
+        counts=(
+            ("shootings", "count(*)"),
+            ("fatal_shootings", "count(*) FILTER (WHERE fatal)"),
+            ("subject_armed", "count(*) FILTER (WHERE subject_weapon)"),
+            ("officer_injured", "count(*) FILTER (WHERE officer_injured)"),
+            ("officers", "coalesce(sum(n_officers), 0)"),
+            ("subjects", "coalesce(sum(n_subjects), 0)"),
+        ),
+        rates=(
+            ("fatal_rate", "fatal_shootings", "shootings"),
+            ("subject_weapon_rate", "subject_armed", "shootings"),
+        ),
+        group_columns=SHOOTINGS.group_columns,
     ),
 }
 

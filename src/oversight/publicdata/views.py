@@ -17,7 +17,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from oversight.publicdata import disparity, store, summary, svg
+from oversight.publicdata import config, disparity, store, summary, svg
 from oversight.publicdata.kinds import KINDS
 
 FILTERS = {
@@ -54,12 +54,14 @@ CAVEATS = {
         "service only. Case numbers are not published.",
         "Some shootings happened outside the city; see the city column.",
         "'Multiple' rounds is shown as unknown: the total is known only where every officer's count is.",
+        "In the summary, 'fatal' and 'armed' count shootings, not people. Years with fewer than {min_cell} "
+        "shootings are withheld. Intervals are 95% Wilson intervals.",
     ],
 }
 
 
 def _min_cell() -> int:
-    return int(settings.OVERSIGHT_MIN_CELL)
+    return config.min_cell()  # the profile's publication.min_cell, in force today
 
 
 def _connect() -> Any:
@@ -169,7 +171,9 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
         bars = [(_label(g, by), g[rate_name], g[f"{rate_name}_ci"]) for g in result["groups"]]
         charts.append(svg.rate_bars(bars, f"{rate_name.replace('_', ' ')} by {', '.join(by)}"))
     ctx["charts"] = charts
-    ctx["qs"] = request.GET.urlencode()
+    qs = request.GET.copy()
+    qs.setlist("by", by)  # the grouping shown, also when it is the default: the downloads are this table
+    ctx["qs"] = qs.urlencode()
     return render(request, "publicdata/summary.html", ctx)
 
 
@@ -248,8 +252,10 @@ def shootings_page(request: HttpRequest) -> HttpResponse:
                       rounds_total, dispositions, officer_disciplined, dataset
                FROM shootings ORDER BY occurred_at DESC"""
         ).fetchall()
-    except duckdb.Error:  # no shootings imported yet
-        rows = []
+        # the same numbers as /data/api/shootings/summary.json?by=year
+        by_year = summary.summarize(con, "shootings", by=["year"], min_cell=_min_cell())
+    except (duckdb.Error, store.StoreError):  # no shootings imported yet
+        rows, by_year = [], None
     finally:
         con.close()
     cols = [
@@ -268,6 +274,11 @@ def shootings_page(request: HttpRequest) -> HttpResponse:
     ]
     ctx["rows"] = [dict(zip(cols, r, strict=True)) for r in rows]
     ctx["empty"] = not rows
+    m = summary.MEASURES["shootings"]
+    ctx["by_year"] = by_year
+    ctx["count_names"] = [n for n, _ in m.counts]
+    ctx["rate_names"] = [n for n, _, _ in m.rates]
+    ctx["ncols"] = len(m.counts) + len(m.rates)
     return render(request, "publicdata/shootings.html", ctx)
 
 
