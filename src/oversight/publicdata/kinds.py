@@ -72,6 +72,13 @@ class Kind:
     extra_columns: tuple[tuple[str, str], ...] = ()
     extra_sql: str = ""  # SELECT over {rows} and {records} giving extra_columns
     required: tuple[str, ...] = field(default=())
+    # Counts kept per combination of the group columns in TABLE_rollup (as n_NAME), so that
+    # summaries add up the combinations instead of reading every record: (name, SQL aggregate).
+    rollup: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def rollup_table(self) -> str:
+        return f"{self.table}_rollup" if self.rollup else ""
 
     def get(self, name: str) -> Field | None:
         for f in self.fields:
@@ -142,6 +149,12 @@ STOPS = Kind(
         "weapon_found",
     ),
     required=("stop_id", "frisk", "arrest", "weapon_type"),
+    rollup=(
+        ("stops", "count(*)"),
+        ("frisks", "count(*) FILTER (WHERE frisk)"),
+        ("arrests", "count(*) FILTER (WHERE arrest)"),
+        ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
+    ),
 )
 
 

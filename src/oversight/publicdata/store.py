@@ -97,6 +97,9 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
             con.execute(f"DELETE FROM store.{kind.table} WHERE dataset = ?", [m.name])
             with stage(con, progress, "writing"):
                 con.execute(f"INSERT INTO store.{kind.table} BY NAME SELECT * FROM records")
+            if kind.rollup:
+                with stage(con, progress, "counting"):
+                    _rollup(con, kind, m.name)
             if kind.extra_table:
                 con.execute(f"DELETE FROM store.{kind.extra_table} WHERE dataset = ?", [m.name])
                 con.execute(f"INSERT INTO store.{kind.extra_table} BY NAME SELECT * FROM extra")
@@ -120,6 +123,22 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
     finally:
         con.execute("DETACH store")
     return {"dataset": m.name, "imported_at": now.isoformat() + "Z"}
+
+
+def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
+    """Recount the dataset's combinations of the group columns (kinds.Kind.rollup); a store
+    that has none yet gets one for every dataset in it."""
+    dims = ", ".join(f'"{c}"' for c in ("dataset", *kind.group_columns))
+    aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
+    select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
+    ).fetchone()
+    if not exists or not exists[0]:
+        con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
+        return
+    con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
+    con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {select}", [dataset])
 
 
 def _lit(value: str) -> str:

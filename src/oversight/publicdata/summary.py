@@ -53,7 +53,13 @@ class Measure:
     unit: str  # the count column: stops, uses
     counts: tuple[tuple[str, str], ...]  # (name, SQL aggregate)
     rates: tuple[tuple[str, str, str], ...]  # (name, numerator, denominator)
-    group_columns: tuple[str, ...]
+    group_columns: tuple[str, ...]  # the columns to filter by; to group by, those not named as a count
+    rollup: str = ""  # a table of the counts per combination of the group columns (kinds.Kind.rollup)
+
+    @property
+    def by_columns(self) -> tuple[str, ...]:
+        counts = {name for name, _ in self.counts}
+        return tuple(c for c in self.group_columns if c not in counts)
 
 
 MEASURES = {
@@ -72,6 +78,7 @@ MEASURES = {
             ("weapon_found_rate", "weapon_found", "frisks"),
         ),
         group_columns=STOPS.group_columns,
+        rollup=STOPS.rollup_table,
     ),
     "force": Measure(
         table=FORCE.extra_table,
@@ -119,8 +126,12 @@ def parse_by(kind: str, by: str | list[str] | None) -> list[str]:
     if by is None or by == "" or by == []:
         return []
     cols = [c.strip() for c in (by.split(",") if isinstance(by, str) else by) if c.strip()]
-    allowed = (*m.group_columns, "dataset")
+    allowed = (*m.by_columns, "dataset")
     for c in cols:
+        if c in m.group_columns and c not in allowed:
+            raise QueryError(
+                f"--by: {c!r} is a count of the summary, not a column to group {kind} by; filter with --where {c}=yes"
+            )
         if c not in allowed:
             raise QueryError(f"--by: {c!r} is not a column to group {kind} by; choose from {', '.join(allowed)}")
     if len(set(cols)) != len(cols):
@@ -192,6 +203,18 @@ def _value(clause: str, typ: str, v: str) -> Any:
     return v
 
 
+def source(
+    con: duckdb.DuckDBPyConnection, m: Measure, use_rollup: bool = True
+) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """Where a summary reads: the rollup, adding up its counts, when the store has one (every
+    filter and grouping of a summary is one of its columns); else the table itself."""
+    if m.rollup and use_rollup:
+        found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [m.rollup]).fetchone()
+        if found and found[0]:
+            return m.rollup, tuple((name, f"coalesce(sum(n_{name}), 0)") for name, _ in m.counts)
+    return m.table, m.counts
+
+
 def summarize(
     con: duckdb.DuckDBPyConnection,
     kind: str,
@@ -199,9 +222,11 @@ def summarize(
     where: list[str] | None = None,
     dataset: str | None = None,
     min_cell: int = 5,
+    use_rollup: bool = True,
 ) -> dict[str, Any]:
     """Counts and rates by group, with Wilson 95% intervals; a group of fewer than ``min_cell``
-    units has its numbers withheld (``suppressed``: true)."""
+    units has its numbers withheld (``suppressed``: true). ``use_rollup=False`` reads every
+    record even where the store keeps a rollup (the benchmark compares the two)."""
     if kind not in MEASURES:
         raise QueryError(f"no summary for {kind!r}; kinds: {', '.join(MEASURES)}")
     m = MEASURES[kind]
@@ -211,16 +236,26 @@ def summarize(
         clauses.append(f"dataset={dataset}")
     conds, params = parse_where(kind, clauses)
     where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
-    aggs = ", ".join(f"{sql} AS {name}" for name, sql in m.counts)
+    table, counts = source(con, m, use_rollup)
+    aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
     sel = ", ".join(f'"{c}"' for c in cols)
-    group = f"GROUP BY {sel} ORDER BY {', '.join(f'{chr(34)}{c}{chr(34)} NULLS LAST' for c in cols)}" if cols else ""
-    query = f"SELECT {sel + ', ' if cols else ''}{aggs} FROM {m.table} {where_sql} {group}"
-    total_q = f"SELECT {aggs} FROM {m.table} {where_sql}"
+    # One pass for the groups and the total: GROUPING SETS, the total being the empty set.
+    if cols:
+        query = (
+            f"SELECT {sel}, {aggs}, grouping({sel}) = 0 AS is_group FROM {table} {where_sql} "
+            f"GROUP BY GROUPING SETS (({sel}), ())"
+        )
+    else:
+        query = f"SELECT {aggs}, false AS is_group FROM {table} {where_sql}"
     try:
-        rows = con.execute(query, params).fetchall()
-        total = con.execute(total_q, params).fetchone()
+        result = con.execute(query, params).fetchall()
     except duckdb.CatalogException:
         raise StoreError(f"no {kind} imported yet (run `oversight import {kind} ...`)") from None
+    n = len(cols)
+    total = next(r[n:-1] for r in result if not r[-1])
+    rows = sorted((r[:-1] for r in result if r[-1]), key=lambda r: tuple((v is None, v) for v in r[:n]))
+    if not cols:
+        rows = [total]
     names = [n for n, _ in m.counts]
     groups = [
         _row(m, dict(zip(cols, r[: len(cols)], strict=True)), dict(zip(names, r[len(cols) :], strict=True)), min_cell)

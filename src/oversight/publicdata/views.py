@@ -128,8 +128,8 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _distinct(con: Any, kind: str, col: str) -> list[Any]:
-    table = summary.MEASURES[kind].table
     try:
+        table, _ = summary.source(con, summary.MEASURES[kind])
         sql = f'SELECT DISTINCT "{col}" FROM {table} WHERE "{col}" IS NOT NULL ORDER BY 1'
         return [v for (v,) in con.execute(sql).fetchall()]
     except duckdb.Error:  # no table yet: no choices
@@ -160,7 +160,7 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     finally:
         con.close()
     m = summary.MEASURES[kind]
-    ctx["group_columns"] = m.group_columns
+    ctx["group_columns"] = m.by_columns
     ctx["count_names"] = [n for n, _ in m.counts if n != "level_2_3"]
     ctx["rate_names"] = [n for n, _, _ in m.rates]
     ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"])
