@@ -224,6 +224,11 @@ def demo(
     _django(["seed_demo"])
     _django(["seed_oig_demo"])
     _django(["seed_discipline_demo"])
+    # The public data pages (/data/): Seattle's own exports, when they are beside the checkout.
+    from oversight.publicdata.demo import import_shared
+
+    for line in import_shared():
+        typer.echo(line)
     # Deadline reminders: schedule the daily task, send today's now (to var/mail/), and
     # keep a tasks worker running beside the server for the days after.
     _django(["schedule_reminders"])

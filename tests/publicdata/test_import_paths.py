@@ -163,3 +163,21 @@ def test_the_command_draws_progress_bars_on_standard_error_when_asked(tmp_path, 
     assert shown.stdout.startswith("{")  # the report alone on standard output
     quiet = CliRunner().invoke(app, [*args, "--no-progress"])
     assert quiet.exit_code == 0 and "reading" not in quiet.stderr
+
+
+def test_the_demo_imports_the_shared_seattle_files_once(tmp_path, settings, monkeypatch):
+    from oversight.publicdata import demo
+    from tests.publicdata.conftest import DATA, need
+
+    need(DATA / demo.FILES["seattle-ois"])
+    settings.OVERSIGHT_PSEUDONYM_KEY = KEY
+    monkeypatch.setenv("OVERSIGHT_SHARED_DATA", str(DATA))
+    monkeypatch.setattr(demo, "FILES", {"seattle-ois": demo.FILES["seattle-ois"]})  # the small one
+    db = tmp_path / "demo.duckdb"
+    first = demo.import_shared(db)
+    assert first == ["public data: seattle-ois: 77 shootings from 156 rows (0 set aside)"]
+    assert demo.import_shared(db) == ["public data: seattle-ois already imported from this file"]
+    monkeypatch.setenv("OVERSIGHT_SHARED_DATA", str(tmp_path / "nowhere"))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(demo, "__file__", str(tmp_path / "a" / "b" / "c" / "demo.py"))
+    assert "stays empty" in demo.import_shared(db)[0]

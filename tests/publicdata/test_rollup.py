@@ -43,3 +43,28 @@ def test_weapon_found_is_a_count_not_a_grouping(con):
         summary.summarize(con, "stops", by="weapon_found")
     filtered = summary.summarize(con, "stops", by="precinct", where=["weapon_found=yes", "frisk=yes"], min_cell=0)
     assert filtered["total"]["stops"] == filtered["total"]["frisks"] == filtered["total"]["weapon_found"] > 0
+
+
+def test_month_squad_and_date_range_read_every_stop_and_agree_with_a_count(con, terry_rows):
+    """What the rollup does not keep (month, officer squad, a date range) is read from the stops."""
+    m = summary.MEASURES["stops"]
+    assert summary.source(con, m, columns=["month"])[0] == "stops"
+    assert summary.source(con, m, columns=["precinct", "year"])[0] == "stops_rollup"
+    result = summary.summarize(
+        con, "stops", by="month", where=["reported_date>=2019-03-01", "reported_date<=2019-05-31"]
+    )
+    months = {g["month"]: g["stops"] for g in result["groups"]}
+    counted: dict[str, set[str]] = {}
+    for row in terry_rows:
+        day = row["Reported Date"][:10]
+        if "2019-03-01" <= day <= "2019-05-31":
+            counted.setdefault(day[:7], set()).add(row["Terry Stop ID"])
+    assert months == {k: len(v) for k, v in counted.items()}
+    squad = next(r["Officer Squad"] for r in terry_rows if r["Officer Squad"].startswith("WEST PCT 1ST W"))
+    one = summary.summarize(con, "stops", by="officer_squad", where=[f"officer_squad={squad}"], min_cell=0)
+    assert [g["officer_squad"] for g in one["groups"]] == [squad]
+
+
+def test_a_date_that_is_not_one_is_named(con):
+    with pytest.raises(summary.QueryError, match="'2019-13-01' is not a date"):
+        summary.summarize(con, "stops", where=["reported_date>=2019-13-01"])

@@ -166,3 +166,23 @@ def test_disparity_within_a_column_that_is_not_one_is_refused(con):
     for bad in ("colour", "subject_race"):
         with pytest.raises(summary.QueryError, match=f"--within: '{bad}' is not a column to compare within"):
             disparity.ratios(con, within=bad)
+
+
+def test_date_range_sector_beat_and_squad_filters_and_month_grouping(web, con):
+    r = web.get(
+        "/data/api/stops/summary.json",
+        {"by": "month", "date_from": "2018-01-01", "date_to": "2018-03-31", "precinct": "North", "sector": "N"},
+    )
+    assert r.status_code == 200
+    expected = con.execute(
+        "SELECT strftime(reported_date, '%Y-%m') AS m, count(*) FROM stops WHERE precinct = 'North' AND sector = 'N' "
+        "AND reported_date BETWEEN DATE '2018-01-01' AND DATE '2018-03-31' GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert [(g["month"], g["stops"]) for g in r.json()["groups"]] == expected
+    page = web.get("/data/stops/", {"date_from": "2018-01-01", "beat": "N1"})
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert 'name="date_from" value="2018-01-01"' in html  # the form keeps what was asked
+    assert 'name="officer_squad"' in html
+    bad = web.get("/data/api/stops/summary.json", {"date_from": "2018-02-30"})
+    assert bad.status_code == 400 and "'2018-02-30' is not a date" in bad.json()["error"]

@@ -67,6 +67,7 @@ class Kind:
     fields: tuple[Field, ...]
     derived: tuple[tuple[str, str, str], ...]  # (column, type, SQL over the record's columns)
     group_columns: tuple[str, ...]  # columns a summary may group or filter by
+    date_column: str = ""  # the date a summary's date range filters on
     helpers: tuple[Helper, ...] = ()
     extra_table: str = ""
     extra_columns: tuple[tuple[str, str], ...] = ()
@@ -75,6 +76,7 @@ class Kind:
     # Counts kept per combination of the group columns in TABLE_rollup (as n_NAME), so that
     # summaries add up the combinations instead of reading every record: (name, SQL aggregate).
     rollup: tuple[tuple[str, str], ...] = ()
+    rollup_columns: tuple[str, ...] = ()  # the group columns the rollup keeps (not the finest)
 
     @property
     def rollup_table(self) -> str:
@@ -91,6 +93,23 @@ class Kind:
 
 NO_WEAPON = "None"
 
+
+_STOP_ROLLUP = (
+    "year",
+    "precinct",
+    "sector",
+    "beat",
+    "subject_race",
+    "subject_gender",
+    "subject_age_group",
+    "resolution",
+    "officer_gender",
+    "officer_race",
+    "call_type",
+    "frisk",
+    "arrest",
+    "weapon_found",
+)
 
 STOPS = Kind(
     name="stops",
@@ -124,6 +143,7 @@ STOPS = Kind(
     ),
     derived=(
         ("year", "int", "year(reported_date)"),
+        ("month", "text", "strftime(reported_date, '%Y-%m')"),
         # Unknown when no row says anything about a weapon; otherwise found unless all say None.
         (
             "weapon_found",
@@ -132,23 +152,10 @@ STOPS = Kind(
             f"ELSE len(list_filter(weapon_types, lambda t: t <> '{NO_WEAPON}')) > 0 END",
         ),
     ),
-    group_columns=(
-        "year",
-        "precinct",
-        "sector",
-        "beat",
-        "subject_race",
-        "subject_gender",
-        "subject_age_group",
-        "resolution",
-        "officer_gender",
-        "officer_race",
-        "call_type",
-        "frisk",
-        "arrest",
-        "weapon_found",
-    ),
+    group_columns=(*_STOP_ROLLUP, "month", "officer_squad"),
+    date_column="reported_date",
     required=("stop_id", "frisk", "arrest", "weapon_type"),
+    rollup_columns=_STOP_ROLLUP,
     rollup=(
         ("stops", "count(*)"),
         ("frisks", "count(*) FILTER (WHERE frisk)"),
@@ -178,7 +185,7 @@ WITH s AS (
 SELECT s.incident_id,
        row_number() OVER (PARTITION BY s.incident_id ORDER BY s.first_k) AS subject_no,
        s.subject_race, s.subject_race_raw, s.subject_gender, s.subject_gender_raw,
-       r.level, r.precinct, r.sector, r.beat, r.year, r.occurred_at, s.n_officers
+       r.level, r.precinct, r.sector, r.beat, r.year, r.month, r.occurred_at, r.occurred_date, s.n_officers
 FROM s JOIN {records} r ON r.incident_id = s.incident_id
 """
 
@@ -202,6 +209,7 @@ FORCE = Kind(
     ),
     derived=(
         ("year", "int", "year(occurred_at)"),
+        ("month", "text", "strftime(occurred_at, '%Y-%m')"),
         ("occurred_date", "date", "CAST(occurred_at AS DATE)"),
         ("n_officers", "int", "len(officers)"),
         ("n_subjects", "int", "h_subjects"),
@@ -215,7 +223,8 @@ FORCE = Kind(
             "AS value FROM {rows} GROUP BY 1",
         ),
     ),
-    group_columns=("year", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
+    group_columns=("year", "month", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
+    date_column="occurred_date",
     extra_table="force_subjects",
     extra_sql=_FORCE_SUBJECTS,
     extra_columns=(
@@ -230,7 +239,9 @@ FORCE = Kind(
         ("sector", "text"),
         ("beat", "text"),
         ("year", "int"),
+        ("month", "text"),
         ("occurred_at", "datetime"),
+        ("occurred_date", "date"),
         ("n_officers", "int"),
     ),
     required=("incident_id", "level"),
@@ -307,6 +318,7 @@ SHOOTINGS = Kind(
         Helper("h_rounds", "int", "v_rounds", _ROUNDS),
     ),
     group_columns=("year", "city", "fatal", "subject_weapon", "on_duty"),
+    date_column="occurred_date",
     required=("incident_number", "occurred_at"),
 )
 

@@ -128,7 +128,7 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
 def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
     """Recount the dataset's combinations of the group columns (kinds.Kind.rollup); a store
     that has none yet gets one for every dataset in it."""
-    dims = ", ".join(f'"{c}"' for c in ("dataset", *kind.group_columns))
+    dims = ", ".join(f'"{c}"' for c in ("dataset", *kind.rollup_columns))
     aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
     select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
     exists = con.execute(

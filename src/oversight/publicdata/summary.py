@@ -27,7 +27,9 @@ Pure Python + DuckDB: imports no Django.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +57,12 @@ class Measure:
     rates: tuple[tuple[str, str, str], ...]  # (name, numerator, denominator)
     group_columns: tuple[str, ...]  # the columns to filter by; to group by, those not named as a count
     rollup: str = ""  # a table of the counts per combination of the group columns (kinds.Kind.rollup)
+    rollup_columns: tuple[str, ...] = ()  # the group columns it keeps
+    date_column: str = ""  # what a date range filters on
+
+    @property
+    def filter_columns(self) -> tuple[str, ...]:
+        return (*self.group_columns, *((self.date_column,) if self.date_column else ()), "dataset")
 
     @property
     def by_columns(self) -> tuple[str, ...]:
@@ -79,6 +87,8 @@ MEASURES = {
         ),
         group_columns=STOPS.group_columns,
         rollup=STOPS.rollup_table,
+        rollup_columns=STOPS.rollup_columns,
+        date_column=STOPS.date_column,
     ),
     "force": Measure(
         table=FORCE.extra_table,
@@ -93,7 +103,8 @@ MEASURES = {
             ("level_2_3", "count(*) FILTER (WHERE level = 'Level 2' OR level LIKE 'Level 3%')"),
         ),
         rates=(("level_2_3_rate", "level_2_3", "uses"),),
-        group_columns=("year", "precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
+        group_columns=FORCE.group_columns,
+        date_column=FORCE.date_column,
     ),
     "shootings": Measure(
         table=SHOOTINGS.table,
@@ -111,6 +122,7 @@ MEASURES = {
             ("subject_weapon_rate", "subject_armed", "shootings"),
         ),
         group_columns=SHOOTINGS.group_columns,
+        date_column=SHOOTINGS.date_column,
     ),
 }
 
@@ -143,7 +155,7 @@ def parse_where(kind: str, clauses: list[str]) -> tuple[list[str], list[Any]]:
     """``COL=V``, ``COL=V1|V2``, ``COL!=V``, ``COL>=V`` ... ; ``(unknown)`` stands for a missing value."""
     m = MEASURES[kind]
     types = _types(kind)
-    allowed = (*m.group_columns, "dataset")
+    allowed = m.filter_columns
     sql: list[str] = []
     params: list[Any] = []
     for clause in clauses:
@@ -170,7 +182,7 @@ def parse_where(kind: str, clauses: list[str]) -> tuple[list[str], list[Any]]:
                 marks = ", ".join("?" for _ in known)
                 parts.append(f'"{col}" {"IN" if op == "=" else "NOT IN"} ({marks})')
             else:
-                if typ not in ("int", "date", "float"):
+                if typ not in ("int", "date", "float", "text") or (typ == "text" and col != "month"):
                     raise QueryError(f"--where: {clause!r}: {op} needs a number or date column; {col} is {typ}")
                 parts.append(f'"{col}" {op} ?')
             params.extend(known)
@@ -189,6 +201,11 @@ def parse_where(kind: str, clauses: list[str]) -> tuple[list[str], list[Any]]:
 
 
 def _value(clause: str, typ: str, v: str) -> Any:
+    if typ == "date":
+        try:
+            return dt.date.fromisoformat(v)
+        except ValueError:
+            raise QueryError(f"--where: {clause!r}: {v!r} is not a date like 2021-06-30") from None
     if typ == "int":
         try:
             return int(v)
@@ -204,11 +221,11 @@ def _value(clause: str, typ: str, v: str) -> Any:
 
 
 def source(
-    con: duckdb.DuckDBPyConnection, m: Measure, use_rollup: bool = True
+    con: duckdb.DuckDBPyConnection, m: Measure, use_rollup: bool = True, columns: Iterable[str] = ()
 ) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """Where a summary reads: the rollup, adding up its counts, when the store has one (every
-    filter and grouping of a summary is one of its columns); else the table itself."""
-    if m.rollup and use_rollup:
+    """Where a summary reads: the rollup, adding up its counts, when the store has one and it
+    keeps every column the summary filters or groups by; else the table itself."""
+    if m.rollup and use_rollup and set(columns) <= {*m.rollup_columns, "dataset"}:
         found = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ?", [m.rollup]).fetchone()
         if found and found[0]:
             return m.rollup, tuple((name, f"coalesce(sum(n_{name}), 0)") for name, _ in m.counts)
@@ -236,7 +253,8 @@ def summarize(
         clauses.append(f"dataset={dataset}")
     conds, params = parse_where(kind, clauses)
     where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
-    table, counts = source(con, m, use_rollup)
+    used = [*cols, *(WHERE_RE.match(c).group(1) for c in clauses)]  # type: ignore[union-attr]
+    table, counts = source(con, m, use_rollup, used)
     aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
     sel = ", ".join(f'"{c}"' for c in cols)
     # One pass for the groups and the total: GROUPING SETS, the total being the empty set.

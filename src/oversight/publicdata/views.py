@@ -21,8 +21,18 @@ from oversight.publicdata import config, disparity, store, summary, svg
 from oversight.publicdata.kinds import KINDS
 
 FILTERS = {
-    "stops": ("precinct", "subject_race", "subject_gender", "subject_age_group", "resolution", "call_type"),
-    "force": ("precinct", "level", "subject_race", "subject_gender"),
+    "stops": (
+        "precinct",
+        "sector",
+        "beat",
+        "subject_race",
+        "subject_gender",
+        "subject_age_group",
+        "officer_squad",
+        "resolution",
+        "call_type",
+    ),
+    "force": ("precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
 }
 CHART_RATES = {"stops": ("frisk_rate", "arrest_rate", "weapon_found_rate"), "force": ("level_2_3_rate",)}
 
@@ -82,7 +92,8 @@ def _caveats(kind: str) -> list[str]:
 
 def _params(request: HttpRequest, kind: str) -> tuple[list[str], list[str], str | None]:
     """by, where and dataset from the query: ``by=a,b`` (or repeated), ``where=COL=V`` (repeated),
-    and the page's own filters ``year_from``, ``year_to`` and ``<column>=value``."""
+    and the page's own filters ``year_from``, ``year_to``, ``date_from``, ``date_to`` (the kind's
+    date, YYYY-MM-DD) and ``<column>=value``."""
     by: list[str] = []
     for b in request.GET.getlist("by"):
         by += [x for x in b.split(",") if x.strip()]
@@ -95,6 +106,11 @@ def _params(request: HttpRequest, kind: str) -> tuple[list[str], list[str], str 
         v = request.GET.get(param, "").strip()
         if v:
             where.append(f"year{op}{v}")
+    date = summary.MEASURES[kind].date_column if kind in summary.MEASURES else ""
+    for param, op in (("date_from", ">="), ("date_to", "<=")):
+        v = request.GET.get(param, "").strip()
+        if v and date:
+            where.append(f"{date}{op}{v}")
     dataset = request.GET.get("dataset") or None
     return by, where, dataset
 
