@@ -186,3 +186,17 @@ def test_date_range_sector_beat_and_squad_filters_and_month_grouping(web, con):
     assert 'name="officer_squad"' in html
     bad = web.get("/data/api/stops/summary.json", {"date_from": "2018-02-30"})
     assert bad.status_code == 400 and "'2018-02-30' is not a date" in bad.json()["error"]
+
+
+def test_any_result_downloads_as_parquet_with_the_csvs_numbers(web):
+    import pyarrow.parquet as pq
+
+    q = {"by": "subject_race", "precinct": "West"}
+    got = web.get("/data/api/stops/summary.parquet", q)
+    assert got.status_code == 200 and got["Content-Type"] == "application/vnd.apache.parquet"
+    table = pq.read_table(io.BytesIO(got.content)).to_pylist()
+    rows = list(csv.DictReader(io.StringIO(web.get("/data/api/stops/summary.csv", q).content.decode())))
+    assert len(table) == len(rows) > 3
+    for rec, row in zip(table, rows, strict=True):
+        for k, v in row.items():
+            assert ("" if rec[k] is None else str(rec[k])) == v, k

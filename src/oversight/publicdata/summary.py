@@ -319,6 +319,23 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def to_records(result: dict[str, Any]) -> list[dict[str, Any]]:
+    """The summary as flat records (each interval as ``<rate>_ci_low`` and ``_ci_high``, a
+    missing value as None): what the Parquet download holds."""
+    header, _ = to_csv_rows(result)
+    out = []
+    for g in result["groups"]:
+        rec: dict[str, Any] = {}
+        for k in header:
+            if k.endswith("_ci_low") or k.endswith("_ci_high"):
+                ci = g.get(k.rsplit("_", 1)[0])
+                rec[k] = None if ci is None else ci[0 if k.endswith("_low") else 1]
+            else:
+                rec[k] = g.get(k)
+        out.append(rec)
+    return out
+
+
 def to_csv_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     """The summary as a flat table: group columns, counts, each rate then its low and high."""
     groups = result["groups"]

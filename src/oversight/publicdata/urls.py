@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/stops/disparity.json", views.disparity_api, name="disparity_api"),
     path("api/<str:kind>/summary.json", views.summary_api, {"fmt": "json"}, name="summary_json"),
     path("api/<str:kind>/summary.csv", views.summary_api, {"fmt": "csv"}, name="summary_csv"),
+    path("api/<str:kind>/summary.parquet", views.summary_api, {"fmt": "parquet"}, name="summary_parquet"),
     path("download/<str:kind>.csv", views.download, {"fmt": "csv"}, name="download_csv"),
     path("download/<str:kind>.parquet", views.download, {"fmt": "parquet"}, name="download_parquet"),
 ]

@@ -225,6 +225,15 @@ def summary_api(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
         resp["Content-Disposition"] = f'attachment; filename="{kind}-summary.csv"'
         return resp
+    if fmt == "parquet":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        out = io.BytesIO()
+        pq.write_table(pa.Table.from_pylist(summary.to_records(result)), out)
+        resp = HttpResponse(out.getvalue(), content_type="application/vnd.apache.parquet")
+        resp["Content-Disposition"] = f'attachment; filename="{kind}-summary.parquet"'
+        return resp
     result["caveats"] = _caveats(kind)
     return JsonResponse(result, json_dumps_params={"ensure_ascii": False})
 
