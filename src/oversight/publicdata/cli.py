@@ -158,46 +158,29 @@ ProgressOpt = Annotated[
 ]
 
 
-@import_app.command("stops")
-def import_stops(
-    file: FileArg,
-    source: SourceOpt = None,
-    mapping: MappingOpt = None,
-    db: DbOpt = None,
-    rejects: RejectsOpt = None,
-    format: FormatOpt = "json",
-    progress: ProgressOpt = None,
-) -> None:
-    """Import stops (e.g. --source seattle-terry Terry_Stops.csv)."""
-    run_import("stops", file, source, mapping, db, rejects, format, progress)
+def _import_command(kind: str, doc: str) -> None:
+    """``oversight import KIND``: one command per kind, all alike."""
+
+    def command(
+        file: FileArg,
+        source: SourceOpt = None,
+        mapping: MappingOpt = None,
+        db: DbOpt = None,
+        rejects: RejectsOpt = None,
+        format: FormatOpt = "json",
+        progress: ProgressOpt = None,
+    ) -> None:
+        run_import(kind, file, source, mapping, db, rejects, format, progress)
+
+    command.__doc__ = doc
+    import_app.command(kind)(command)
 
 
-@import_app.command("force")
-def import_force(
-    file: FileArg,
-    source: SourceOpt = None,
-    mapping: MappingOpt = None,
-    db: DbOpt = None,
-    rejects: RejectsOpt = None,
-    format: FormatOpt = "json",
-    progress: ProgressOpt = None,
-) -> None:
-    """Import use of force (e.g. --source seattle-use-of-force Use_Of_Force.csv)."""
-    run_import("force", file, source, mapping, db, rejects, format, progress)
-
-
-@import_app.command("shootings")
-def import_shootings(
-    file: FileArg,
-    source: SourceOpt = None,
-    mapping: MappingOpt = None,
-    db: DbOpt = None,
-    rejects: RejectsOpt = None,
-    format: FormatOpt = "json",
-    progress: ProgressOpt = None,
-) -> None:
-    """Import officer-involved shootings (e.g. --source seattle-ois SPD_Officer_Involved_Shooting.csv)."""
-    run_import("shootings", file, source, mapping, db, rejects, format, progress)
+_import_command("stops", "Import stops (e.g. --source seattle-terry Terry_Stops.csv).")
+_import_command("force", "Import use of force (e.g. --source seattle-use-of-force Use_Of_Force.csv).")
+_import_command(
+    "shootings", "Import officer-involved shootings (e.g. --source seattle-ois SPD_Officer_Involved_Shooting.csv)."
+)
 
 
 @import_app.command("status")
@@ -281,59 +264,44 @@ OutArg = Annotated[Path, typer.Argument(help="Output file (.parquet or .csv)")]
 ExpFormatOpt = Annotated[str | None, typer.Option("--format", help="parquet or csv (default: from the suffix)")]
 
 
-@stops_app.command("summary")
-def stops_summary(
-    by: ByOpt = None,
-    where: WhereOpt = None,
-    dataset: DatasetOpt = None,
-    format: SumFormatOpt = "json",
-    db: DbOpt = None,
-) -> None:
-    """Stops, frisks, arrests, weapons found and their rates (Wilson 95% intervals) by group."""
-    run_summary("stops", by, where, dataset, format, db)
+def _summary_and_export(app: typer.Typer, kind: str, summary_doc: str, export_doc: str) -> None:
+    """``oversight KIND summary`` and ``oversight KIND export``, alike for every kind."""
+
+    def summary(
+        by: ByOpt = None,
+        where: WhereOpt = None,
+        dataset: DatasetOpt = None,
+        format: SumFormatOpt = "json",
+        db: DbOpt = None,
+    ) -> None:
+        run_summary(kind, by, where, dataset, format, db)
+
+    def export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
+        run_export(kind, out, dataset, format, db)
+
+    summary.__doc__, export.__doc__ = summary_doc, export_doc
+    app.command("summary")(summary)
+    app.command("export")(export)
 
 
-@stops_app.command("export")
-def stops_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
-    """Download the stops (public columns only) as Parquet or CSV."""
-    run_export("stops", out, dataset, format, db)
-
-
-@force_app.command("summary")
-def force_summary(
-    by: ByOpt = None,
-    where: WhereOpt = None,
-    dataset: DatasetOpt = None,
-    format: SumFormatOpt = "json",
-    db: DbOpt = None,
-) -> None:
-    """Uses of force (one per subject per incident) by level, by group, with Wilson 95% intervals."""
-    run_summary("force", by, where, dataset, format, db)
-
-
-@force_app.command("export")
-def force_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
-    """Download the use-of-force incidents (public columns only) as Parquet or CSV."""
-    run_export("force", out, dataset, format, db)
-
-
-@shootings_app.command("summary")
-def shootings_summary(
-    by: ByOpt = None,
-    where: WhereOpt = None,
-    dataset: DatasetOpt = None,
-    format: SumFormatOpt = "json",
-    db: DbOpt = None,
-) -> None:
-    """Shootings, fatal, subject armed, officers involved, and the fatal and armed rates
-    (Wilson 95% intervals) by group."""
-    run_summary("shootings", by, where, dataset, format, db)
-
-
-@shootings_app.command("export")
-def shootings_export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
-    """Download the officer-involved shootings (public columns only) as Parquet or CSV."""
-    run_export("shootings", out, dataset, format, db)
+_summary_and_export(
+    stops_app,
+    "stops",
+    "Stops, frisks, arrests, weapons found and their rates (Wilson 95% intervals) by group.",
+    "Download the stops (public columns only) as Parquet or CSV.",
+)
+_summary_and_export(
+    force_app,
+    "force",
+    "Uses of force (one per subject per incident) by level, by group, with Wilson 95% intervals.",
+    "Download the use-of-force incidents (public columns only) as Parquet or CSV.",
+)
+_summary_and_export(
+    shootings_app,
+    "shootings",
+    "Shootings, fatal, subject armed, officers involved; fatal and armed rates (Wilson 95% intervals) by group.",
+    "Download the officer-involved shootings (public columns only) as Parquet or CSV.",
+)
 
 
 @stops_app.command("disparity")
