@@ -181,3 +181,17 @@ def test_the_demo_imports_the_shared_seattle_files_once(tmp_path, settings, monk
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(demo, "__file__", str(tmp_path / "a" / "b" / "c" / "demo.py"))
     assert "stays empty" in demo.import_shared(db)[0]
+
+
+@pytest.mark.parametrize("blank", ["", "\n"], ids=["duckdb reads it", "python reads it"])
+def test_bytes_that_are_not_utf8_set_the_row_aside_on_either_reader(tmp_path, blank):
+    good = stops_rows(3, 0)
+    data = (",".join(HEADER) + "\n" + ",".join(good[0]) + "\n" + blank).encode()
+    data += b"101,2024-01-02,B1,Wh\xefte,East,Y,N,none\n" + (",".join(good[2]) + "\n").encode()
+    path = tmp_path / "s.csv"
+    path.write_bytes(data)
+    imp = imported(path, mapping_file(tmp_path))
+    assert imp.report["loaded"] == 2 and imp.report["set_aside"] == 1
+    line, reason, cells = imp.rejects[0]
+    assert (line, reason) == (3 + len(blank), "not valid utf-8-sig text")
+    assert cells[3] == "Wh\udcefte"  # the byte kept as it was (written back out by write_rejects)

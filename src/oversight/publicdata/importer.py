@@ -48,6 +48,7 @@ from oversight.publicdata.schema import SQL, columns, extra_columns, has_raw
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 WHITESPACE = " \t\r\n\x0b\x0c"
+BAD_BYTES = re.compile("[\udc80-\udcff]")  # bytes that did not decode, kept by surrogateescape
 TIME_RE = r"^(\d{1,2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?$"
 INT_RE = r"^[+-]?[0-9]+$"
 # DuckDB reads these encodings itself; any other is read by Python.
@@ -423,7 +424,7 @@ def _python_scan(
             if len(cells) != width:
                 rejects.append((start, f"has {len(cells)} fields, the header has {width}", cells))
                 continue
-            if any("\udc80" <= ch <= "\udcff" for c in cells for ch in c if ch >= "\udc80"):
+            if BAD_BYTES.search("".join(cells)):
                 rejects.append((start, f"not valid {mapping.encoding} text", cells))
                 continue
             lines.append(start)
