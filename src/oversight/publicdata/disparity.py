@@ -8,6 +8,10 @@ Outcome test: where officers frisk one group on less evidence than another, fris
 group find weapons less often. We compare the share of frisks that found a weapon, by
 perceived race within each precinct, only where a group had at least OUTCOME_MIN_FRISKS
 frisks in that precinct; the rest are listed as too few to compare.
+
+Force per stop: uses of force on people of each perceived race per 1,000 stops of people of
+that race, over the years both datasets cover. Uses of force mostly do not follow a Terry
+stop: the number compares two counts, it is not the chance that a stop ends in force.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 
 import duckdb
 
-from oversight.publicdata.stats import ratio
+from oversight.publicdata.stats import per, ratio
 from oversight.publicdata.summary import MEASURES, QueryError, summarize
 
 OUTCOME_MIN_FRISKS = 50
@@ -112,4 +116,53 @@ def outcome_test(
         "where": res["where"],
         "dataset": dataset,
         "precincts": out,
+    }
+
+
+def force_per_stop(
+    con: duckdb.DuckDBPyConnection, precinct: str | None = None, min_cell: int = 5, scale: int = 1000
+) -> dict[str, Any]:
+    """Uses of force per ``scale`` stops by perceived race, over the years in both datasets."""
+    try:
+        spans = con.execute(
+            "SELECT (SELECT min(year) FROM stops), (SELECT max(year) FROM stops), "
+            "(SELECT min(year) FROM force_subjects), (SELECT max(year) FROM force_subjects)"
+        ).fetchone()
+    except duckdb.CatalogException:
+        raise QueryError("force per stop needs both stops and use of force imported") from None
+    assert spans is not None
+    if None in spans or max(spans[0], spans[2]) > min(spans[1], spans[3]):
+        raise QueryError("the stops and the use of force cover no year in common")
+    years = [max(spans[0], spans[2]), min(spans[1], spans[3])]
+    where = [f"year>={years[0]}", f"year<={years[1]}"] + ([f"precinct={precinct}"] if precinct else [])
+    stops = {
+        g["subject_race"]: g
+        for g in summarize(con, "stops", by="subject_race", where=where, min_cell=min_cell)["groups"]
+    }
+    uses = {
+        g["subject_race"]: g
+        for g in summarize(con, "force", by="subject_race", where=where, min_cell=min_cell)["groups"]
+    }
+    groups = []
+    for race in sorted(set(stops) & set(uses) - {None}):
+        s, u = stops[race], uses[race]
+        withheld = s["suppressed"] or u["suppressed"]
+        r = None if withheld else per(u["uses"], s["stops"], scale)
+        groups.append(
+            {
+                "subject_race": race,
+                "uses": None if withheld else u["uses"],
+                "stops": None if withheld else s["stops"],
+                f"uses_per_{scale}_stops": None if r is None else round(r[0], 4),
+                f"uses_per_{scale}_stops_ci": None if r is None else [round(r[1], 4), round(r[2], 4)],
+                "suppressed": withheld,
+            }
+        )
+    return {
+        "years": years,
+        "precinct": precinct,
+        "per": scale,
+        "min_cell": min_cell,
+        "interval": "poisson (Byar)",
+        "groups": groups,
     }

@@ -1,4 +1,5 @@
-"""Rates with Wilson score intervals, ratios with Katz log intervals. Pure Python."""
+"""Rates with Wilson score intervals, ratios with Katz log intervals, counts per exposure with
+Byar's Poisson interval. Pure Python."""
 
 from __future__ import annotations
 
@@ -37,3 +38,18 @@ def ratio(a: int, n_a: int, b: int, n_b: int, z: float = Z95) -> tuple[float, fl
     r = (a / n_a) / (b / n_b)
     se = math.sqrt(1 / a - 1 / n_a + 1 / b - 1 / n_b)
     return (r, r * math.exp(-z * se), r * math.exp(z * se))
+
+
+def per(count: int, exposure: int, scale: int = 1000, z: float = Z95) -> tuple[float, float, float] | None:
+    """``count`` events per ``scale`` units of ``exposure`` (e.g. uses of force per 1,000 stops),
+    with Byar's approximation to the Poisson 95% interval of the count. The events need not be
+    a subset of the exposure, so this is not a proportion. None when there is no exposure."""
+    if exposure <= 0:
+        return None
+    if count < 0:
+        raise ValueError(f"count {count} is negative")
+    lo = 0.0 if count == 0 else count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    up = count + 1
+    hi = up * (1 - 1 / (9 * up) + z / (3 * math.sqrt(up))) ** 3
+    f = scale / exposure
+    return (count * f, lo * f, hi * f)

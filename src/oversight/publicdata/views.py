@@ -324,6 +324,17 @@ def _disparity(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
     return r, o
 
 
+def _force_per_stop(request: HttpRequest) -> dict[str, Any] | None:
+    """Force per stop by race, or None (with the reason) when the two datasets do not meet."""
+    con = _connect()
+    try:
+        return disparity.force_per_stop(con, precinct=request.GET.get("precinct") or None, min_cell=_min_cell())
+    except summary.QueryError:
+        return None
+    finally:
+        con.close()
+
+
 @require_GET
 def disparity_page(request: HttpRequest) -> HttpResponse:
     ctx: dict[str, Any] = {
@@ -342,6 +353,7 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
         return render(request, "publicdata/disparity.html", {**ctx, "error": str(e)}, status=400)
     ctx["ratios"] = r
     ctx["outcome"] = o
+    ctx["per_stop"] = _force_per_stop(request)
     bars = [
         (g["subject_race"] + (f" · {g[r['within']]}" if r["within"] else ""), g["frisk_rate"], g["frisk_rate_ci"])
         for g in r["groups"]
@@ -358,4 +370,5 @@ def disparity_api(request: HttpRequest) -> JsonResponse:
         return _store_error(e)
     except summary.QueryError as e:
         return _error(str(e))
-    return JsonResponse({"ratios": r, "outcome_test": o}, json_dumps_params={"ensure_ascii": False})
+    body = {"ratios": r, "outcome_test": o, "force_per_stop": _force_per_stop(request)}
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
