@@ -284,8 +284,11 @@ def test_small_groups_are_suppressed(cli, tmp_path, settings):
     assert isinstance(out, list)
     east, west = out
     assert east["precinct"] == "East" and east["suppressed"] is True
+    assert east["withheld_because"] == "fewer than 5"
     assert all(east[k] is None for k in ("stops", "frisks", "frisk_rate", "frisk_rate_ci", "weapon_found_rate"))
-    assert west["suppressed"] is False and west["stops"] == 5 and west["arrests"] == 1
+    # East alone withheld would be the total less West: West is withheld beside it.
+    assert west["suppressed"] is True and west["stops"] is None
+    assert west["withheld_because"].startswith("so that a smaller withheld group")
     # The threshold is the profile's: a deployment whose profile lowers it to 4 shows East.
     lower = tmp_path / "lower.toml"
     lower.write_text(
@@ -321,6 +324,7 @@ def test_summary_shape_rates_and_intervals(tmp_path):
         "weapon_found_rate",
         "weapon_found_rate_ci",
         "suppressed",
+        "withheld_because",
     }
     assert (east["stops"], east["frisks"], east["weapon_found"]) == (10, 5, 0)
     assert east["frisk_rate"] == 0.5

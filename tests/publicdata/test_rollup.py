@@ -68,3 +68,19 @@ def test_month_squad_and_date_range_read_every_stop_and_agree_with_a_count(con, 
 def test_a_date_that_is_not_one_is_named(con):
     with pytest.raises(summary.QueryError, match="'2019-13-01' is not a date"):
         summary.summarize(con, "stops", where=["reported_date>=2019-13-01"])
+
+
+def test_one_small_group_does_not_stand_alone_beside_the_total(con):
+    """A single withheld group could be had as the total less the others: the next smallest
+    group is withheld too."""
+    result = summary.summarize(con, "stops", by="subject_race", where=["precinct=West", "year=2016"], min_cell=0)
+    sizes = sorted(g["stops"] for g in result["groups"])
+    threshold = sizes[0] + 1  # exactly one group is below it
+    assert sizes[1] >= threshold
+    again = summary.summarize(con, "stops", by="subject_race", where=["precinct=West", "year=2016"], min_cell=threshold)
+    hidden = [g for g in again["groups"] if g["suppressed"]]
+    assert len(hidden) == 2
+    assert {g["withheld_because"] for g in hidden} == {f"fewer than {threshold}", summary.COMPLEMENT}
+    assert again["total"]["stops"] == result["total"]["stops"]
+    shown = sum(g["stops"] for g in again["groups"] if not g["suppressed"])
+    assert again["total"]["stops"] - shown == sizes[0] + sizes[1]  # two unknowns, one equation

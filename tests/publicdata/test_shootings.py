@@ -65,11 +65,11 @@ def test_the_command_gives_one_object_per_group_with_counts_rates_and_intervals(
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
     assert isinstance(out, list) and out
-    keys = {"year", *COUNTS, *RATES, *(f"{x}_ci" for x in RATES), "suppressed"}
+    keys = {"year", *COUNTS, *RATES, *(f"{x}_ci" for x in RATES), "suppressed", "withheld_because"}
     for g in out:
         assert set(g) == keys
         if g["suppressed"]:
-            assert all(g[k] is None for k in keys - {"year", "suppressed"})
+            assert all(g[k] is None for k in keys - {"year", "suppressed", "withheld_because"})
             continue
         for name in RATES:
             lo, hi = g[f"{name}_ci"]
@@ -215,4 +215,4 @@ def test_no_count_or_rate_is_named_like_a_column_it_may_be_grouped_by():
     group column (``fatal``) would overwrite the key it is grouped by."""
     m = summary.MEASURES["shootings"]
     names = {n for n, _ in m.counts} | {n for n, _, _ in m.rates} | {f"{n}_ci" for n, _, _ in m.rates}
-    assert not names & {*m.group_columns, "dataset", "suppressed"}
+    assert not names & {*m.group_columns, "dataset", "suppressed", "withheld_because"}

@@ -156,6 +156,7 @@ def force_per_stop(
                 f"uses_per_{scale}_stops": None if r is None else round(r[0], 4),
                 f"uses_per_{scale}_stops_ci": None if r is None else [round(r[1], 4), round(r[2], 4)],
                 "suppressed": withheld,
+                "withheld_because": (s.get("withheld_because") or u.get("withheld_because")) if withheld else None,
             }
         )
     return {

@@ -279,6 +279,8 @@ def summarize(
         _row(m, dict(zip(cols, r[: len(cols)], strict=True)), dict(zip(names, r[len(cols) :], strict=True)), min_cell)
         for r in rows
     ]
+    if cols:
+        _complement(m, groups)
     return {
         "kind": kind,
         "dataset": dataset,
@@ -310,7 +312,30 @@ def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int
         out[name] = None if r is None else round(r, 6)
         out[f"{name}_ci"] = None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
     out["suppressed"] = suppressed
+    out["withheld_because"] = f"fewer than {min_cell}" if suppressed else None
     return out
+
+
+COMPLEMENT = "so that a smaller withheld group cannot be worked out from the total"
+
+
+def _complement(m: Measure, groups: list[dict[str, Any]]) -> None:
+    """With one group withheld, the total less the others would give it away: withhold the
+    next smallest group too (complementary suppression)."""
+    if sum(1 for g in groups if g["suppressed"]) != 1:
+        return
+    shown = [g for g in groups if not g["suppressed"]]
+    if not shown:
+        return
+    g = min(shown, key=lambda x: x[m.unit])
+    for name, _ in m.counts:
+        if name in g:
+            g[name] = None
+    for name, _, _ in m.rates:
+        g[name] = None
+        g[f"{name}_ci"] = None
+    g["suppressed"] = True
+    g["withheld_because"] = COMPLEMENT
 
 
 def _jsonable(v: Any) -> Any:
