@@ -385,7 +385,17 @@ def _finish(keys: dict[str, Any], counts: dict[str, int], rates: Sequence[tuple[
         out[name] = None if r is None else round(r, 6)
         out[f"{name}_ci"] = None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
     out["suppressed"] = suppressed
+    out["withheld_because"] = f"fewer than {MIN_CELL}" if suppressed else None
     return out
+
+
+def _withhold(groups: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The project's complementary suppression, as summarize applies it (a lone small group
+    is not left to be worked out from the total)."""
+    from oversight.publicdata import summary
+
+    summary.complement(summary.MEASURES["stops"], groups)
+    return groups
 
 
 class Postgres:
@@ -510,10 +520,12 @@ class Postgres:
         total = self.pg.execute(f"SELECT {self.aggs} FROM stops {where}", params).fetchone() or ()
         nb, rates = len(q.by), self.measure.rates
         return {
-            "groups": [
-                _finish(dict(zip(q.by, r[:nb], strict=True)), dict(zip(self.names, r[nb:], strict=True)), rates)
-                for r in rows
-            ],
+            "groups": _withhold(
+                [
+                    _finish(dict(zip(q.by, r[:nb], strict=True)), dict(zip(self.names, r[nb:], strict=True)), rates)
+                    for r in rows
+                ]
+            ),
             "total": _finish({}, dict(zip(self.names, total, strict=True)), rates),
         }
 
@@ -590,7 +602,8 @@ class Pandas:
             key = key if isinstance(key, tuple) else (key,)
             keyd = {c: (None if self.pd.isna(k) else _py(k)) for c, k in zip(q.by, key, strict=True)}
             groups.append(_finish(keyd, dict(zip(self.COUNTS, counts, strict=True)), self.RATES))
-        return {"groups": groups, "total": _finish({}, dict(zip(self.COUNTS, tot, strict=True)), self.RATES)}
+        total = _finish({}, dict(zip(self.COUNTS, tot, strict=True)), self.RATES)
+        return {"groups": _withhold(groups), "total": total}
 
 
 def _py(v: Any) -> Any:

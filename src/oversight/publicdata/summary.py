@@ -280,7 +280,7 @@ def summarize(
         for r in rows
     ]
     if cols:
-        _complement(m, groups)
+        complement(m, groups)
     return {
         "kind": kind,
         "dataset": dataset,
@@ -319,7 +319,7 @@ def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int
 COMPLEMENT = "so that a smaller withheld group cannot be worked out from the total"
 
 
-def _complement(m: Measure, groups: list[dict[str, Any]]) -> None:
+def complement(m: Measure, groups: list[dict[str, Any]]) -> None:
     """With one group withheld, the total less the others would give it away: withhold the
     next smallest group too (complementary suppression)."""
     if sum(1 for g in groups if g["suppressed"]) != 1:
