@@ -96,14 +96,15 @@ def _q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _lit(value: str) -> str:
+def literal(value: str) -> str:
+    """A string as an SQL literal."""
     return "'" + value.replace("'", "''") + "'"
 
 
 def _in(expr: str, values: frozenset[str] | set[str]) -> str:
     if not values:
         return "false"
-    return f"{expr} IN ({', '.join(_lit(v) for v in sorted(values))})"
+    return f"{expr} IN ({', '.join(literal(v) for v in sorted(values))})"
 
 
 def check_header(mapping: Mapping, header: list[str], source: str) -> dict[str, int]:
@@ -135,7 +136,7 @@ def _trimmed(cell: str) -> str:
     """The cell without the spaces and tabs around it (the test first: most cells have none,
     and a trim makes a new string)."""
     test = " OR ".join(f"{cell} LIKE '{c}%' OR {cell} LIKE '%{c}'" for c in (" ", "\t"))
-    return f"CASE WHEN {test} THEN trim({cell}, {_lit(WHITESPACE)}) ELSE {cell} END"
+    return f"CASE WHEN {test} THEN trim({cell}, {literal(WHITESPACE)}) ELSE {cell} END"
 
 
 def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
@@ -146,7 +147,7 @@ def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
     unknown = f"({s} = '' OR {_in(s, fm.placeholders)})" if fm.placeholders else f"({s} = '')"
     mapped = s
     if fm.values:
-        cases = " ".join(f"WHEN {_lit(a)} THEN {_lit(b)}" for a, b in sorted(fm.values.items()))
+        cases = " ".join(f"WHEN {literal(a)} THEN {literal(b)}" for a, b in sorted(fm.values.items()))
         mapped = f"(CASE {s} {cases} ELSE {s} END)"
     t = fm.field.type
     if t in ("text", "longtext", "private", "officer"):
@@ -155,18 +156,18 @@ def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
         v = f"(CASE WHEN {_in(mapped, fm.true)} THEN true WHEN {_in(mapped, fm.false)} THEN false END)"
         return unknown, None, v, True
     if t == "int":
-        v = f"(CASE WHEN regexp_matches({mapped}, {_lit(INT_RE)}) THEN TRY_CAST({mapped} AS BIGINT) END)"
+        v = f"(CASE WHEN regexp_matches({mapped}, {literal(INT_RE)}) THEN TRY_CAST({mapped} AS BIGINT) END)"
         return unknown, None, v, True
     if t == "float":
         return unknown, None, f"TRY_CAST({mapped} AS DOUBLE)", True
     if t == "time":
-        pre = f"regexp_extract({mapped}, {_lit(TIME_RE)}, ['h', 'm', 's'])"
+        pre = f"regexp_extract({mapped}, {literal(TIME_RE)}, ['h', 'm', 's'])"
         h, m, sec = (f"TRY_CAST(pre_{n}.{x} AS INTEGER)" for x in ("h", "m", "s"))
         sec = f"coalesce({sec}, 0)"
         v = f"(CASE WHEN {h} <= 23 AND {m} <= 59 AND {sec} <= 59 THEN make_time({h}, {m}, {sec}) END)"
         return unknown, pre, v, True
     # date, datetime
-    formats = "[" + ", ".join(_lit(f) for f in fm.formats) + "]"
+    formats = "[" + ", ".join(literal(f) for f in fm.formats) + "]"
     v = f"try_strptime({mapped}, {formats})"
     if t == "date":
         v = f"CAST({v} AS DATE)"
@@ -190,7 +191,7 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
         keep[1].append(f"s_{n}")
         cases = []
         if fm.pattern is not None:
-            layers[1].append(f"regexp_matches(s_{n}, {_lit(fm.pattern.pattern)}) AS p_{n}")
+            layers[1].append(f"regexp_matches(s_{n}, {literal(fm.pattern.pattern)}) AS p_{n}")
             keep[2] += [f"p_{n}"]
             keep[3] += [f"p_{n}"]
             cases.append(f"WHEN NOT p_{n} THEN {1 + 4 * i + PATTERN}")
@@ -364,9 +365,9 @@ def _duckdb_scan(
     not strict CSV (quotes out of place, mixed line endings): then Python's reader reads it."""
     cols = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(width)) + "}"
     source = (
-        f"read_csv({_lit(str(path))}, columns={cols}, header=true, "
+        f"read_csv({literal(str(path))}, columns={cols}, header=true, "
         f"delim=',', quote='\"', escape='\"', strict_mode=true, auto_detect=false, null_padding=false, "
-        f"parallel=true, encoding={_lit(encoding)}, max_line_size=16777216, "
+        f"parallel=true, encoding={literal(encoding)}, max_line_size=16777216, "
         f"store_rejects=true, rejects_table='scan_errors', rejects_scan='scan_files')"
     )
     try:
@@ -710,7 +711,7 @@ def _fold(
 def _out(name: str, typ: str, dataset: str, expr: str) -> str:
     """One stored column: the dataset's name, or the expression in the stored type."""
     if name == "dataset":
-        return f"{_lit(dataset)} AS dataset"
+        return f"{literal(dataset)} AS dataset"
     return f"CAST({expr} AS {typ}) AS {_q(name)}"
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from oversight.publicdata.importer import Imported, Progress, stage
+from oversight.publicdata.importer import Imported, Progress, literal, stage
 from oversight.publicdata.kinds import KINDS, Kind
 from oversight.publicdata.mapping import NAME_RE
 from oversight.publicdata.schema import column_types, columns, extra_columns
@@ -74,7 +74,7 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
     db_path.parent.mkdir(parents=True, exist_ok=True)
     con = imported.staging
     try:
-        con.execute(f"ATTACH {_lit(str(db_path))} AS store")
+        con.execute(f"ATTACH {literal(str(db_path))} AS store")
     except duckdb.IOException as e:
         raise StoreBusy(f"{db_path}: the store is in use; try again when it is free ({e})") from None
     except duckdb.Error as e:
@@ -139,10 +139,6 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
         return
     con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
     con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {select}", [dataset])
-
-
-def _lit(value: str) -> str:
-    return "'" + value.replace("'", "''") + "'"
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]]) -> None:

@@ -344,10 +344,21 @@ def _jsonable(v: Any) -> Any:
     return v
 
 
+def _header(result: dict[str, Any]) -> list[str]:
+    """The flat columns: group columns, counts, each rate then its interval's low and high."""
+    groups = result["groups"]
+    header: list[str] = []
+    for k in groups[0] if groups else result["total"]:
+        header += [f"{k}_low", f"{k}_high"] if k.endswith("_ci") else [k]
+    if not groups:
+        header = [*result["by"], *[h for h in header if h not in result["by"]]]
+    return header
+
+
 def to_records(result: dict[str, Any]) -> list[dict[str, Any]]:
     """The summary as flat records (each interval as ``<rate>_ci_low`` and ``_ci_high``, a
     missing value as None): what the Parquet download holds."""
-    header, _ = to_csv_rows(result)
+    header = _header(result)
     out = []
     for g in result["groups"]:
         rec: dict[str, Any] = {}
@@ -362,26 +373,6 @@ def to_records(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def to_csv_rows(result: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    """The summary as a flat table: group columns, counts, each rate then its low and high."""
-    groups = result["groups"]
-    sample = groups[0] if groups else result["total"]
-    header: list[str] = []
-    for k in sample:
-        if k.endswith("_ci"):
-            header += [f"{k}_low", f"{k}_high"]
-        else:
-            header.append(k)
-    if not groups:
-        header = [*result["by"], *[h for h in header if h not in result["by"]]]
-    rows = []
-    for g in groups:
-        row: list[Any] = []
-        for k in header:
-            if k.endswith("_ci_low") or k.endswith("_ci_high"):
-                ci = g.get(k.rsplit("_", 1)[0])
-                row.append("" if ci is None else ci[0 if k.endswith("_low") else 1])
-            else:
-                v = g.get(k)
-                row.append("" if v is None else v)
-        rows.append(row)
-    return header, rows
+    """The summary as a flat table (``to_records``), a missing value as an empty cell."""
+    header = _header(result)
+    return header, [["" if v is None else v for v in rec.values()] for rec in to_records(result)]
