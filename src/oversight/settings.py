@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "oversight.home",
     "oversight.cases",
     "ninja",  # the JSON API's OpenAPI page, served from its own static files
     "django_tasks_db",  # the database backend and worker for Django's tasks framework
@@ -54,6 +55,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "oversight.home.nav.nav",
             ],
         },
     },

@@ -1,10 +1,13 @@
-from django.contrib import admin
 from django.urls import include, path
 
 from oversight.cases.api import api as cases_api
+from oversight.home import views as home_views
+
+# A refusal is a page in the site's layout: what was tried, why not, where to go.
+handler403 = "oversight.home.views.refused"
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path("", home_views.home, name="home"),
     path("data/", include("oversight.publicdata.urls")),
     path("oig/", include("oversight.oig.urls")),
     path("discipline/", include("oversight.discipline.urls")),

@@ -57,8 +57,8 @@ def _role_groups(transactional_db: Any) -> None:
     migrations created with it; every test starts with all of them again."""
     from django.contrib.auth.models import Group
 
-    from oversight.discipline.roles import ROLES as DISCIPLINE_ROLES
-    from oversight.oig.roles import ROLES as OIG_ROLES
+    from oversight.rules.access import ROLES as DISCIPLINE_ROLES
+    from oversight.rules.access import ROLES as OIG_ROLES
 
     for name in {**DISCIPLINE_ROLES, **OIG_ROLES}:
         Group.objects.get_or_create(name=name)

@@ -17,8 +17,8 @@ from django.test import Client
 from django.utils import timezone
 
 from oversight.cases import actions as ca
-from oversight.oig import roles as OR
-from oversight.rules import roles as R
+from oversight.rules import access as OR
+from oversight.rules import access as R
 from tests.oig.conftest import open_investigation
 
 sync_api = pytest.importorskip("playwright.sync_api")
@@ -29,7 +29,7 @@ def cast(transactional_db: Any, settings: Any, tmp_path: Any) -> dict[str, User]
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
     users = {}
-    for role in (*R.ROLES, *OR.ROLES):
+    for role in R.ROLES:
         u = User.objects.create_user(role, f"{role}@example.org", "pw")
         u.groups.add(Group.objects.get_or_create(name=role)[0])
         users[role] = u

@@ -89,7 +89,7 @@ def test_file_in_spanish_follow_publish_digest_and_feed(
     from oversight.cases import actions as case_actions
     from oversight.public import actions
     from oversight.public.models import Publication
-    from oversight.rules import roles as R
+    from oversight.rules import access as R
 
     page.goto("/public/")
     axe(page)

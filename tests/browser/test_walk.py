@@ -15,7 +15,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

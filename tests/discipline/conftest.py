@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from oversight.cases import actions as case_actions
 from oversight.cases.models import Case
-from oversight.discipline import roles as R
+from oversight.rules import access as R
 
 ROLES = [
     "intake",
@@ -87,6 +87,7 @@ def _submitted_to_oig(case: Case, received: dt.date) -> None:
     }
     sup, inv, director = staff["investigation_supervisor"], staff["investigator"], staff["director"]
     case_actions.classify(sup, case, "investigation", "Force and honesty allegations.", on=received)
+    case_actions.assign(sup, case, inv, sup)
     plan = case_actions.submit_plan(
         inv,
         case,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from oversight.cases import actions as case_actions
 from oversight.cases.actions import ActionError, Refused
 from oversight.cases.clock import timeline
 from oversight.discipline import actions
@@ -236,6 +237,7 @@ def test_resignation_in_lieu_needs_the_same_documentation(recommended, people, t
     )
     assert len(sep.missing()) == 4
     other = open_case(people["intake"], today)
+    case_actions.send_notice(people["intake"], other, on=ago(today, 100))  # SPD knows of the case (3.29.026.A)
     e = employees(other)[0]
     s2 = actions.record_separation(
         people["chief"], other, named_employee=e, kind="left_pending_complaint", separated_on=ago(today, 60)
@@ -258,12 +260,22 @@ def test_a_second_decision_is_refused(recommended, people, today):
 
 
 def test_decision_needs_the_recommendations_first(case, people, today):
-    with pytest.raises(ActionError, match="not recommended findings yet"):
+    with pytest.raises(Refused, match="only on cases whose proposed findings have reached the Chief"):
         decide(case, people, today)
 
 
 def test_leave_without_pay_before_the_investigation_completes(case, people, today):
     e1, _ = employees(case)
+    with pytest.raises(Refused, match="only on cases whose notice went to SPD"):
+        actions.record_leave_without_pay(
+            people["chief"],
+            case,
+            named_employee=e1,
+            charge="felony",
+            charged_on=ago(today, 120),
+            leave_from=ago(today, 119),
+        )
+    case_actions.send_notice(people["intake"], case, on=ago(today, 130))
     with pytest.raises(ActionError, match="felony or gross misdemeanor"):
         actions.record_leave_without_pay(
             people["chief"],

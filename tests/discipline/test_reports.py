@@ -12,6 +12,7 @@ from django.core.management import call_command
 from oversight.cases import actions as case_actions
 from oversight.discipline import actions
 from oversight.discipline.reports import MISSING, ReportError, appeals_report, criminal_referrals_report, period
+from tests.history import record_history
 
 from .conftest import NO_OIG_REVIEW, allegation_pks, employees, open_case
 
@@ -62,13 +63,16 @@ def history(people):
         a = allegation_pks(c)
         e1, _ = employees(c)
         if not rich:
-            for t, d, extra in (
-                ("proposed_findings_issued", rec, {}),
-                ("chief_decision", decided, {"follows_recommendation": True}),
-                ("discipline_determination_received", received_det, {}),
-                ("appeal_notice_filed", filed, {}),
-            ):
-                case_actions.record_clock_event(people["director"], c, t, d, **extra)
+            record_history(
+                c,
+                [
+                    ("proposed_findings_issued", rec, {}),
+                    ("chief_decision", decided, {"follows_recommendation": True}),
+                    ("discipline_determination_received", received_det, {}),
+                    ("appeal_notice_filed", filed, {}),
+                ],
+                people["director"],
+            )
             return c, None
         actions.recommend_findings(people["director"], c, on=rec, findings=dict.fromkeys(a, "sustained"))
         actions.record_chief_decision(

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from oversight.cases import actions as case_actions
 from oversight.discipline.models import Appeal, ChiefDecision, Recommendation
 from oversight.discipline.reports import appeals_report
 from oversight.discipline.seed import seed
+from tests.history import record_history
 
 from .conftest import NO_OIG_REVIEW, ago, open_case
 
 
 def test_seed_takes_a_case_through_decision_and_appeal(people, today):
     case = open_case(people["intake"], today, received_days_ago=120, allegations=NO_OIG_REVIEW)
-    case_actions.record_clock_event(people["director"], case, "proposed_findings_issued", ago(today, 60))
+    record_history(case, [("proposed_findings_issued", ago(today, 60), {})], people["director"])
     assert seed(today, n=5) == 1
     assert Recommendation.objects.get(case=case).issued_on == ago(today, 60)
     assert ChiefDecision.objects.filter(case=case).exists()

@@ -36,12 +36,12 @@ def decided(case, people, today):
 
 
 def test_each_role_sees_the_step_that_is_theirs_when_the_case_is_ready(case, people, today):
-    url = f"/discipline/cases/{case.number}/"
+    assert client_for(people["director"]).get(f"/discipline/cases/{case.number}/")["Location"].endswith("#findings")
+    url = f"/cases/{case.number}/"
     chief, director = client_for(people["chief"]), client_for(people["director"])
     assert 'id="form-recommend"' in director.get(url).text
     before = chief.get(url)
-    assert before.status_code == 200 and 'id="form-recommend"' not in before.text
-    assert 'id="form-decide"' not in before.text  # nothing to decide before the recommendations
+    assert before.status_code == 403  # the case reaches the Chief with the recommended findings
     actions.recommend_findings(
         people["director"], case, on=ago(today, 10), findings=dict.fromkeys(allegation_pks(case), "unfounded")
     )
@@ -99,8 +99,8 @@ def test_the_named_employee_reads_their_own_case_without_the_complainant(decided
     assert resp.status_code == 200
     assert "Unpaid suspension of 10 days" in resp.text
     assert "Brightwater" not in resp.text and "Yarrow" not in resp.text and "555-0100" not in resp.text
-    assert "#1 (use of force)" in resp.text
-    assert "#3 (courtesy)" not in resp.text  # another employee's findings are not theirs
+    assert "#1 (Use of force)" in resp.text
+    assert "#3 (Courtesy)" not in resp.text  # another employee's findings are not theirs
     assert (
         client_for(people["named_employee"]).post(f"/discipline/cases/{decided.number}/do/decide/", {}).status_code
         == 403

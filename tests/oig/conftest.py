@@ -11,15 +11,13 @@ from django.utils import timezone
 
 from oversight.cases import actions as ca
 from oversight.cases.models import Case
-from oversight.oig import roles as OR
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 
 @pytest.fixture
 def people(make_user: Callable[..., User]) -> dict[str, User]:
     """One user per OPA role and per OIG role, keyed by role; plus 'nobody'."""
     users = {role: make_user(role, role) for role in R.ROLES}
-    users.update({role: make_user(role, role) for role in OR.ROLES})
     users["nobody"] = make_user("nobody")
     return users
 
@@ -46,6 +44,7 @@ def open_investigation(people: dict[str, User], category: str = "honesty", recei
         allegations=[{"employee": 0, "category": category}],
     )
     ca.classify(people[R.SUPERVISOR], case, "investigation", "An allegation of dishonesty.", on=days_ago(received - 2))
+    ca.assign(people[R.SUPERVISOR], case, people[R.INVESTIGATOR], people[R.SUPERVISOR])
     plan = ca.submit_plan(
         people[R.INVESTIGATOR],
         case,
@@ -70,3 +69,15 @@ def honesty(people: dict[str, User]) -> Case:
 
 
 CRITERIA = {"a": "Two civilian witnesses were never contacted.", "d": "The summary omits the video's timestamps."}
+
+
+def recommend(user: User, case: Case, on: dt.date | None = None) -> Case:
+    """The one door for findings: the Director recommends a finding on every allegation,
+    which issues the proposed findings (oversight.discipline.actions.recommend_findings)."""
+    from oversight.discipline import actions as da
+
+    da.recommend_findings(
+        user, case, on=on or timezone.localdate(), findings={a.pk: "sustained" for a in case.allegations.all()}
+    )
+    case.refresh_from_db()
+    return case

@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from oversight.cases import actions as ca
 from oversight.cases.seed import demo_cases, ensure_demo_users
 from oversight.oig import actions as oa
-from oversight.oig import roles as OR
 from oversight.oig.models import ClassificationAudit
-from oversight.rules import roles as R
+from oversight.rules import access as OR
+from oversight.rules import access as R
 
 from .conftest import open_investigation
 

@@ -12,12 +12,12 @@ from oversight.cases import actions as ca
 from oversight.cases.clock import timeline
 from oversight.cases.models import AppendOnlyError, CaseEvent
 from oversight.oig import actions as oa
-from oversight.oig import roles as OR
 from oversight.oig.models import CERTIFIED, FURTHER, NOT_CERTIFIED, Determination, OigAuditEntry
 from oversight.oig.review import findings_gate, queue, review_state
-from oversight.rules import roles as R
+from oversight.rules import access as OR
+from oversight.rules import access as R
 
-from .conftest import CRITERIA, days_ago, open_investigation, submit
+from .conftest import CRITERIA, days_ago, open_investigation, recommend, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -53,23 +53,23 @@ def test_directed_further_investigation_extends_60_days_then_resubmit_and_certif
     gate = findings_gate(honesty, today)
     assert not gate.allowed and gate.cite == "SMC 3.29.112.D"
     with pytest.raises(PermissionDenied, match="3.29.112.D"):
-        oa.issue_proposed_findings(people[R.DIRECTOR], honesty)
+        recommend(people[R.DIRECTOR], honesty)
     submit(people, honesty, 1)
     assert [r.case.pk for r in queue(today)] == [honesty.pk]
     oa.record_determination(auditor, honesty, CERTIFIED, criteria={"a": "Both witnesses interviewed."})
     assert queue(today) == []
     gate = findings_gate(honesty, today)
     assert gate.allowed and gate.cite == "SMC 3.29.112.C"
-    ev = oa.issue_proposed_findings(people[R.DIRECTOR], honesty)
-    assert ev.type == "proposed_findings_issued"
+    recommend(people[R.DIRECTOR], honesty)
     types = list(honesty.events.order_by("seq").values_list("type", flat=True))
-    assert types[-6:] == [
+    assert types[-7:] == [
         "submitted_to_oig",
         "oig_not_certified",
         "additional_investigation",
         "submitted_to_oig",
         "oig_certified",
         "proposed_findings_issued",
+        "findings_recommended",
     ]
     st = review_state(honesty, today)
     assert [s.round for s in st.submissions] == [1, 2]
@@ -141,7 +141,7 @@ def test_lapsed_window_lets_the_director_certify_and_refuses_oig_further_investi
         )
     assert not Determination.objects.filter(case=case).exists()
     assert not case.events.filter(type__in=["oig_not_certified", "additional_investigation"]).exists()
-    oa.issue_proposed_findings(people[R.DIRECTOR], case)
+    recommend(people[R.DIRECTOR], case)
     assert case.events.filter(type="proposed_findings_issued").exists()
 
 
@@ -174,7 +174,7 @@ def test_non_certification_that_cannot_be_remedied_is_carried_into_findings(peop
 def test_chief_asks_for_more_after_due_process_hearing_case_returns_to_oig(people, honesty, today):
     submit(people, honesty, 10)
     oa.record_determination(people[OR.OIG_AUDITOR], honesty, CERTIFIED, criteria={"a": "ok"}, on=days_ago(8))
-    oa.issue_proposed_findings(people[R.DIRECTOR], honesty, on=days_ago(7))
+    recommend(people[R.DIRECTOR], honesty, on=days_ago(7))
     ca.record_clock_event(
         people[R.SUPERVISOR],
         honesty,
@@ -245,7 +245,7 @@ def test_only_the_director_issues_findings_through_the_gate(people, honesty):
     oa.record_determination(people[OR.OIG_AUDITOR], honesty, CERTIFIED, criteria=CRITERIA)
     for role in (OR.OIG_AUDITOR, OR.INSPECTOR_GENERAL, R.INVESTIGATOR):
         with pytest.raises(PermissionDenied):
-            oa.issue_proposed_findings(people[role], honesty)
+            recommend(people[role], honesty)
 
 
 def test_queue_lists_cases_awaiting_review_at_risk_first(people, today):

@@ -8,9 +8,9 @@ import pytest
 from django.test import Client
 
 from oversight.oig import actions as oa
-from oversight.oig import roles as OR
 from oversight.oig.models import HotlineMessage, HotlineReport, OigAuditEntry
-from oversight.rules import roles as R
+from oversight.rules import access as OR
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db
 

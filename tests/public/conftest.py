@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from oversight.cases import actions as case_actions
 from oversight.cases.models import Case
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 
 @pytest.fixture(autouse=True)

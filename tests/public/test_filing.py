@@ -15,7 +15,7 @@ from oversight.cases import actions as case_actions
 from oversight.cases.models import Case, CaseEvent, Complainant
 from oversight.public import actions
 from oversight.public.models import ComplainantUpdate, StatusMessage, WebComplaint, WebEvidence
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from oversight.cases import actions as case_actions
 from oversight.public import actions
 from oversight.public.models import Publication
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db
 

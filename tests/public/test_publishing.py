@@ -17,7 +17,8 @@ from oversight.cases import actions as case_actions
 from oversight.cases.models import Case
 from oversight.public import actions
 from oversight.public.models import Digest, Publication, Subscription
-from oversight.rules import roles as R
+from oversight.rules import access as R
+from tests.history import record_history
 
 from .conftest import PEOPLE_TEXT
 
@@ -257,7 +258,7 @@ def test_the_monthly_digest_is_confirmed_sent_over_smtp_once_and_notes_appeals(
     actions.subscribe("unconfirmed@example.org")  # never confirmed: gets no digest
 
     pub = _publish(staff, force_case)
-    case_actions.record_clock_event(staff[R.SUPERVISOR], force_case, "appeal_notice_filed", today)
+    record_history(force_case, [("appeal_notice_filed", today, {})], staff[R.SUPERVISOR])
     month = today.replace(day=1)
     with pytest.raises(actions.ActionError):
         actions.send_monthly_digest(month)  # this month is not over

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from oversight.cases import actions
 from oversight.cases.models import Case
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 
 @pytest.fixture
@@ -79,6 +79,7 @@ def force_case(staff: dict[str, User], today: dt.date) -> Case:
 def investigation(force_case: Case, staff: dict[str, User]) -> Case:
     """The force case classified as Investigation with an approved plan."""
     actions.classify(staff[R.SUPERVISOR], force_case, "investigation", "Force alleged.")
+    actions.assign(staff[R.SUPERVISOR], force_case, staff[R.INVESTIGATOR], staff[R.SUPERVISOR])
     plan = actions.submit_plan(
         staff[R.INVESTIGATOR],
         force_case,

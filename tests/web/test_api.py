@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 
 from oversight.cases import actions
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db
 
@@ -80,11 +80,12 @@ def test_recording_a_postponement_moves_the_due_date(api, investigation):
 
 
 def test_api_writes_pass_the_same_checks(api, force_case, staff):
-    r = api.post(
-        f"/api/cases/{force_case.number}/events",
-        data=json.dumps({"type": "interview_postponed", "date": dt.date.today().isoformat(), "days": 7, "reason": "x"}),
-        content_type="application/json",
-    )
+    post = {"type": "interview_postponed", "date": dt.date.today().isoformat(), "days": 7, "reason": "x"}
+    r = api.post(f"/api/cases/{force_case.number}/events", data=json.dumps(post), content_type="application/json")
+    assert r.status_code == 403 and "only on cases assigned to them" in r.json()["detail"]  # not this investigator's
+    actions.classify(staff[R.SUPERVISOR], force_case, "investigation", "Force alleged.")
+    actions.assign(staff[R.SUPERVISOR], force_case, staff[R.INVESTIGATOR])
+    r = api.post(f"/api/cases/{force_case.number}/events", data=json.dumps(post), content_type="application/json")
     assert r.status_code == 403 and "SMC 3.29.025.E" in r.json()["detail"]  # no approved plan yet
     bad = api.post(
         f"/api/cases/{force_case.number}/events",

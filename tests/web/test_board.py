@@ -15,7 +15,7 @@ from oversight.cases import actions
 from oversight.cases.clock import board
 from oversight.cases.models import Case
 from oversight.cases.seed import demo_cases, ensure_demo_users
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 from .conftest import intake_kwargs
 
@@ -62,7 +62,7 @@ def test_filters(staff, today):
     # the deadline filter reads each case's next deadline: b's notice is met, a's is overdue
     assert [r.number for r in board(today, deadline="investigation")] == [b.number]
     assert [r.number for r in board(today, deadline="named_employee_notice")] == [a.number]
-    assert [r.number for r in board(today, stage="Investigation")] == [b.number]
+    assert [r.number for r in board(today, stage="Classified: Investigation")] == [b.number]
     assert [r.number for r in board(today, within=0)] == [a.number]
 
 
@@ -87,10 +87,10 @@ def test_page_shows_filters_and_the_explanation(staff, today):
     _open(staff, today, 40)
     c = Client()
     c.force_login(staff[R.INVESTIGATOR])
-    page = c.get("/?status=overdue").content.decode()
+    page = c.get("/board/?status=overdue").content.decode()
     assert "<details><summary>why</summary>" in page and "SMC 3.29.026.A" in page
     assert '<option value="overdue" selected>' in page
-    assert c.get("/?status=open").content.decode().count("data-case=") == 0
+    assert c.get("/board/?status=open").content.decode().count("data-case=") == 0
 
 
 def _load(n: int, today: dt.date) -> None:
@@ -104,7 +104,7 @@ def _load(n: int, today: dt.date) -> None:
 
 def _board_queries(client: Client) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as q:
-        r = client.get("/")
+        r = client.get("/board/")
     assert r.status_code == 200
     return len(q), r.content.decode()
 

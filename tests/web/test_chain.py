@@ -8,7 +8,7 @@ from django.db import connection
 
 from oversight.cases import actions
 from oversight.cases.models import AppendOnlyError, CaseEvent
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 from .conftest import intake_kwargs
 

@@ -10,8 +10,8 @@ from django.test import Client
 from oversight.cases import actions
 from oversight.cases.clock import rules_for
 from oversight.cases.models import AuditEntry, Case
+from oversight.rules import access as R
 from oversight.rules import classification as rc
-from oversight.rules import roles as R
 
 from .conftest import intake_kwargs
 

@@ -17,7 +17,7 @@ def test_seeded_demo_serves_a_board_whose_dates_come_from_the_clock(client: Clie
     call_command("seed_demo", cases=60, seed=7)
     assert Case.objects.count() == 60
     client.login(username="director", password="oversight-demo")
-    page = client.get("/")
+    page = client.get("/board/")
     assert page.status_code == 200
     body = page.content.decode()
     assert "Deadline board" in body

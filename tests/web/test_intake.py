@@ -9,7 +9,7 @@ from django.test import Client
 
 from oversight.cases import actions
 from oversight.cases.models import AuditEntry, Case, CaseEvent, CaseNumber, Complainant
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 from .conftest import intake_kwargs
 

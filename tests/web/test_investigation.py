@@ -12,7 +12,7 @@ from django.test import Client
 from oversight.cases import actions
 from oversight.cases.clock import timeline
 from oversight.cases.models import AppendOnlyError, EvidenceFile
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 pytestmark = pytest.mark.django_db
 
@@ -35,6 +35,7 @@ def test_notice_never_names_a_public_complainant(force_case, staff, today):
 
 def test_no_investigation_step_before_an_approved_plan(force_case, staff, today):
     actions.classify(staff[R.SUPERVISOR], force_case, "investigation", "Force.")
+    actions.assign(staff[R.SUPERVISOR], force_case, staff[R.INVESTIGATOR])
     with pytest.raises(actions.Refused, match="SMC 3.29.025.E"):
         actions.postpone_interview(staff[R.INVESTIGATOR], force_case, 7, "guild rep unavailable")
     with pytest.raises(actions.Refused, match="plan"):
@@ -57,6 +58,7 @@ def test_no_investigation_step_before_an_approved_plan(force_case, staff, today)
 
 
 def test_a_plan_needs_every_part(force_case, staff):
+    actions.assign(staff[R.SUPERVISOR], force_case, staff[R.INVESTIGATOR])
     with pytest.raises(actions.ActionError) as err:
         actions.submit_plan(
             staff[R.INVESTIGATOR],
@@ -135,6 +137,7 @@ def test_interviews_in_person_unless_exigent_and_recorded(investigation, staff, 
 
 def test_rapid_adjudication_interview_needs_no_recording(force_case, staff, today):
     actions.classify(staff[R.DIRECTOR], force_case, "rapid_adjudication", "Employee accepts the finding.")
+    actions.assign(staff[R.DIRECTOR], force_case, staff[R.INVESTIGATOR])
     plan = actions.submit_plan(
         staff[R.SUPERVISOR],
         force_case,

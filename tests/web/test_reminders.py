@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from oversight.cases import actions
 from oversight.cases.reminders import TASK_PATH, ensure_scheduled, send_deadline_reminders, send_reminders
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 from .conftest import intake_kwargs
 

@@ -14,7 +14,7 @@ from django.test import Client
 
 from oversight.cases import actions
 from oversight.cases.models import AuditEntry, Case, CaseEvent, Subpoena, SupervisorActionReferral
-from oversight.rules import roles as R
+from oversight.rules import access as R
 
 from .conftest import intake_kwargs
 

@@ -18,8 +18,9 @@ from ninja import NinjaAPI, Query, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
+from oversight import access
+from oversight.rules import access as R
 from oversight.rules import classification as rc
-from oversight.rules import roles as R
 from oversight.rules.events import CaseError
 
 from . import actions
@@ -124,8 +125,6 @@ class ClockEventIn(Schema):
         "additional_investigation",
         "director_vacancy",
         "submitted_to_oig",
-        "proposed_findings_issued",
-        "timeline_statement_issued",
     ]
     date: dt.date
     days: int | None = None
@@ -155,8 +154,7 @@ def _deadline(d: Any) -> dict[str, Any]:
 
 def _readable(request: HttpRequest, number: str) -> Case:
     case = get_object_or_404(Case.objects.select_related("investigator"), number=number)
-    if not actions.can_read(request.user, case):
-        raise PermissionDenied("CPC staff may read closed cases only [SMC 3.29.215.A.16]; other users none.")
+    access.require_read(request.user, case)
     return case
 
 
@@ -165,16 +163,13 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "Refused."}, status=403)
 
 
-@api.get("/cases", response=list[CaseSummary], summary="Cases the user may read")
+@api.get("/cases", response=list[CaseSummary], summary="Cases the user may read (open, closed or all)")
 def list_cases(
-    request: HttpRequest, state: Literal["open", "closed", "all"] = "open", limit: int = 100, offset: int = 0
+    request: HttpRequest, state: Literal["open", "closed", "all"] = "all", limit: int = 100, offset: int = 0
 ) -> list[dict[str, Any]]:
-    roles = actions.user_roles(request.user)
-    qs = Case.objects.select_related("investigator").order_by("-number")
-    if not roles & R.OPA_STAFF:
-        if R.CPC_STAFF not in roles:
-            raise PermissionDenied("You hold no role that may read cases.")
-        state = "closed"
+    if not access.roles_of(request.user) & R.STAFF:
+        raise access.Refused("You hold no role that reads cases.", what="to list cases")
+    qs = Case.objects.filter(access.cases_q(request.user)).select_related("investigator").order_by("-number")
     if state == "open":
         qs = qs.filter(closed_on__isnull=True)
     elif state == "closed":
@@ -186,8 +181,12 @@ def list_cases(
 @api.get("/cases/{number}", response={200: CaseOut, 403: Error}, summary="One case, with its deadlines")
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     case = _readable(request, number)
+    reader = access.Reader(request.user, case)
+    names = reader.reads[R.EMPLOYEES]
     tl = timeline(case, timezone.localdate())
     comps = list(case.complainants.all())
+    employees = list(case.named_employees.order_by("pk"))
+    role = {e.pk: f"Named Employee #{i}" for i, e in enumerate(employees, 1)}
     return {
         **_summary(case),
         "stage": stage_of(list(case.events.order_by("seq").values_list("type", flat=True)), case.classification),
@@ -198,18 +197,18 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
         "anonymous_complainants": sum(1 for c in comps if c.anonymous),
         "named_employees": [
             {
-                "name": e.name,
+                "name": e.name if names else role[e.pk],
                 "rank": e.rank,
                 "unit": e.unit,
                 "assignment": e.assignment,
                 "shift": e.shift,
                 "years_of_service": e.years_of_service,
             }
-            for e in case.named_employees.all()
+            for e in employees
         ],
         "allegations": [
             {
-                "named_employee": str(a.named_employee),
+                "named_employee": str(a.named_employee) if names else role[a.named_employee_id],
                 "category": a.category,
                 "criminal": a.criminal,
                 "concealment": a.concealment,
@@ -224,12 +223,13 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
 @api.get("/cases/{number}/events", response={200: list[EventOut], 403: Error}, summary="The case's event log")
 def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     case = _readable(request, number)
+    reader = access.Reader(request.user, case)
     return [
         {
             "seq": e.seq,
             "type": e.type,
             "date": e.date,
-            "data": e.data,
+            "data": reader.redact_data({k: v for k, v in e.data.items() if k != "document"}),
             "recorded_at": e.recorded_at,
             "recorded_by": e.recorded_by.get_username() if e.recorded_by else None,
             "prev_hash": e.prev_hash,
@@ -286,8 +286,8 @@ class BoardFilters(Schema):
 
 @api.get("/deadlines", response={200: list[BoardRowOut], 403: Error}, summary="The deadline board, at risk first")
 def deadlines(request: HttpRequest, filters: Query[BoardFilters]) -> list[dict[str, Any]]:
-    if not actions.user_roles(request.user) & R.OPA_STAFF:
-        raise PermissionDenied("The deadline board shows open cases: OPA staff only [SMC 3.29.215.A.16].")
+    if not access.roles_of(request.user) & R.OPA_STAFF:
+        raise access.Refused("The deadline board lists OPA's open cases, for OPA staff.", what="to read the board")
     inv = None
     if filters.investigator:
         from django.contrib.auth import get_user_model
@@ -303,6 +303,7 @@ def deadlines(request: HttpRequest, filters: Query[BoardFilters]) -> list[dict[s
         status=filters.status,
         within=filters.within,
     )
+    qs = qs.filter(access.cases_q(request.user))
     limit = max(1, min(filters.limit, 1000))
     rows = board_rows(qs[filters.offset : filters.offset + limit], today)
     return [

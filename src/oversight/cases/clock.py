@@ -31,20 +31,26 @@ DEADLINE_LABELS = {
     "supervisor_action_report": "Supervisor Action report",
 }
 
-# The stage a case is in: the latest of these events.
+# The stage a case is in: the latest of these events. One name per stage; a classified case
+# is "Classified: <classification>" until the next of these.
 STAGES = {
     "complaint_received": "Intake",
     "complaint_initiated": "Intake",
-    "plan_submitted": "Plan submitted",
-    "plan_approved": "Investigating",
-    "supervisor_action_referred": "With supervisor",
-    "supervisor_action_reported": "Supervisor reported",
-    "submitted_to_oig": "With OIG",
-    "oig_not_certified": "Further investigation",
+    "plan_submitted": "Plan awaiting approval",
+    "plan_returned": "Plan returned",
+    "plan_approved": "Under investigation",
+    "supervisor_action_referred": "Supervisor Action: with the supervisor",
+    "supervisor_action_reported": "Supervisor Action: reported",
+    "submitted_to_oig": "Awaiting OIG review",
+    "oig_not_certified": "Further investigation for OIG",
     "oig_certified": "Certified by OIG",
-    "proposed_findings_issued": "Proposed findings",
-    "chief_decision": "Chief's decision",
+    "proposed_findings_issued": "Findings with the Chief",
+    "chief_decision": "Decided by the Chief",
 }
+
+
+def classified_stage(classification: str) -> str:
+    return f"Classified: {rc.label(classification)}"
 
 
 def profile_name() -> str:
@@ -78,7 +84,7 @@ def stage_of(types: list[str], classification: str) -> str:
         if s is not None:
             stage = s
         elif t == "classified" and classification:
-            stage = rc.label(classification)
+            stage = classified_stage(classification)
     return stage
 
 

@@ -8,8 +8,8 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from oversight.rules import access as R
 from oversight.rules import classification as rc
-from oversight.rules import roles as R
 
 from .clock import rules_for
 from .models import (
@@ -157,19 +157,51 @@ class PostponeForm(DatedForm):
     reason = forms.CharField(initial="labor representative unavailable")
 
 
+# The clock's events recorded from the case page, and the permission each needs (the
+# submission to OIG has its own button; findings and what follows them have their own forms).
+CLOCK_FORM_EVENTS: list[tuple[str, str, str]] = [
+    ("criminal_pause_started", "Paused for a criminal investigation", "toll"),
+    ("criminal_pause_ended", "Criminal-investigation pause ended", "toll"),
+    ("additional_investigation", "Additional investigation", "toll"),
+    ("director_vacancy", "OPA Director position vacant", "director_vacancy"),
+]
+
+
 class ClockEventForm(DatedForm):
-    type = forms.ChoiceField(
-        choices=[
-            ("criminal_pause_started", "Criminal pause started"),
-            ("criminal_pause_ended", "Criminal pause ended"),
-            ("additional_investigation", "Additional investigation"),
-            ("director_vacancy", "OPA Director vacancy"),
-            ("submitted_to_oig", "Submitted to OIG"),
-            ("proposed_findings_issued", "Proposed findings issued"),
-            ("timeline_statement_issued", "Timeline statement issued"),
-        ]
-    )
+    type = forms.ChoiceField(choices=[(t, label) for t, label, _ in CLOCK_FORM_EVENTS], label="What happened")
     reason = forms.CharField(required=False)
+
+    def __init__(self, *args: Any, allowed: Any = None, **kwargs: Any) -> None:
+        """``allowed``: the permissions the person holds on this case; only those events are offered."""
+        super().__init__(*args, **kwargs)
+        if allowed is not None:
+            self.fields["type"].choices = [(t, label) for t, label, perm in CLOCK_FORM_EVENTS if allowed[perm]]  # type: ignore[attr-defined]
+
+
+class SubmitToOigForm(DatedForm):
+    pass
+
+
+class ReturnPlanForm(forms.Form):
+    reasons = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="What the plan must change")
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), label="Note")
+
+
+class CaseAllegationForm(forms.Form):
+    """An allegation added or corrected on the case page (the employee by the case's own list)."""
+
+    named_employee = forms.TypedChoiceField(coerce=int, choices=[], label="Against")
+    category = forms.ChoiceField(choices=category_choices)
+    description = forms.CharField(required=False)
+    criminal = forms.BooleanField(required=False, label="Criminal conduct")
+    concealment = forms.BooleanField(required=False, label="Concealment")
+
+    def __init__(self, *args: Any, employees: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["named_employee"].choices = [(e.pk, label) for e, label in employees]  # type: ignore[attr-defined]
 
 
 class ExigentForm(forms.Form):

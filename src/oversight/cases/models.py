@@ -19,28 +19,79 @@ from django.db import models
 
 from oversight.rules.events import EVENT_TYPES
 
-# Events the deadline clock reads (shared/spec/timeline.md) and the office's own.
+# Every event a case's log may hold, with the words a person reads for it: the events
+# the deadline clock reads (shared/spec/timeline.md) and the offices' own.
+CLOCK_EVENT_LABELS: dict[str, str] = {
+    "complaint_received": "Complaint received",
+    "complaint_initiated": "Complaint initiated by OPA",
+    "should_have_been_referred": "Should have been referred to OPA",
+    "notice_sent": "Notice sent to named employees",
+    "interview_postponed": "Interview postponed",
+    "criminal_pause_started": "Paused for a criminal investigation",
+    "criminal_pause_ended": "Criminal-investigation pause ended",
+    "director_vacancy": "OPA Director position vacant",
+    "additional_investigation": "Additional investigation",
+    "submitted_to_oig": "Submitted to OIG for review",
+    "oig_certified": "Certified by OIG",
+    "oig_not_certified": "Not certified by OIG",
+    "proposed_findings_issued": "Proposed findings issued to the Chief",
+    "chief_decision": "The Chief's decision",
+    "chief_statement_issued": "The Chief's statement of reasons issued",
+    "timeline_statement_issued": "The Director's timeline statement issued",
+    "discipline_determination_received": "Final determination received by the employee",
+    "appeal_notice_filed": "Notice of intent to appeal filed",
+}
 OFFICE_EVENT_TYPES: dict[str, str] = {
-    "intake_recorded": "intake recorded",
-    "party_added": "party added",
-    "classified": "classified",
-    "classification_refused": "classification refused",
-    "routed": "routed outside OPA",
-    "assigned": "investigator assigned",
+    "intake_recorded": "Intake recorded",
+    "party_added": "Person or allegation added",
+    "party_changed": "Person or allegation corrected",
+    "note_added": "Note added",
+    "complainant_added": "The complainant sent more",
+    "additions_read": "What the complainant sent was read",
+    "classified": "Classified",
+    "classification_refused": "Classification refused",
+    "routed": "Routed outside OPA",
+    "assigned": "Investigator assigned",
     "supervisor_action_referred": "Supervisor Action referred",
     "supervisor_action_reported": "Supervisor Action report received",
-    "notice_generated": "notice generated",
-    "plan_submitted": "investigation plan submitted",
-    "plan_approved": "investigation plan approved",
-    "exigent_circumstances": "exigent circumstances recorded",
-    "interview_recorded": "interview recorded",
-    "evidence_added": "evidence added",
-    "subpoena_issued": "subpoena issued",
-    "subpoena_status": "subpoena status changed",
-    "case_closed": "case closed",
+    "notice_generated": "Notice generated",
+    "plan_submitted": "Investigation plan submitted",
+    "plan_approved": "Investigation plan approved",
+    "plan_returned": "Investigation plan returned",
+    "exigent_circumstances": "Exigent circumstances recorded",
+    "interview_recorded": "Interview recorded",
+    "evidence_added": "Evidence added",
+    "subpoena_issued": "Subpoena issued",
+    "subpoena_status": "Subpoena status changed",
+    "case_closed": "Case closed",
+    # findings, the Chief, discipline and appeals (oversight.discipline)
+    "findings_recommended": "Findings recommended to the Chief",
+    "management_action_issued": "Management Action issued",
+    "management_action_response": "SPD's response to a Management Action",
+    "training_reported": "Training Referral reported",
+    "discipline_imposed": "Discipline imposed",
+    "statement_filed": "Statement filed",
+    "leave_without_pay": "Leave without pay",
+    "appeal_filed": "Appeal filed",
+    "appeal_hearing_set": "Appeal hearing set",
+    "appeal_ruling": "Appeal ruling",
+    "appeal_settled": "Appeal settled",
+    "complainant_notified_of_appeal": "Complainant and public told of the appeal's outcome",
+    "separation_recorded": "Separation for cause recorded",
+    "separation_documented": "Separation documentation recorded",
+    "access_granted": "Access granted to a named employee or union",
 }
 CLOCK_EVENT_TYPES = frozenset(EVENT_TYPES)
-EVENT_CHOICES = [(t, t.replace("_", " ")) for t in EVENT_TYPES] + list(OFFICE_EVENT_TYPES.items())
+EVENT_LABELS: dict[str, str] = {
+    **{t: CLOCK_EVENT_LABELS.get(t, t.replace("_", " ").capitalize()) for t in EVENT_TYPES},
+    **OFFICE_EVENT_TYPES,
+}
+EVENT_CHOICES = list(EVENT_LABELS.items())
+
+
+def event_label(type: str) -> str:
+    return EVENT_LABELS.get(type, type.replace("_", " ").capitalize())
+
 
 CHANNELS = [
     ("web", "Web form"),
@@ -99,6 +150,17 @@ class AppendOnly(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError(f"{type(self).__name__} records are append-only and cannot be deleted")
+
+
+class Kept(models.Model):
+    """A row that may be corrected (through the actions, which keep the old values in a
+    ``PartyRevision``) but never deleted."""
+
+    class Meta:
+        abstract = True
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError(f"{type(self).__name__} records are kept: correct them instead of deleting them")
 
 
 class CaseNumber(models.Model):
@@ -170,7 +232,7 @@ class Case(models.Model):
         }
 
 
-class Complainant(AppendOnly):
+class Complainant(Kept):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="complainants")
     anonymous = models.BooleanField(default=False)
     name = models.CharField(max_length=200, blank=True)
@@ -188,7 +250,7 @@ class Complainant(AppendOnly):
         return "Anonymous complainant" if self.anonymous or not self.name else self.name
 
 
-class NamedEmployee(AppendOnly):
+class NamedEmployee(Kept):
     """An SPD employee named in a complaint, as they were at the time of the incident."""
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="named_employees")
@@ -210,7 +272,7 @@ class NamedEmployee(AppendOnly):
         return f"{self.rank} {self.name}".strip()
 
 
-class Witness(AppendOnly):
+class Witness(Kept):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="witnesses")
     kind = models.CharField(max_length=12, choices=WITNESS_KINDS, default="civilian")
     name = models.CharField(max_length=200)
@@ -220,7 +282,7 @@ class Witness(AppendOnly):
         return self.name
 
 
-class Allegation(AppendOnly):
+class Allegation(Kept):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="allegations")
     named_employee = models.ForeignKey(NamedEmployee, on_delete=models.PROTECT, related_name="allegations")
     category = models.CharField(max_length=64)
@@ -230,6 +292,42 @@ class Allegation(AppendOnly):
 
     class Meta:
         ordering = ["pk"]
+
+
+PARTY_KINDS = [
+    ("complainant", "Complainant"),
+    ("named_employee", "Named employee"),
+    ("witness", "Witness"),
+    ("allegation", "Allegation"),
+]
+
+
+class PartyRevision(AppendOnly):
+    """A correction of a complainant, named employee, witness or allegation: the values
+    before and after, who made it and when. Nothing typed is ever lost."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="party_revisions")
+    kind = models.CharField(max_length=16, choices=PARTY_KINDS)
+    object_id = models.PositiveBigIntegerField()
+    before = models.JSONField(default=dict)
+    after = models.JSONField(default=dict)
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    changed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["changed_at", "pk"]
+
+
+class CaseNote(AppendOnly):
+    """A note in the case file, written by the staff working the case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    text = models.TextField()
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    added_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["added_at", "pk"]
 
 
 class CaseEvent(AppendOnly):

@@ -17,8 +17,8 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from oversight.demo import generate_year
+from oversight.rules import access as R
 from oversight.rules import classification as rc
-from oversight.rules import roles as R
 
 from .clock import rules_for
 
@@ -34,7 +34,13 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("deputy", R.DIRECTOR, "Morgan Abara"),
     ("admin", R.ADMINISTRATOR, "Casey Admin"),
     ("cpc", R.CPC_STAFF, "Drew Commission"),
+    ("auditor", R.OIG_AUDITOR, "Kit Auditor"),
+    ("ig", R.INSPECTOR_GENERAL, "Noor Inspector"),
+    ("chief", R.CHIEF, "Avery Chief"),
+    ("cityattorney", R.CITY_ATTORNEY, "Rowan Counsel"),
 ]
+# The address each office's logins get.
+_MAIL_DOMAIN = {R.OIG_AUDITOR: "oig", R.INSPECTOR_GENERAL: "oig", R.CPC_STAFF: "cpc", R.CHIEF: "spd"}
 
 _FIRST = [
     "Alex",
@@ -127,7 +133,7 @@ def ensure_demo_users() -> dict[str, Any]:
         if created:
             first, _, last = full.partition(" ")
             user.first_name, user.last_name = first, last
-            user.email = f"{username}@opa.example.org"
+            user.email = f"{username}@{_MAIL_DOMAIN.get(role, 'opa')}.example.org"
             user.password = encoded
             user.is_staff = role == R.ADMINISTRATOR
             user.save()

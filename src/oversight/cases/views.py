@@ -12,31 +12,32 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oversight import access
+from oversight.home.registry import Failed
+from oversight.rules import access as A
 from oversight.rules import classification as rc
-from oversight.rules import roles as R
 from oversight.rules.events import CaseError
 
 from . import actions
 from . import forms as F
-from .clock import (
-    DEADLINE_LABELS,
-    RISK,
-    RISK_NAMES,
-    STAGES,
-    board_queryset,
-    board_rows,
-    deadline_label,
-    next_deadline,
-    rules_for,
-    timeline,
+from .clock import DEADLINE_LABELS, RISK, RISK_NAMES, STAGES, board_queryset, board_rows, classified_stage
+from .models import (
+    Allegation,
+    Case,
+    Complainant,
+    EvidenceFile,
+    NamedEmployee,
+    Subpoena,
+    SupervisorActionReferral,
+    Witness,
 )
-from .models import Case, NamedEmployee, Subpoena, SupervisorActionReferral
+from .page import render_case
 
 PAGE_SIZE = 100
 
@@ -51,9 +52,13 @@ def _int(value: str | None) -> int | None:
 @login_required
 def board_view(request: HttpRequest) -> HttpResponse:
     """Every open case with its next deadline, the ones at risk first; filters in the query string."""
-    roles = actions.user_roles(request.user)
-    if not roles & R.OPA_STAFF:
-        raise PermissionDenied("The deadline board shows open cases: OPA staff only [SMC 3.29.215.A.16].")
+    roles = access.roles_of(request.user)
+    if not roles & A.OPA_STAFF:
+        raise access.Refused(
+            "The deadline board lists OPA's open cases, for OPA staff.",
+            cite="SMC 3.29.215.A.16" if A.CPC_STAFF in roles else "",
+            what="to open the deadline board",
+        )
     today = timezone.localdate()
     q = request.GET
     filters = {
@@ -63,14 +68,14 @@ def board_view(request: HttpRequest) -> HttpResponse:
         "status": q.get("status") or None,
         "within": _int(q.get("within")),
     }
-    qs = board_queryset(today, **filters)
+    qs = board_queryset(today, **filters).filter(access.cases_q(request.user))
     counts = {s: 0 for s in RISK}
     for risk, n in qs.order_by().values_list("board_risk").annotate(n=Count("pk")):
         counts[RISK_NAMES[risk]] = n
     page = Paginator(qs, PAGE_SIZE).get_page(q.get("page"))
     rows = board_rows(page.object_list, today)
     User = get_user_model()
-    investigators = User.objects.filter(groups__name__in=[R.INVESTIGATOR, R.SUPERVISOR]).distinct().order_by("username")
+    investigators = User.objects.filter(groups__name__in=[A.INVESTIGATOR, A.SUPERVISOR]).distinct().order_by("username")
     params = q.copy()
     params.pop("page", None)
     return render(
@@ -84,101 +89,43 @@ def board_view(request: HttpRequest) -> HttpResponse:
             "today": today,
             "filters": filters,
             "investigators": investigators,
-            "stages": sorted(set(STAGES.values()) | {rc.label(c) for c in rc.LABELS}),
+            "stages": sorted(set(STAGES.values()) | {classified_stage(c) for c in rc.LABELS}),
             "deadlines": DEADLINE_LABELS | {"oig_review": "OIG review"},
             "querystring": params.urlencode(),
-            "may_open": R.may(roles, "open_case"),
+            "may_open": access.may(request.user, "open_case"),
         },
     )
 
 
-def _case_for(request: HttpRequest, number: str) -> Case:
+def _case_for(request: HttpRequest, number: str, part: str = A.CASE) -> Case:
     case = get_object_or_404(Case, number=number)
-    if not actions.can_read(request.user, case):
-        if R.CPC_STAFF in actions.user_roles(request.user):
-            raise PermissionDenied("CPC staff may read closed cases only, never an open one [SMC 3.29.215.A.16].")
-        raise PermissionDenied("You hold no role that may read this case.")
+    access.require_read(request.user, case, part)
     return case
-
-
-def _forms_for(case: Case, bound: dict[str, djforms.Form] | None = None) -> dict[str, djforms.Form]:
-    today = timezone.localdate()
-    out: dict[str, djforms.Form] = {
-        "classify": F.ClassifyForm(),
-        "route": F.RouteForm(),
-        "assign": F.AssignForm(initial={"investigator": case.investigator_id, "supervisor": case.supervisor_id}),
-        "notice": F.NoticeForm(initial={"date": today}),
-        "plan": F.PlanForm(),
-        "postpone": F.PostponeForm(initial={"date": today}),
-        "clock": F.ClockEventForm(initial={"date": today}),
-        "exigent": F.ExigentForm(),
-        "interview": F.InterviewForm(initial={"held_on": today}),
-        "evidence": F.EvidenceForm(),
-        "subpoena": F.SubpoenaForm(initial={"date": today}),
-        "referral": F.ReferralForm(initial={"date": today}),
-        "close": F.CloseForm(initial={"date": today}),
-    }
-    out.update(bound or {})
-    ref = out["referral"]
-    ref.fields["named_employee"] = djforms.TypedChoiceField(
-        coerce=int, choices=[(e.pk, str(e)) for e in case.named_employees.all()], label="Named employee"
-    )
-    return out
-
-
-def _detail_context(request: HttpRequest, case: Case, bound: dict[str, djforms.Form] | None = None) -> dict[str, Any]:
-    roles = actions.user_roles(request.user)
-    today = timezone.localdate()
-    events = list(case.events.select_related("recorded_by").order_by("seq"))
-    tl = timeline(case, today)
-    for d in tl["deadlines"]:
-        d["label"] = deadline_label(d["id"])  # type: ignore[typeddict-unknown-key]
-    allegations = list(case.allegations.select_related("named_employee"))
-    plan = actions.approved_plan(case)
-    intake = next((e for e in events if e.type == "intake_recorded"), None)
-    rules = rules_for(case.received_on or today)
-    views_ = [rc.AllegationView(str(a.named_employee), a.category) for a in allegations]
-    return {
-        "case": case,
-        "events": events,
-        "timeline": tl,
-        "next": next_deadline(tl),
-        "allegations": allegations,
-        "complainants": list(case.complainants.all()),
-        "named_employees": list(case.named_employees.all()),
-        "witnesses": list(case.witnesses.all()),
-        "plans": list(case.plans.select_related("submitted_by")),
-        "approved_plan": plan,
-        "plan_awaiting": case.plans.filter(version__gt=plan.version if plan else 0).exists(),
-        "interviews": list(case.interviews.select_related("audio", "transcript")),
-        "evidence": list(case.evidence.all()),
-        "subpoenas": list(case.subpoenas.all()),
-        "referrals": list(case.supervisor_actions.select_related("named_employee")),
-        "limitation": intake.data.get("limitation") if intake else None,
-        "classification_label": rc.label(case.classification) if case.classification else "",
-        "allowed": [rc.label(c) for c in rc.allowed(rules, views_)],
-        "forms": _forms_for(case, bound),
-        "may": {a: R.may(roles, a) for a in R.PERMISSIONS},
-        "is_open": case.closed_on is None and not case.routed_to,
-        "subpoena_statuses": F.SUBPOENA_STATUSES,
-        "today": today,
-    }
 
 
 @login_required
 def case_detail(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
-    return render(request, "cases/detail.html", _detail_context(request, case))
+    return render_case(request, _case_for(request, number))
 
 
 @login_required
 def notice_view(request: HttpRequest, number: str, seq: int) -> HttpResponse:
-    """A notice as it was generated and sent (plain text)."""
-    case = _case_for(request, number)
+    """A notice as it was generated and sent (plain text): it names the named employees."""
+    case = _case_for(request, number, A.EMPLOYEES)
     ev = case.events.filter(seq=seq, type="notice_sent").first()
     if ev is None:
         raise Http404("no notice with that number")
+    actions.audit(request.user, "read_notice", case, seq=seq)
     return HttpResponse(ev.data.get("document", ""), content_type="text/plain; charset=utf-8")
+
+
+@login_required
+def evidence_download(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """An evidence file, as stored; every download is recorded."""
+    case = _case_for(request, number, A.EVIDENCE)
+    ef = get_object_or_404(EvidenceFile, pk=pk, case=case)
+    actions.audit(request.user, "download_evidence", case, evidence=ef.pk, sha256=ef.sha256)
+    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=ef.name)
 
 
 # --------------------------------------------------------------------------
@@ -202,8 +149,7 @@ def _filled(formset: Any) -> list[dict[str, Any]]:
 
 @login_required
 def intake(request: HttpRequest) -> HttpResponse:
-    if not R.may(actions.user_roles(request.user), "open_case"):
-        raise PermissionDenied(R.refusal(actions.user_roles(request.user), "open_case"))
+    access.require(request.user, "open_case")
     if request.method != "POST":
         return render(request, "cases/intake.html", _intake_forms())
     ctx = _intake_forms(request.POST)
@@ -257,7 +203,7 @@ def _do_route(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
 
 def _do_assign(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     actions.assign(request.user, case, d["investigator"], d["supervisor"])
-    return f"Assigned to {d['investigator']}."
+    return f"Assigned to {d['investigator'].get_full_name() or d['investigator']}."
 
 
 def _do_notice(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
@@ -270,12 +216,25 @@ def _do_plan(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     return f"Investigation plan version {plan.version} submitted for approval."
 
 
-def _do_approve(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
-    plan = case.plans.order_by("-version").first()
+def _awaited_plan(request: HttpRequest, case: Case) -> Any:
+    plan = actions.plan_awaiting(case)
     if plan is None:
-        raise actions.ActionError("plan", "no investigation plan has been submitted")
+        raise actions.ActionError("plan", "no investigation plan awaits a decision")
+    if str(plan.version) != request.POST.get("version", str(plan.version)):
+        raise actions.ActionError("plan", f"version {plan.version} is the one awaiting a decision now")
+    return plan
+
+
+def _do_approve(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    plan = _awaited_plan(request, case)
     actions.approve_plan(request.user, plan)
     return f"Investigation plan version {plan.version} approved."
+
+
+def _do_return_plan(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    plan = _awaited_plan(request, case)
+    actions.return_plan(request.user, plan, d["reasons"])
+    return f"Investigation plan version {plan.version} returned to the investigator."
 
 
 def _do_postpone(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
@@ -285,7 +244,12 @@ def _do_postpone(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
 
 def _do_clock(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     actions.record_clock_event(request.user, case, d["type"], d["date"], reason=d.get("reason"))
-    return f"Recorded: {d['type'].replace('_', ' ')}."
+    return f"Recorded: {dict((t, lbl) for t, lbl, _ in F.CLOCK_FORM_EVENTS)[d['type']]}."
+
+
+def _do_submit_to_oig(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.submit_to_oig(request.user, case, d["date"])
+    return "Submitted to OIG for review and certification."
 
 
 def _do_exigent(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
@@ -308,7 +272,7 @@ def _do_interview(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
 
 def _do_evidence(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     ef = actions.add_evidence(request.user, case, d["file"], d.get("description") or "")
-    return f"Evidence stored: {ef}."
+    return f"Evidence stored: {ef.name}."
 
 
 def _do_subpoena(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
@@ -339,24 +303,122 @@ def _do_close(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     return "Case closed."
 
 
-HANDLERS: dict[str, tuple[type[djforms.Form] | None, Handler]] = {
-    "classify": (F.ClassifyForm, _do_classify),
-    "route": (F.RouteForm, _do_route),
-    "assign": (F.AssignForm, _do_assign),
-    "notice": (F.NoticeForm, _do_notice),
-    "plan": (F.PlanForm, _do_plan),
-    "approve": (None, _do_approve),
-    "postpone": (F.PostponeForm, _do_postpone),
-    "clock": (F.ClockEventForm, _do_clock),
-    "exigent": (F.ExigentForm, _do_exigent),
-    "interview": (F.InterviewForm, _do_interview),
-    "evidence": (F.EvidenceForm, _do_evidence),
-    "subpoena": (F.SubpoenaForm, _do_subpoena),
-    "subpoena_status": (F.SubpoenaStatusForm, _do_subpoena_status),
-    "referral": (F.ReferralForm, _do_referral),
-    "report": (F.ReportForm, _do_report),
-    "close": (F.CloseForm, _do_close),
+def _do_note(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.add_note(request.user, case, d["text"])
+    return "Note added."
+
+
+def _do_add_complainant(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.add_complainant(request.user, case, **d)
+    return "Complainant added."
+
+
+def _do_add_employee(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    ne = actions.add_named_employee(request.user, case, **d)
+    return f"{actions.which(ne)} added."
+
+
+def _do_add_witness(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.add_witness(request.user, case, **d)
+    return "Witness added."
+
+
+def _do_add_allegation(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    ne = get_object_or_404(NamedEmployee, pk=d["named_employee"], case=case)
+    a = actions.add_allegation(
+        request.user,
+        case,
+        named_employee=ne,
+        category=d["category"],
+        description=d["description"],
+        criminal=d["criminal"],
+        concealment=d["concealment"],
+    )
+    return f"{actions.which(a)} added."
+
+
+def _edit(model: type[Any], fn: Callable[..., list[str]]) -> Handler:
+    def handler(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+        obj = get_object_or_404(model, pk=_int(request.GET.get("pk")), case=case)
+        changed = fn(request.user, obj, **d)
+        return f"{actions.which(obj)} corrected: {', '.join(changed)}."
+
+    return handler
+
+
+def _edit_allegation(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    a = get_object_or_404(Allegation, pk=_int(request.GET.get("pk")), case=case)
+    ne = get_object_or_404(NamedEmployee, pk=d["named_employee"], case=case)
+    changed = actions.edit_allegation(
+        request.user,
+        a,
+        named_employee=ne,
+        category=d["category"],
+        description=d["description"],
+        criminal=d["criminal"],
+        concealment=d["concealment"],
+    )
+    return f"{actions.which(a)} corrected: {', '.join(changed)}."
+
+
+def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]:
+    reads = access.reads(request.user, case, A.EMPLOYEES)
+    return [
+        (ne, str(ne) if reads else f"Named Employee #{i}")
+        for i, ne in enumerate(case.named_employees.order_by("pk"), 1)
+    ]
+
+
+# action: (form class, handler, form prefix; None for the default, "pk" for a per-row form)
+HANDLERS: dict[str, tuple[Any, Handler, str | None]] = {
+    "classify": (F.ClassifyForm, _do_classify, None),
+    "route": (F.RouteForm, _do_route, None),
+    "assign": (F.AssignForm, _do_assign, None),
+    "notice": (F.NoticeForm, _do_notice, None),
+    "plan": (F.PlanForm, _do_plan, None),
+    "approve": (None, _do_approve, None),
+    "return_plan": (F.ReturnPlanForm, _do_return_plan, None),
+    "postpone": (F.PostponeForm, _do_postpone, None),
+    "clock": (F.ClockEventForm, _do_clock, None),
+    "submit_to_oig": (F.SubmitToOigForm, _do_submit_to_oig, None),
+    "exigent": (F.ExigentForm, _do_exigent, None),
+    "interview": (F.InterviewForm, _do_interview, None),
+    "evidence": (F.EvidenceForm, _do_evidence, None),
+    "subpoena": (F.SubpoenaForm, _do_subpoena, None),
+    "subpoena_status": (F.SubpoenaStatusForm, _do_subpoena_status, None),
+    "referral": (F.ReferralForm, _do_referral, None),
+    "report": (F.ReportForm, _do_report, None),
+    "close": (F.CloseForm, _do_close, None),
+    "note": (F.NoteForm, _do_note, None),
+    "add_complainant": (F.ComplainantForm, _do_add_complainant, "newc"),
+    "add_employee": (F.NamedEmployeeForm, _do_add_employee, "newe"),
+    "add_witness": (F.WitnessForm, _do_add_witness, "neww"),
+    "add_allegation": (F.CaseAllegationForm, _do_add_allegation, "newa"),
+    "edit_complainant": (F.ComplainantForm, _edit(Complainant, actions.edit_complainant), "pk"),
+    "edit_employee": (F.NamedEmployeeForm, _edit(NamedEmployee, actions.edit_named_employee), "pk"),
+    "edit_witness": (F.WitnessForm, _edit(Witness, actions.edit_witness), "pk"),
+    "edit_allegation": (F.CaseAllegationForm, _edit_allegation, "pk"),
 }
+
+
+def _bind(request: HttpRequest, case: Case, action: str, form_class: Any, prefix: str | None) -> tuple[Any, str]:
+    """The bound form for ``action`` and the key its failure is shown under."""
+    key = action
+    kwargs: dict[str, Any] = {}
+    if prefix == "pk":
+        pk = _int(request.GET.get("pk"))
+        key = f"{action}:{pk}"
+        kwargs["prefix"] = f"{action}-{pk}"
+    elif prefix:
+        kwargs["prefix"] = prefix
+    if form_class is F.CaseAllegationForm:
+        kwargs["employees"] = _employee_choices(case, request)
+    if form_class is F.ClockEventForm:
+        kwargs["allowed"] = access.Reader(request.user, case).may
+    form = form_class(request.POST, request.FILES, **kwargs)
+    if action == "referral":
+        form.fields["named_employee"] = djforms.TypedChoiceField(coerce=int, choices=_employee_choices(case, request))
+    return form, key
 
 
 @login_required
@@ -365,21 +427,13 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in HANDLERS:
         raise Http404("no such action")
     case = _case_for(request, number)
-    form_class, handler = HANDLERS[action]
-    form: djforms.Form | None = None
-    bound: dict[str, djforms.Form] = {}
-    if form_class is not None:
-        form = form_class(request.POST, request.FILES)
-        bound[action] = form
-        if action == "referral":
-            form.fields["named_employee"] = djforms.TypedChoiceField(
-                coerce=int, choices=[(e.pk, str(e)) for e in case.named_employees.all()]
-            )
-    error: str | None = None
+    form_class, handler, prefix = HANDLERS[action]
+    form, key = (None, action) if form_class is None else _bind(request, case, action, form_class, prefix)
     status = 400
     if form is None or form.is_valid():
+        data = form.cleaned_data if form is not None else {}
         try:
-            done = handler(request, case, form.cleaned_data if form is not None else {})
+            done = handler(request, case, data)
         except (actions.ActionError, CaseError, rc.ClassificationRefused) as e:
             error = str(e)
         except PermissionDenied as e:
@@ -387,11 +441,29 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             status = 403
         else:
             messages.success(request, done)
-            return redirect(reverse("cases:detail", args=[case.number]) + f"#{action}")
+            return redirect(reverse("cases:detail", args=[case.number]) + f"#{_anchor(action)}")
     else:
         error = "Not saved: correct the fields marked below."
     case.refresh_from_db()
-    ctx = _detail_context(request, case, bound)
-    ctx["error"] = error
-    ctx["error_action"] = action
-    return render(request, "cases/detail.html", ctx, status=status)
+    return render_case(request, case, failed=Failed(key, error, form, request.POST), status=status)
+
+
+_ANCHORS = {
+    "classify": "classification",
+    "route": "classification",
+    "assign": "classification",
+    "referral": "classification",
+    "report": "classification",
+    "notice": "notice",
+    "plan": "plan",
+    "approve": "plan",
+    "return_plan": "plan",
+    "note": "notes",
+    "close": "summary",
+}
+
+
+def _anchor(action: str) -> str:
+    if action.startswith(("add_", "edit_")):
+        return "people"
+    return _ANCHORS.get(action, "investigation")

@@ -18,16 +18,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from oversight import access
 from oversight.cases import actions as case_actions
 from oversight.cases.actions import ActionError, Refused
 from oversight.cases.clock import profile_name
 from oversight.cases.models import Case, CaseEvent, NamedEmployee
+from oversight.rules import access as R
 from oversight.rules.events import CaseError, parse_case
 from oversight.rules.profile import Rules, get_profile
 from oversight.rules.timeline import compute
 
 from . import documents
-from . import roles as R
 from .models import (
     DISCIPLINE_LABELS,
     FORUM_LABELS,
@@ -68,34 +69,19 @@ class NamesSomeone(ActionError):
 
 
 def user_roles(user: User) -> frozenset[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_discipline_roles", None)
-    if cached is None:
-        names = set(user.groups.values_list("name", flat=True))
-        if getattr(user, "is_superuser", False):
-            names.add(R.ADMINISTRATOR)
-        cached = frozenset(n for n in names if n in R.ROLES)
-        user._discipline_roles = cached
-    return cached
+    return access.roles_of(user)
 
 
-def require(user: User, action: str) -> None:
-    roles = user_roles(user)
-    if not R.may(roles, action):
-        raise Refused(R.refusal(roles, action))
+def require(user: User, action: str, case: Case | None = None) -> None:
+    access.require(user, action, case)
 
 
 def access_of(user: User, case: Case) -> list[CaseAccess]:
     """The named employees of this case whose record ``user`` may read as employee or union."""
     roles = user_roles(user)
-    if not roles & R.OWN_CASE:
+    if not roles & R.OWN_CASE_ROLES:
         return []
-    return list(CaseAccess.objects.filter(user=user, case=case, role__in=roles & R.OWN_CASE))
-
-
-def can_read_all(user: User) -> bool:
-    return bool(user_roles(user) & R.READERS)
+    return list(CaseAccess.objects.filter(user=user, case=case, role__in=roles & R.OWN_CASE_ROLES))
 
 
 # --------------------------------------------------------------------------
@@ -227,7 +213,7 @@ def recommend_findings(
     """The Director certifies the investigation and recommends a finding on each allegation
     against each named employee (SMC 3.29.020.A.7); the clock's proposed_findings_issued
     is appended if it is not yet in the log."""
-    require(user, "recommend_findings")
+    require(user, "recommend_findings", case)
     on = _day("on", on)  # type: ignore[assignment]
     rules = _rules(case, on)
     clean = _check_findings(case, rules, findings, "findings")
@@ -284,7 +270,7 @@ def recommend_findings(
 
 def issue_management_action(user: User, case: Case, *, letter: str, on: dt.date) -> ManagementAction:
     """A Management Action letter to SPD: posted and copied to OIG and CPC the day it is issued (SMC 3.29.030.D)."""
-    require(user, "management_action")
+    require(user, "management_action", case)
     letter = _text("letter", letter)
     on = _day("on", on)  # type: ignore[assignment]
     with transaction.atomic():
@@ -319,7 +305,7 @@ def record_spd_response(
     user: User, ma: ManagementAction, *, response: str, on: dt.date, status: str
 ) -> ManagementAction:
     """SPD's written answer and the status of the recommended change, posted and copied to OIG and CPC."""
-    require(user, "management_action")
+    require(user, "management_action", ma.case)
     response = _text("response", response)
     on = _day("on", on)  # type: ignore[assignment]
     from .models import MA_STATUSES
@@ -348,7 +334,7 @@ def record_training_report(
     user: User, finding: Finding, *, reported_by_name: str, training_given: str, on: dt.date
 ) -> TrainingReport:
     """The chain of command's report of the training given on a Training Referral."""
-    require(user, "training_report")
+    require(user, "training_report", finding.case)
     reported_by_name = _text("reported_by_name", reported_by_name)
     training_given = _text("training_given", training_given)
     on = _day("on", on)  # type: ignore[assignment]
@@ -417,7 +403,7 @@ def record_chief_decision(
     depart from the Director's recommendations the supplemental meeting with the Inspector
     General present must have taken place (SMC 3.29.027.A); discipline takes effect the day
     it is imposed (SMC 3.29.310.A.3)."""
-    require(user, "chief_decision")
+    require(user, "chief_decision", case)
     decided_on = _day("decided_on", decided_on)  # type: ignore[assignment]
     due_process_hearing_on = _day("due_process_hearing_on", due_process_hearing_on)  # type: ignore[assignment]
     supplemental_meeting_on = _day("supplemental_meeting_on", supplemental_meeting_on, required=False)
@@ -540,7 +526,7 @@ def record_chief_decision(
 def record_determination_received(user: User, case: Case, *, named_employee: NamedEmployee, on: dt.date) -> CaseEvent:
     """The day the named employee received the Chief's final disciplinary determination: the
     10-day notice of intent to appeal runs from it (SMC 3.29.310.A.7.b)."""
-    require(user, "chief_decision")
+    require(user, "chief_decision", case)
     on = _day("on", on)  # type: ignore[assignment]
     if named_employee.case_id != case.pk:
         raise ActionError("named_employee", "is not named in this case")
@@ -574,7 +560,7 @@ def issue_chief_statement(
     """The Chief's written statement of the material reasons for not following the Director's
     recommendations (SMC 3.29.027.B). Where the reason is personal, the statement says
     "personal circumstances" and nothing more; the words typed are not kept."""
-    require(user, "chief_statement")
+    require(user, "chief_statement", case)
     on = _day("on", on)  # type: ignore[assignment]
     decision = decision_of(case)
     if decision is None:
@@ -646,7 +632,7 @@ def _file_statement(
 def issue_timeline_statement(user: User, case: Case, *, nature: str, reasons: str, on: dt.date) -> Statement:
     """The Director's statement of the nature of the allegations and why the time limit was
     exceeded, when no discipline can result (SMC 3.29.027.C), whatever was recommended."""
-    require(user, "timeline_statement")
+    require(user, "timeline_statement", case)
     on = _day("on", on)  # type: ignore[assignment]
     nature = _text("nature", nature)
     reasons = _text("reasons", reasons)
@@ -682,7 +668,7 @@ def record_leave_without_pay(
 ) -> LeaveWithoutPay:
     """Leave without pay before the investigation ends, for an employee charged with a felony
     or gross misdemeanor (SMC 3.29.310.A.4)."""
-    require(user, "leave_without_pay")
+    require(user, "leave_without_pay", case)
     if charge not in ("felony", "gross_misdemeanor"):
         raise ActionError(
             "charge", "leave without pay applies to a felony or gross misdemeanor charge [SMC 3.29.310.A.4]"
@@ -731,7 +717,7 @@ def file_appeal(
 ) -> Appeal:
     """The written notice of intent to appeal (SMC 3.29.310.A.7.b): the employee's to the PSCSC
     or its hearing examiner, the union's to the City Hearing Examiner (SMC 3.29.310.A.8)."""
-    require(user, "appeal")
+    require(user, "appeal", case)
     notice_filed_on = _day("notice_filed_on", notice_filed_on)  # type: ignore[assignment]
     nature = _text("nature", nature)
     if appellant not in FORUMS_FOR:
@@ -787,7 +773,7 @@ def file_appeal(
 
 
 def schedule_hearing(user: User, appeal: Appeal, *, hearing_on: dt.date) -> Appeal:
-    require(user, "appeal")
+    require(user, "appeal", appeal.case)
     if not isinstance(hearing_on, dt.date):
         raise ActionError("hearing_on", "is required (a date YYYY-MM-DD)")
     if hearing_on < appeal.notice_filed_on:
@@ -904,7 +890,7 @@ def record_ruling(
     """The ruling, and any finding or discipline it changes: recorded as new records beside the
     old (SMC 3.29.320.E); when anything changes, the notice to the complainant and the public
     is produced (SMC 3.29.030.G)."""
-    require(user, "appeal")
+    require(user, "appeal", appeal.case)
     ruling_on = _day("ruling_on", ruling_on)  # type: ignore[assignment]
     if outcome not in ("upheld", "modified", "reversed", "withdrawn"):
         raise ActionError(
@@ -955,7 +941,7 @@ def record_settlement(
     discipline: tuple[str, int | None] | None = None,
 ) -> Settlement:
     """A settlement, approved by the City Attorney's Office (SMC 3.29.310.A.11): the record names who approved."""
-    require(user, "settle")
+    require(user, "settle", appeal.case)
     terms = _text("terms", terms)
     settled_on = _day("settled_on", settled_on)  # type: ignore[assignment]
     if settled_on < appeal.notice_filed_on:
@@ -997,7 +983,7 @@ def record_separation(
 ) -> Separation:
     """A sworn employee resigned in lieu of termination, or left with a pending complaint without
     participating (a termination is recorded with the Chief's decision)."""
-    require(user, "separation")
+    require(user, "separation", case)
     if kind not in dict(SEPARATIONS):
         raise ActionError("kind", f"{kind!r} is not one of {', '.join(dict(SEPARATIONS))}")
     separated_on = _day("separated_on", separated_on)  # type: ignore[assignment]
@@ -1030,7 +1016,7 @@ SEPARATION_STEPS = {
 def record_separation_step(user: User, sep: Separation, *, step: str, on: dt.date, text: str = "") -> Separation:
     """One of the four things SMC 3.29.320.F requires on file: the letter to the WSCJTC, its
     response, and the Chief's two refusals (Special Commission; concealed carry under LEOSA)."""
-    require(user, "separation")
+    require(user, "separation", sep.case)
     if step not in SEPARATION_STEPS:
         raise ActionError("step", f"{step!r} is not one of {', '.join(SEPARATION_STEPS)}")
     date_field, text_field, what = SEPARATION_STEPS[step]
@@ -1064,11 +1050,11 @@ def record_separation_step(user: User, sep: Separation, *, step: str, on: dt.dat
 
 def grant_access(user: User, case: Case, *, grantee: Any, named_employee: NamedEmployee, role: str) -> CaseAccess:
     """Let a named employee, or their union representative, read this case's notices and determinations."""
-    require(user, "grant_access")
-    if role not in R.OWN_CASE:
+    require(user, "grant_access", case)
+    if role not in R.OWN_CASE_ROLES:
         raise ActionError("role", "is 'named_employee' or 'union'")
     if role not in user_roles(grantee):
-        raise ActionError("grantee", f"{grantee.get_username()} does not hold the role {R.GROUPS[role]}")
+        raise ActionError("grantee", f"{grantee.get_username()} does not hold the role {R.role_label(role)}")
     if named_employee.case_id != case.pk:
         raise ActionError("named_employee", "is not named in this case")
     with transaction.atomic():

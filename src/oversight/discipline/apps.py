@@ -7,4 +7,11 @@ class DisciplineConfig(AppConfig):
     verbose_name = "Findings, the Chief's decision, discipline and appeals"
 
     def ready(self) -> None:
-        from . import guards  # noqa: F401  (connects the signal receivers)
+        from . import (
+            guards,  # noqa: F401  (connects the signal receivers)
+            sections,
+            waiting,
+        )
+
+        sections.register()
+        waiting.register()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from oversight.labels import category_label
 from oversight.rules.redaction import Person, Redacted, redact
 
 from .models import FINDING_LABELS, FORUM_LABELS, OUTCOME_LABELS
@@ -76,7 +77,7 @@ def employee_role(case: Case, named_employee_id: int) -> str:
 
 def allegation_label(a: Allegation) -> str:
     n = list(a.case.allegations.order_by("pk").values_list("pk", flat=True)).index(a.pk) + 1
-    return f"#{n} ({a.category.replace('_', ' ')})"
+    return f"#{n} ({category_label(a.category)})"
 
 
 def _final_check(case: Case, text: str) -> str:

@@ -9,32 +9,23 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group
 from django.db.models import Exists, OuterRef
 
 from oversight.cases.models import Case, CaseEvent
-from oversight.cases.seed import DEMO_PASSWORD
+from oversight.cases.seed import DEMO_USERS as ALL_DEMO_USERS
+from oversight.cases.seed import ensure_demo_users
+from oversight.rules import access as R
 
 from . import actions
-from . import roles as R
 from .models import Recommendation
 
-DEMO_USERS = [("chief", R.CHIEF, "Avery Chief"), ("cityattorney", R.CITY_ATTORNEY, "Rowan Counsel")]
+DEMO_USERS = [(u, r, n) for u, r, n in ALL_DEMO_USERS if r in (R.CHIEF, R.CITY_ATTORNEY)]
 
 
 def ensure_users() -> dict[str, Any]:
+    by_name = ensure_demo_users()
+    out = {role: by_name[username] for username, role, _ in DEMO_USERS}
     User = get_user_model()
-    out = {}
-    for username, role, full in DEMO_USERS:
-        user, created = User.objects.get_or_create(username=username)
-        if created:
-            first, last = full.split(" ", 1)
-            user.first_name, user.last_name = first, last
-            user.password = make_password(DEMO_PASSWORD)
-            user.save()
-        user.groups.add(Group.objects.get_or_create(name=role)[0])
-        out[role] = user
     director = User.objects.filter(groups__name=R.DIRECTOR).order_by("pk").first()
     if director is None:
         raise RuntimeError("no OPA Director login: run seed_demo first")

@@ -16,12 +16,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from oversight import access
 from oversight.cases.clock import deadline_label, timeline
 from oversight.cases.models import Case
+from oversight.cases.page import render_case
+from oversight.home.registry import Failed
+from oversight.rules import access as R
 
 from . import actions
 from . import forms as F
-from . import roles as R
 from .documents import allegation_label, employee_role, finding_label
 from .models import (
     Appeal,
@@ -331,12 +334,13 @@ def _applicable(name: str, record: dict[str, Any]) -> bool:
 def _forms(
     request: HttpRequest, case: Case, record: dict[str, Any], bound: tuple[str, Any] | None = None
 ) -> list[dict[str, Any]]:
-    roles = actions.user_roles(request.user)
+    """The forms this person may use on this case now: permitted by the access model on
+    this case, and applicable at the case's stage."""
     findings = _rules_findings(case)
     today = timezone.localdate()
     out = []
     for name, (cls, perm, heading, _) in ACTIONS.items():
-        if not R.may(roles, perm):
+        if not access.may(request.user, perm, case):
             continue
         if bound is not None and bound[0] == name:
             form = bound[1]
@@ -353,11 +357,12 @@ def _forms(
 
 @login_required
 def case_view(request: HttpRequest, number: str) -> HttpResponse:
+    """Staff read findings and discipline in their section of the one case page; a named
+    employee or their union reads their own case's notices and determinations here."""
     case = _case(number)
-    if actions.can_read_all(request.user):
-        record = _record(case)
-        ctx = record | {"forms": _forms(request, case, record)}
-        return render(request, "discipline/case.html", ctx)
+    if access.roles_of(request.user) & R.STAFF:
+        access.require_read(request.user, case, R.DISCIPLINE)
+        return redirect(reverse("cases:detail", args=[case.number]) + "#findings")
     return _own_case(request, case)
 
 
@@ -366,10 +371,7 @@ def _own_case(request: HttpRequest, case: Case) -> HttpResponse:
     never a complainant's identity."""
     grants = actions.access_of(request.user, case)
     if not grants:
-        raise PermissionDenied(
-            "Only OPA, the Chief, the City Attorney, and the case's own named employees and their "
-            "union may read this record."
-        )
+        access.require_read(request.user, case, R.DISCIPLINE)
     emp_ids = {g.named_employee_id for g in grants}
     record = _record(case)
     notices = [e for e in case.events.filter(type="notice_sent").order_by("seq")]
@@ -397,9 +399,7 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in ACTIONS:
         raise Http404("no such action")
     cls, perm, heading, handler = ACTIONS[action]
-    roles = actions.user_roles(request.user)
-    if not R.may(roles, perm):
-        raise PermissionDenied(R.refusal(roles, perm))
+    access.require(request.user, perm, case)
     form = cls(case, _rules_findings(case), request.POST)
     status = 400
     if form.is_valid():
@@ -415,17 +415,21 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             status = 403
         else:
             messages.success(request, message)
-            return redirect(reverse("discipline:case", args=[case.number]))
-    record = _record(case)
-    ctx = record | {"forms": _forms(request, case, record, (action, form)), "failed": action}
-    return render(request, "discipline/case.html", ctx, status=status)
+            return redirect(reverse("cases:detail", args=[case.number]) + "#findings")
+    errors = "; ".join(f"{'' if k == '__all__' else k + ': '}{' '.join(v)}" for k, v in form.errors.items())
+    return render_case(
+        request,
+        case,
+        failed=Failed(action, f"{heading}: not recorded. {errors}".strip(), form, request.POST),
+        status=status,
+    )
 
 
 @login_required
 def statement_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
+    """A statement SMC 3.29.027 requires: it names no one (3.29.027.D)."""
     case = _case(number)
-    if not actions.can_read_all(request.user) and not actions.access_of(request.user, case):
-        raise PermissionDenied("You hold no role that may read this case.")
+    access.require_read(request.user, case, R.DISCIPLINE)
     st = get_object_or_404(Statement, pk=pk, case=case)
     return HttpResponse(st.document, content_type="text/plain; charset=utf-8")
 
@@ -434,8 +438,7 @@ def statement_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
 def notice_view(request: HttpRequest, number: str, pk: int) -> HttpResponse:
     """The notice to the complainant and the public after an appeal (public by nature; no one is named)."""
     case = _case(number)
-    if not actions.can_read_all(request.user) and not actions.access_of(request.user, case):
-        raise PermissionDenied("You hold no role that may read this case.")
+    access.require_read(request.user, case, R.DISCIPLINE)
     n = get_object_or_404(ComplainantNotice, pk=pk, case=case)
     return HttpResponse(n.document, content_type="text/plain; charset=utf-8")
 
@@ -456,9 +459,7 @@ def report_view(request: HttpRequest, kind: str) -> HttpResponse:
     if kind not in REPORTS:
         raise Http404("no such report")
     perm = "appeals_report" if kind == "appeals" else "criminal_report"
-    roles = actions.user_roles(request.user)
-    if not R.may(roles, perm):
-        raise PermissionDenied(R.refusal(roles, perm))
+    access.require(request.user, perm)
     try:
         year, month = _report_args(request)
         report = REPORTS[kind](year, month)
@@ -477,15 +478,30 @@ def report_view(request: HttpRequest, kind: str) -> HttpResponse:
 
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
-    roles = actions.user_roles(request.user)
-    if not roles & (R.READERS | R.OWN_CASE):
-        raise PermissionDenied("You hold no role in findings, discipline or appeals.")
-    if actions.can_read_all(request.user):
-        decided = ChiefDecision.objects.select_related("case").order_by("-decided_on")[:50]
-        open_appeals = Appeal.objects.filter(closed_on__isnull=True).select_related("case").order_by("notice_filed_on")
-        own = []
-    else:
-        decided, open_appeals = [], []
+    roles = access.roles_of(request.user)
+    readers = frozenset(r for r, g in R.READS[R.DISCIPLINE].items() if r not in R.OWN_CASE_ROLES)
+    if not roles & (readers | R.OWN_CASE_ROLES):
+        raise access.Refused(
+            "Findings, discipline and appeals are read by OPA's supervisors and Director, OIG, the Chief, "
+            "the City Attorney, CPC once a case is closed, and the case's own named employees.",
+            what="to open findings, discipline and appeals",
+        )
+    decided: Any = []
+    open_appeals: Any = []
+    own: list[str] = []
+    if roles & readers:
+        readable = access.cases_q(request.user, R.DISCIPLINE)
+        decided = (
+            ChiefDecision.objects.filter(case__in=Case.objects.filter(readable))
+            .select_related("case")
+            .order_by("-decided_on")[:50]
+        )
+        open_appeals = (
+            Appeal.objects.filter(closed_on__isnull=True, case__in=Case.objects.filter(readable))
+            .select_related("case")
+            .order_by("notice_filed_on")
+        )
+    if roles & R.OWN_CASE_ROLES:
         own = sorted({g.case.number for g in request.user.discipline_access.select_related("case")})
     return render(
         request,
@@ -494,8 +510,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "decided": decided,
             "open_appeals": open_appeals,
             "own": own,
-            "may_appeals_report": R.may(roles, "appeals_report"),
-            "may_criminal_report": R.may(roles, "criminal_report"),
+            "may_appeals_report": access.may(request.user, "appeals_report"),
+            "may_criminal_report": access.may(request.user, "criminal_report"),
             "year": timezone.localdate().year,
         },
     )

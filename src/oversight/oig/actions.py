@@ -20,10 +20,12 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from oversight import access
 from oversight.cases import actions as case_actions
 from oversight.cases.actions import ActionError, Refused, User
 from oversight.cases.clock import profile_name
 from oversight.cases.models import Case, CaseEvent
+from oversight.rules import access as OR
 from oversight.rules import classification as rules_classification
 from oversight.rules import redaction
 from oversight.rules import review as rules_review
@@ -31,7 +33,6 @@ from oversight.rules.events import CaseError
 from oversight.rules.profile import Rules, get_profile
 from oversight.rules.sampling import draw
 
-from . import roles as OR
 from .models import (
     CERTIFIED,
     CRITERIA,
@@ -70,24 +71,16 @@ HOTLINE_CODE_BYTES = 12
 
 
 def oig_roles(user: User) -> frozenset[str]:
-    if user is None or not getattr(user, "is_authenticated", False):
-        return frozenset()
-    cached = getattr(user, "_oig_roles", None)
-    if cached is None:
-        names = set(user.groups.values_list("name", flat=True))  # type: ignore[union-attr]
-        cached = frozenset(n for n in names if n in OR.ROLES)
-        user._oig_roles = cached  # type: ignore[union-attr]
-    return cached
+    """The OIG roles a user holds (from the one access model)."""
+    return access.roles_of(user) & OR.OIG_STAFF
 
 
 def is_oig(user: User) -> bool:
     return bool(oig_roles(user))
 
 
-def require(user: User, action: str) -> None:
-    roles = oig_roles(user)
-    if not OR.may(roles, action):
-        raise Refused(OR.refusal(roles, action))
+def require(user: User, action: str, case: Case | None = None) -> None:
+    access.require(user, action, case)
 
 
 def _who(user: User) -> Any:
@@ -177,7 +170,7 @@ def set_review_policy(
 def direct_review(user: User, case: Case, reason: str, on: dt.date | None = None) -> ReviewDirection:
     """OIG directs, at classification or during the investigation, that this
     investigation be submitted for review (SMC 3.29.112.A.2)."""
-    require(user, "direct_review")
+    require(user, "direct_review", case)
     reason = _text("reason", reason)
     on = _day("directed_on", on)
     with transaction.atomic():
@@ -197,7 +190,7 @@ def give_classification_input(
     user: User, case: Case, *, proposed: str, concur: bool, comment: str, on: dt.date | None = None
 ) -> ClassificationInput:
     """OIG's input on a proposed classification (SMC 3.29.111.B)."""
-    require(user, "classification_input")
+    require(user, "classification_input", case)
     comment = _text("comment", comment)
     on = _day("given_on", on)
     if proposed not in _rules(case.received_on or on).taxonomies["classifications"].value:
@@ -267,7 +260,7 @@ def record_determination(
     """OIG's written determination on the investigation awaiting review; appends
     ``oig_certified`` or ``oig_not_certified`` to the case, and for further
     investigation requested or directed, ``additional_investigation`` (SMC 3.29.026.I)."""
-    require(user, "record_determination")
+    require(user, "record_determination", case)
     on = _day("decided_on", on)
     if outcome not in dict(OUTCOMES):
         raise ActionError("outcome", f"{outcome!r} is not one of: {', '.join(dict(OUTCOMES))}")
@@ -363,20 +356,6 @@ def record_determination(
             raise ActionError("case", "OIG already answered this submission") from None
         _audit(user, "record_determination", case, outcome=outcome, round=s.round, further_kind=further_kind)
     return det
-
-
-def issue_proposed_findings(user: User, case: Case, on: dt.date | None = None) -> CaseEvent:
-    """The OPA Director certifies the investigation and issues proposed findings,
-    only when OIG's review allows it (SMC 3.29.112.C, D, G, H). The event is OPA's,
-    written through the cases app's action."""
-    from .review import findings_gate
-
-    case_actions.require(user, "issue_findings")
-    on = _day("date", on)
-    gate = findings_gate(case, on)
-    if not gate.allowed:
-        raise Refused(f"{gate.reason} [{gate.cite}].")
-    return case_actions.record_clock_event(user, case, "proposed_findings_issued", on)
 
 
 # --------------------------------------------------------------------------
@@ -679,7 +658,7 @@ def classify_conflict(
 ) -> ConflictClassification:
     """OIG classifies a complaint OPA routed to it, under the profile's classification
     constraints; the case keeps its events and its clock."""
-    require(user, "classify_conflict")
+    require(user, "classify_conflict", case)
     rationale = _text("rationale", rationale)
     on = _day("classified_on", on)
     if case.routed_to != "oig":

@@ -10,7 +10,6 @@ urlpatterns = [
     path("cases/<str:number>/determine/", views.determine, name="determine"),
     path("cases/<str:number>/direct/", views.direct, name="direct"),
     path("cases/<str:number>/classification-input/", views.classification_input, name="classification_input"),
-    path("cases/<str:number>/findings/", views.issue_findings, name="issue_findings"),
     path("policy/", views.policy_view, name="policy"),
     path("audits/", views.audits_view, name="audits"),
     path("audits/<int:pk>/", views.audit_view, name="audit"),

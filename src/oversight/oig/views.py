@@ -15,18 +15,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from oversight.cases import actions as case_actions
-from oversight.cases.clock import deadline_label, rules_for
+from oversight import access
+from oversight.cases.clock import rules_for
 from oversight.cases.models import Case
+from oversight.cases.page import render_case
+from oversight.home.registry import Failed
 from oversight.rules import classification as rc
 
 from . import actions
 from .models import (
     CRITERIA,
-    FURTHER_KINDS,
     HOTLINE_STATUSES,
     HOTLINE_TOPICS,
-    OUTCOMES,
     REPORTER_KINDS,
     AuditItem,
     ClassificationAudit,
@@ -34,12 +34,17 @@ from .models import (
     HotlineReport,
     WithheldItemization,
 )
-from .review import current_policy, findings_gate, queue, review_state
+from .review import current_policy, queue, review_state
 
 
-def _oig_only(request: HttpRequest, what: str) -> None:
-    if not actions.is_oig(request.user):
-        raise PermissionDenied(f"{what} is OIG's: the OIG auditor and the Inspector General only [SMC 3.29.105.A].")
+def _oig_only(request: HttpRequest, what: str, action: str = "record_determination") -> None:
+    """OIG's own pages: for those the access model lets take ``action`` (OIG's staff)."""
+    if not access.may(request.user, action):
+        raise access.Refused(
+            f"{what} is OIG's: the OIG auditor and the Inspector General only.",
+            cite="SMC 3.29.105.A",
+            what=f"to open {what[0].lower() + what[1:]}",
+        )
 
 
 def _date(value: str | None, field: str) -> dt.date | None:
@@ -86,45 +91,23 @@ def queue_view(request: HttpRequest) -> HttpResponse:
 
 def _case_for(request: HttpRequest, number: str) -> Case:
     case = get_object_or_404(Case, number=number)
-    if actions.is_oig(request.user) or case_actions.can_read(request.user, case):
-        return case
-    raise PermissionDenied("OIG's review of a case is read by OIG and by OPA staff who may read the case.")
+    access.require_read(request.user, case)
+    return case
 
 
-def _case_page(request: HttpRequest, case: Case, error: str | None = None, status: int = 200) -> HttpResponse:
-    today = timezone.localdate()
-    st = review_state(case, today)
-    windows = [d for d in st.timeline["deadlines"] if d["id"].startswith("oig_review_") or d["id"] == "investigation"]
-    for d in windows:
-        d["label"] = deadline_label(d["id"])  # type: ignore[typeddict-unknown-key]
-    is_oig = actions.is_oig(request.user)
-    policy = current_policy()
-    ctx = {
-        "case": case,
-        "state": st,
-        "windows": windows,
-        "flags": st.timeline["flags"],
-        "gate": findings_gate(case, today, st),
-        "determinations": case.oig_determinations.select_related("decided_by").order_by("pk"),
-        "directions": case.oig_directions.order_by("pk"),
-        "is_oig": is_oig,
-        "may_issue_findings": "director" in case_actions.user_roles(request.user),
-        "outcomes": OUTCOMES,
-        "further_kinds": FURTHER_KINDS,
-        "criteria": CRITERIA,
-        "post": request.POST if error else {},
-        "error": error,
-        "allegations": case.allegations.select_related("named_employee") if is_oig else None,
-        "policy": policy,
-        "classification_inputs": case.oig_classification_inputs.order_by("pk"),
-        "classifications": rc.LABELS,
-    }
-    return render(request, "oig/case.html", ctx, status=status)
+def _failed(request: HttpRequest, case: Case, action: str, error: str) -> HttpResponse:
+    return render_case(request, case, failed=Failed(action, error, None, request.POST), status=400)
 
 
 @login_required
 def case_view(request: HttpRequest, number: str) -> HttpResponse:
-    return _case_page(request, _case_for(request, number))
+    """OIG's review is a section of the one case page."""
+    case = _case_for(request, number)
+    return redirect(reverse("cases:detail", args=[case.number]) + "#oig")
+
+
+def _back(case: Case) -> HttpResponse:
+    return redirect(reverse("cases:detail", args=[case.number]) + "#oig")
 
 
 @login_required
@@ -147,9 +130,7 @@ def determine(request: HttpRequest, number: str) -> HttpResponse:
         )
 
     error = _attempt(request, call, "OIG's determination was recorded; the memorandum is in the case file.")
-    if error:
-        return _case_page(request, case, error, status=400)
-    return redirect("oig:case", number=case.number)
+    return _failed(request, case, "determine", error) if error else _back(case)
 
 
 @login_required
@@ -161,9 +142,7 @@ def direct(request: HttpRequest, number: str) -> HttpResponse:
         lambda: actions.direct_review(request.user, case, request.POST.get("reason", "")),
         "OIG directed that this investigation be submitted for review.",
     )
-    if error:
-        return _case_page(request, case, error, status=400)
-    return redirect("oig:case", number=case.number)
+    return _failed(request, case, "direct", error) if error else _back(case)
 
 
 @login_required
@@ -182,23 +161,7 @@ def classification_input(request: HttpRequest, number: str) -> HttpResponse:
         ),
         "OIG's input on the proposed classification was recorded.",
     )
-    if error:
-        return _case_page(request, case, error, status=400)
-    return redirect("oig:case", number=case.number)
-
-
-@login_required
-@require_POST
-def issue_findings(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
-    error = _attempt(
-        request,
-        lambda: actions.issue_proposed_findings(request.user, case),
-        "The Director certified the investigation and issued proposed findings.",
-    )
-    if error:
-        return _case_page(request, case, error, status=400)
-    return redirect("oig:case", number=case.number)
+    return _failed(request, case, "classification_input", error) if error else _back(case)
 
 
 @login_required
@@ -223,7 +186,12 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "oig/policy.html",
-        {"policy": current_policy(), "error": error, "post": request.POST if error else {}},
+        {
+            "policy": current_policy(),
+            "error": error,
+            "post": request.POST if error else {},
+            "may_set": access.may(request.user, "set_review_policy"),
+        },
         status=400 if error else 200,
     )
 
@@ -235,7 +203,7 @@ def policy_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audits_view(request: HttpRequest) -> HttpResponse:
-    _oig_only(request, "Classification audits")
+    _oig_only(request, "Classification audits", "run_audit")
     error = None
     if request.method == "POST":
         p = request.POST
@@ -277,7 +245,7 @@ def audits_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
-    _oig_only(request, "A classification audit")
+    _oig_only(request, "A classification audit", "run_audit")
     audit = get_object_or_404(ClassificationAudit, pk=pk)
     error = None
     if request.method == "POST":
@@ -314,7 +282,13 @@ def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "oig/audit.html",
-        {"audit": audit, "items": items, "error": error, "post": request.POST if error else {}},
+        {
+            "audit": audit,
+            "items": items,
+            "error": error,
+            "post": request.POST if error else {},
+            "may_publish": access.may(request.user, "publish_audit"),
+        },
         status=400 if error else 200,
     )
 
@@ -383,13 +357,13 @@ def hotline_status(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def hotline_inbox(request: HttpRequest) -> HttpResponse:
-    _oig_only(request, "The hotline's reports")
+    _oig_only(request, "The hotline's reports", "handle_hotline")
     return render(request, "oig/hotline_inbox.html", {"reports": HotlineReport.objects.all()})
 
 
 @login_required
 def hotline_report(request: HttpRequest, pk: int) -> HttpResponse:
-    _oig_only(request, "A hotline report")
+    _oig_only(request, "A hotline report", "handle_hotline")
     report = get_object_or_404(HotlineReport, pk=pk)
     error = None
     if request.method == "POST":
@@ -423,7 +397,7 @@ def hotline_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def withheld_view(request: HttpRequest) -> HttpResponse:
-    _oig_only(request, "Records withheld from OIG")
+    _oig_only(request, "Records withheld from OIG", "record_withheld")
     error = None
     if request.method == "POST":
         p = request.POST
@@ -460,7 +434,7 @@ def withheld_view(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def conflicts_view(request: HttpRequest) -> HttpResponse:
-    _oig_only(request, "OIG's conflict intake")
+    _oig_only(request, "OIG's conflict intake", "classify_conflict")
     error = None
     if request.method == "POST":
         p = request.POST
@@ -493,6 +467,6 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    if actions.is_oig(request.user):
+    if access.may(request.user, "record_determination"):
         return redirect(reverse("oig:queue"))
     return redirect(reverse("oig:hotline"))

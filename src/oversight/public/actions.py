@@ -28,10 +28,10 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from oversight.cases import actions as case_actions
-from oversight.cases.actions import ActionError, Refused, User, user_roles
+from oversight.cases.actions import ActionError, Refused, User
 from oversight.cases.models import PRECINCTS as CASE_PRECINCTS
 from oversight.cases.models import Case
-from oversight.rules import roles as R
+from oversight.rules import access as R
 from oversight.rules.profile import get_profile
 from oversight.rules.redaction import Redacted, redact
 
@@ -43,6 +43,7 @@ from .models import (
     Digest,
     LibraryDocument,
     Publication,
+    ReadMark,
     StatusMessage,
     Subscription,
     WebComplaint,
@@ -54,9 +55,6 @@ from .status import STATUS_TEXT, status_key
 __all__ = ["ActionError", "Refused"]
 
 WEB_INTAKE_USERNAME = "web-form"
-# Who may publish for OPA, and who keeps the library.
-PUBLISHERS = frozenset({R.DIRECTOR, R.SUPERVISOR})
-LIBRARIANS = frozenset({R.DIRECTOR, R.ADMINISTRATOR})
 
 # --------------------------------------------------------------------------
 # Evidence uploads: size and type checked by content, not by the name alone
@@ -128,12 +126,15 @@ def check_uploads(files: Sequence[Any], field: str = "evidence") -> list[Upload]
     return out
 
 
-def _store_evidence(complaint: WebComplaint, uploads: Iterable[Upload]) -> list[WebEvidence]:
+def _store_evidence(
+    complaint: WebComplaint, uploads: Iterable[Upload], update: ComplainantUpdate | None = None
+) -> list[WebEvidence]:
     saved = []
     for u in uploads:
         digest = hashlib.sha256(u.content).hexdigest()
         ev = WebEvidence(
             complaint=complaint,
+            update=update,
             name=u.name[:255],
             content_type=u.content_type,
             size=len(u.content),
@@ -294,9 +295,40 @@ def add_information(complaint: WebComplaint, text: str, files: Sequence[Any] = (
     if not text and not uploads:
         raise ActionError("text", _("write what you want to add, or attach a file"))
     with transaction.atomic():
+        case = case_actions.lock_case(complaint.case)
         upd = ComplainantUpdate.objects.create(complaint=complaint, text=text, added_at=timezone.now())
-        _store_evidence(complaint, uploads)
+        _store_evidence(complaint, uploads, upd)
+        # On the case's log, for the staff who read it (marked unread until they do).
+        case_actions.append_event(
+            case, "complainant_added", timezone.localdate(), None, {"update": upd.pk, "files": len(uploads)}
+        )
     return upd
+
+
+def unread(complaint: WebComplaint) -> tuple[list[ComplainantUpdate], bool]:
+    """What the complainant added that no one on staff has read yet, and whether the
+    complaint itself (with the files sent with the form) is still unread."""
+    mark = complaint.read_marks.first()
+    updates = complaint.updates.all()
+    if mark is not None:
+        updates = updates.filter(added_at__gt=mark.up_to)
+    return list(updates), mark is None
+
+
+def mark_read(user: User, complaint: WebComplaint) -> ReadMark:
+    """Staff read everything the complainant sent so far: it is no longer listed as unread."""
+    case = complaint.case
+    case_actions.require(user, "read_additions", case)
+    with transaction.atomic():
+        case = case_actions.lock_case(case)
+        fresh, first = unread(complaint)
+        if not fresh and not first:
+            raise ActionError("additions", "everything the complainant sent was already read")
+        now = timezone.now()
+        mark = ReadMark.objects.create(complaint=complaint, up_to=now, read_by=user, read_at=now)
+        case_actions.append_event(case, "additions_read", timezone.localdate(), user, {"count": len(fresh) + first})
+        case_actions.audit(user, "read_additions", case, up_to=now.isoformat())
+    return mark
 
 
 def notify_status(complaint: WebComplaint) -> StatusMessage | None:
@@ -333,14 +365,6 @@ def _site(name: str, **kwargs: Any) -> str:
 # --------------------------------------------------------------------------
 # Publishing: only through the redaction path, only after a reviewer saw it
 # --------------------------------------------------------------------------
-
-
-def _require(user: User, allowed: frozenset[str], what: str) -> None:
-    roles = user_roles(user)
-    if not roles & allowed:
-        names = ", ".join(sorted(R.ROLES[r] for r in allowed))
-        held = ", ".join(sorted(R.ROLES.get(r, r) for r in roles)) or "no OPA role"
-        raise Refused(f"Only {names} may {what}; you hold: {held}.")
 
 
 def preview(case: Case | None, text: str) -> Redacted:
@@ -388,7 +412,7 @@ def publish(
     (3.29.030.C), Management Action letters and SPD's responses (3.29.030.D), the Chief's and
     the Director's statements (3.29.027) and appeal outcomes that changed findings (3.29.030.G).
     """
-    _require(user, PUBLISHERS, "publish for OPA")
+    case_actions.require(user, "publish", case)
     if kind not in dict(KINDS):
         raise ActionError("kind", f"{kind!r} is not one of: {', '.join(dict(KINDS))}")
     if not (text or "").strip():
@@ -459,7 +483,7 @@ def add_library_document(
     reviewed: str | None = None,
 ) -> LibraryDocument:
     """Post an agreement or a report. Its text passes the redaction path's identifier patterns."""
-    _require(user, LIBRARIANS, "add to the public library")
+    case_actions.require(user, "library")
     if kind not in dict(LIBRARY_KINDS):
         raise ActionError("kind", f"{kind!r} is not one of: {', '.join(dict(LIBRARY_KINDS))}")
     if not (title or "").strip():

@@ -7,4 +7,11 @@ class PublicConfig(AppConfig):
     verbose_name = "What the public sees"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401  (status messages to complainants as their case moves)
+        from . import (
+            sections,
+            signals,  # noqa: F401  (status messages to complainants as their case moves)
+            waiting,
+        )
+
+        sections.register()
+        waiting.register()

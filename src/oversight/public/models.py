@@ -70,6 +70,10 @@ class WebEvidence(AppendOnly):
     """A file the complainant sent with the form or later, stored under its SHA-256."""
 
     complaint = models.ForeignKey(WebComplaint, on_delete=models.PROTECT, related_name="evidence")
+    # The later addition it came with; None for the files sent with the form itself.
+    update = models.ForeignKey(
+        "ComplainantUpdate", null=True, blank=True, on_delete=models.PROTECT, related_name="files"
+    )
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
@@ -87,6 +91,18 @@ class ComplainantUpdate(AppendOnly):
 
     class Meta:
         ordering = ["added_at", "pk"]
+
+
+class ReadMark(AppendOnly):
+    """Staff read what the complainant sent, up to ``up_to``: everything sent later is unread."""
+
+    complaint = models.ForeignKey(WebComplaint, on_delete=models.PROTECT, related_name="read_marks")
+    up_to = models.DateTimeField()
+    read_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    read_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-up_to", "-pk"]
 
 
 class StatusMessage(AppendOnly):

@@ -1,50 +1,5 @@
-"""The case's people as the one redaction path knows them (oversight.rules.redaction).
+"""The public side's use of the one redaction path (kept in ``oversight.cases.people``)."""
 
-Named employees become "Named Employee #1", "#2" ... in the order they were named;
-complainants and witnesses become their roles. Every name, serial or badge number,
-address, phone, email and contact the office holds for them is handed to ``redact``.
-"""
+from oversight.cases.people import case_people, redact_for_case
 
-from __future__ import annotations
-
-from oversight.cases.models import Case
-from oversight.rules.redaction import Person, Redacted, redact
-
-
-def _clean(*values: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in values if v and v.strip())
-
-
-def case_people(case: Case) -> list[Person]:
-    people: list[Person] = []
-    employees = list(case.named_employees.order_by("pk"))
-    for i, ne in enumerate(employees, 1):
-        people.append(Person(f"Named Employee #{i}", _clean(ne.name), _clean(ne.serial)))
-    for ne in employees:
-        if ne.supervisor_name:
-            people.append(Person("an SPD supervisor", _clean(ne.supervisor_name)))
-        if ne.captain:
-            people.append(Person("an SPD captain", _clean(ne.captain)))
-    complainants = list(case.complainants.order_by("pk"))
-    for i, c in enumerate(complainants, 1):
-        role = "the Complainant" if len(complainants) == 1 else f"Complainant #{i}"
-        people.append(Person(role, _clean(c.name), _clean(c.address, c.phone, c.email)))
-    for i, w in enumerate(case.witnesses.order_by("pk"), 1):
-        role = f"Witness #{i}" if w.kind == "civilian" else f"Witness Employee #{i}"
-        people.append(Person(role, _clean(w.name), _clean(w.contact)))
-    web = getattr(case, "web_complaint", None)  # None when the case did not come from the web form
-    if web is not None:
-        people.append(Person("the Complainant", (), _clean(web.email)))
-        if web.officer_description:
-            role = "Named Employee #1" if employees else "an SPD employee"
-            people.append(Person(role, (), _clean(web.officer_description)))
-    for iv in case.interviews.all():
-        known = {n.lower() for p in people for n in p.names}
-        if iv.interviewee.strip().lower() not in known:
-            people.append(Person("an interviewee", _clean(iv.interviewee)))
-    return people
-
-
-def redact_for_case(text: str, case: Case | None) -> Redacted:
-    """The one way a text about a case leaves the office."""
-    return redact(text, case_people(case) if case is not None else [])
+__all__ = ["case_people", "redact_for_case"]

@@ -26,4 +26,6 @@ urlpatterns = [
     path("digest/unsubscribe/<str:token>/", views.digest_unsubscribe, name="digest_unsubscribe"),
     path("staff/publish/", views.staff_publish, name="staff_publish"),
     path("staff/library/", views.staff_library, name="staff_library"),
+    path("staff/evidence/<int:pk>/", views.staff_evidence, name="staff_evidence"),
+    path("staff/cases/<str:number>/read/", views.mark_read, name="mark_read"),
 ]

@@ -6,22 +6,23 @@ import csv
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from oversight import access
 from oversight.cases.models import Case
 from oversight.rules.profile import get_profile
 
 from . import actions
 from . import forms as F
-from .models import KINDS, LIBRARY_KINDS, LibraryDocument, Publication, WebComplaint
+from .models import KINDS, LIBRARY_KINDS, LibraryDocument, Publication, WebComplaint, WebEvidence
 from .status import case_status
 from .suppression import suppress
 
@@ -309,8 +310,7 @@ def _csv_list(value: str) -> list[str]:
 @login_required
 def staff_publish(request: HttpRequest) -> HttpResponse:
     """Write, preview (every redaction listed), then publish exactly what was previewed."""
-    if not actions.user_roles(request.user) & actions.PUBLISHERS:
-        raise PermissionDenied("Only the OPA Director or an investigation supervisor may publish for OPA.")
+    access.require(request.user, "publish")
     form = F.PublishForm(request.POST or None, initial={"case": request.GET.get("case", ""), "kind": "summary"})
     ctx: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -348,8 +348,7 @@ def staff_publish(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_library(request: HttpRequest) -> HttpResponse:
     """Post an agreement or a report to the public library, after seeing what the redaction removes."""
-    if not actions.user_roles(request.user) & actions.LIBRARIANS:
-        raise PermissionDenied("Only the OPA Director or an administrator may add to the public library.")
+    access.require(request.user, "library")
     form = F.LibraryForm(request.POST or None)
     ctx: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
@@ -372,3 +371,37 @@ def staff_library(request: HttpRequest) -> HttpResponse:
         if not form.errors:
             ctx["preview"] = actions.preview(None, d["text"])
     return render(request, "public/staff_library.html", ctx, status=400 if form.errors else 200)
+
+
+# --------------------------------------------------------------------------
+# Staff: what the complainant sent, on the case page
+# --------------------------------------------------------------------------
+
+
+@login_required
+def staff_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    """A file the complainant sent; for those who read what they sent. Every download is recorded."""
+    ev = get_object_or_404(WebEvidence.objects.select_related("complaint__case"), pk=pk)
+    case = ev.complaint.case
+    access.require_read(request.user, case, access.A.ADDITIONS)
+    from oversight.cases.actions import audit
+
+    audit(request.user, "download_web_evidence", case, web_evidence=ev.pk, sha256=ev.sha256)
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
+
+
+@login_required
+@require_POST
+def mark_read(request: HttpRequest, number: str) -> HttpResponse:
+    case = get_object_or_404(Case, number=number)
+    web = get_object_or_404(WebComplaint, case=case)
+    access.require_read(request.user, case, access.A.ADDITIONS)
+    try:
+        actions.mark_read(request.user, web)
+    except actions.ActionError as e:
+        from oversight.cases.page import render_case
+        from oversight.home.registry import Failed
+
+        return render_case(request, case, failed=Failed("read_additions", str(e)), status=400)
+    messages.success(request, "Marked as read.")
+    return redirect(reverse("cases:detail", args=[case.number]) + "#sent")

@@ -67,6 +67,15 @@ def check(rules: Rules, classification: str, allegations: Sequence[AllegationVie
             f"{classification!r} is not a classification; choose one of: {', '.join(label(c) for c in known)}.",
             rules.taxonomies["classifications"].cite,
         )
+    needing = rules.taxonomies["classifications_needing_allegation"]
+    if classification in needing.value and not allegations:
+        others = [label(c) for c in known if c not in needing.value]
+        instead = f", or classify it as {' or '.join(others)}" if others else ""
+        raise ClassificationRefused(
+            f"Cannot classify as {label(classification)}: the case has no allegation against a named employee "
+            f"[{needing.cite}]. Add the named employee and the allegation first{instead}.",
+            needing.cite,
+        )
     for c in rules.constraints:
         if c.classification != classification:
             continue

@@ -106,6 +106,9 @@ class LimitationSpec(_Strict):
 class TaxonomySpec(_Strict):
     label: str
     values: DatedNames
+    # What a person reads for each value: "use_of_force" is read "Use of force". Every value
+    # of every date must have one (a code is never shown to a person).
+    labels: dict[str, str] = Field(default_factory=dict)
 
     _v = field_validator("values")(_check_date_keys)
 
@@ -144,6 +147,7 @@ class TaxonomiesSpec(_Strict):
     findings: TaxonomySpec
     not_sustained_findings: TaxonomySpec
     case_findings: TaxonomySpec
+    classifications_needing_allegation: TaxonomySpec
 
 
 class PeriodSpec(_Strict):
@@ -287,6 +291,7 @@ class Rules:
     limitation: LimitationRule
     flags: dict[str, Cited]  # enabled flags only
     taxonomies: dict[str, Cited]
+    taxonomy_labels: dict[str, dict[str, str]]  # taxonomy -> value -> what a person reads
     constraints: tuple[ConstraintRule, ...]
     periods: dict[str, Cited]  # id -> (length, cite); the unit is in the spec
     schedules: dict[str, Cited]  # id -> (months of the year, cite)
@@ -433,6 +438,7 @@ class Profile:
             ),
             flags=flags,
             taxonomies=taxonomies,
+            taxonomy_labels={t: dict(getattr(s.taxonomies, t).labels) for t in TaxonomiesSpec.model_fields},
             constraints=tuple(constraints),
         )
 
@@ -611,6 +617,20 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
             problems.append((("adjustments", adj_id, "end_event"), "a pause needs an end_event"))
         if adj.kind == "fixed" and adj.days is None:
             problems.append((("adjustments", adj_id, "days"), "a fixed extension needs days"))
+    labelled: dict[str, str] = {}
+    for tax_id in TaxonomiesSpec.model_fields:
+        tax: TaxonomySpec = getattr(spec.taxonomies, tax_id)
+        for date_key, entry in tax.values.items():
+            for i, name in enumerate(entry.value):
+                text = tax.labels.get(name) or labelled.get(name)
+                if not text:
+                    problems.append(
+                        (
+                            ("taxonomies", tax_id, "values", date_key, "value", i),
+                            f"{name!r} has no label (add it to taxonomies.{tax_id}.labels)",
+                        )
+                    )
+        labelled.update(tax.labels)
     categories: set[str] = set()
     for entry in spec.taxonomies.allegation_categories.values.values():
         categories.update(entry.value)
@@ -627,6 +647,15 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
     classifications: set[str] = set()
     for entry in spec.taxonomies.classifications.values.values():
         classifications.update(entry.value)
+    for date_key, entry in spec.taxonomies.classifications_needing_allegation.values.items():
+        for i, name in enumerate(entry.value):
+            if name not in classifications:
+                problems.append(
+                    (
+                        ("taxonomies", "classifications_needing_allegation", "values", date_key, "value", i),
+                        f"unknown classification {name!r}",
+                    )
+                )
     for c_id, c in spec.constraints.items():
         if c.classification not in classifications:
             problems.append((("constraints", c_id, "classification"), f"unknown classification {c.classification!r}"))

@@ -1,0 +1,217 @@
+"""What waits for OPA's people on their home page: cases to classify, an investigator's own
+cases with their next deadline, plans to approve, investigations due for OIG, findings to
+recommend, and the overdue deadlines of the board."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from oversight import access
+from oversight.home.registry import Waiting
+from oversight.rules import access as A
+
+from .clock import board_queryset, deadline_label
+from .models import Case, CaseEvent, InvestigationPlan
+
+# At most this many items of one kind on a home page; the rest are one link away.
+CAP = 25
+# An investigation under way whose deadline falls within this many days is listed as due for OIG.
+SUBMIT_WITHIN_DAYS = 30
+
+
+def _url(number: str, anchor: str = "") -> str:
+    return reverse("cases:detail", args=[number]) + (f"#{anchor}" if anchor else "")
+
+
+def _due(deadline: dict[str, Any] | None) -> dt.date | None:
+    return dt.date.fromisoformat(deadline["due"]) if deadline and deadline.get("due") else None
+
+
+def _capped(items: Iterable[Waiting], kind: str, more_url: str) -> Iterator[Waiting]:
+    n = 0
+    for it in items:
+        n += 1
+        if n > CAP:
+            yield Waiting(
+                kind, f"More {kind.lower()}", more_url, "Only the most urgent are listed here.", status="info"
+            )
+            return
+        yield it
+
+
+def _deadline_item(kind: str, case: Any, dl: dict[str, Any] | None, why: str, anchor: str = "") -> Waiting:
+    status = dl["status"] if dl else "open"
+    return Waiting(
+        kind=kind,
+        title=f"{case.number}: {deadline_label(dl['id'])}" if dl else case.number,
+        url=_url(case.number, anchor),
+        why=why,
+        due=_due(dl),
+        status="overdue" if status == "overdue" else "tolled" if status == "tolled" else "open",
+        explanation=list(dl.get("explanation", [])) if dl else [],
+        case=case.number,
+    )
+
+
+def to_classify(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """Complaints still at intake, for those who classify them."""
+    if not access.may(user, "classify"):
+        return
+    board_queryset(today)  # refreshes the projection of every open case
+    qs = Case.objects.filter(access.AT_INTAKE_Q).order_by("received_on", "number")
+    for case in qs[: CAP + 1]:
+        dl = case.board_deadline
+        yield _deadline_item(
+            "To classify",
+            case,
+            dl,
+            f"Received {case.received_on:%Y-%m-%d} by {case.get_channel_display().lower()}; not yet classified.",
+            "classification",
+        )
+
+
+def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """An investigator's own open cases, each with its next deadline."""
+    roles = access.roles_of(user)
+    if A.INVESTIGATOR not in roles:
+        return
+    qs = board_queryset(today, investigator=user.pk)
+    for case in qs[: CAP + 1]:
+        dl = case.board_deadline
+        yield _deadline_item("Your cases", case, dl, f"{case.board_stage}: next, {deadline_label(dl['id']).lower()}.")
+    returned = (
+        InvestigationPlan.objects.filter(case__investigator=user, case__closed_on__isnull=True)
+        .filter(
+            Exists(
+                CaseEvent.objects.filter(case=OuterRef("case"), type="plan_returned", data__version=OuterRef("version"))
+            )
+        )
+        .select_related("case")
+    )
+    for plan in returned:
+        if plan.case.plans.filter(version__gt=plan.version).exists():
+            continue
+        yield Waiting(
+            "Plans returned",
+            f"{plan.case.number}: plan version {plan.version}",
+            _url(plan.case.number, "plan"),
+            "The Director returned the plan with reasons: submit a new version.",
+            status="new",
+            case=plan.case.number,
+        )
+
+
+def plans_to_approve(user: Any, today: dt.date) -> Iterator[Waiting]:
+    if not access.may(user, "approve_plan"):
+        return
+    decided = CaseEvent.objects.filter(
+        case=OuterRef("case"), type__in=("plan_approved", "plan_returned"), data__version=OuterRef("version")
+    )
+    later = InvestigationPlan.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
+    qs = (
+        InvestigationPlan.objects.filter(case__closed_on__isnull=True)
+        .filter(~Exists(decided), ~Exists(later))
+        .select_related("case", "submitted_by")
+        .order_by("submitted_at")
+    )
+    for plan in qs[: CAP + 1]:
+        who = plan.submitted_by.get_full_name() or plan.submitted_by.get_username()
+        yield Waiting(
+            "Plans to approve",
+            f"{plan.case.number}: plan version {plan.version}",
+            _url(plan.case.number, "plan"),
+            f"Submitted by {who} on {plan.submitted_at:%Y-%m-%d}; no investigation step can be recorded before "
+            "approval [SMC 3.29.025.E].",
+            status="new",
+            case=plan.case.number,
+        )
+
+
+def due_for_oig(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """Investigations under way whose deadline is near and that OIG has not yet received."""
+    if not access.may(user, "submit_to_oig"):
+        return
+    qs = (
+        board_queryset(today, deadline="investigation", within=SUBMIT_WITHIN_DAYS)
+        .filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="plan_approved")))
+        .filter(access.action_q(user, "submit_to_oig"))
+        .exclude(board_stage__in=["Awaiting OIG review"])
+    )
+    for case in qs[: CAP + 1]:
+        yield _deadline_item(
+            "Due for OIG review",
+            case,
+            case.board_deadline,
+            "The investigation deadline is near: submit it to OIG for review and certification when complete "
+            "[SMC 3.29.112.A.1].",
+            "investigation",
+        )
+
+
+def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """Cases whose findings OIG's review now allows and that have none yet."""
+    if not access.may(user, "recommend_findings"):
+        return
+    from oversight.oig.review import findings_gate
+
+    qs = (
+        Case.objects.filter(closed_on__isnull=True, routed_to="")
+        .filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified"))))
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
+        .order_by("number")
+    )
+    waiting_for_lapse = (
+        Case.objects.filter(closed_on__isnull=True, routed_to="", board_stage="Awaiting OIG review")
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
+        .filter(board_deadline_id__startswith="oig_review_", board_risk=0)
+    )
+    seen = set()
+    for case in [*qs[: CAP + 1], *waiting_for_lapse[:CAP]]:
+        if case.pk in seen:
+            continue
+        seen.add(case.pk)
+        gate = findings_gate(case, today)
+        if not gate.allowed:
+            continue
+        inv = next((d for d in _timeline(case, today)["deadlines"] if d["id"] == "investigation"), None)
+        yield _deadline_item("Findings to recommend", case, inv, f"{gate.reason} [{gate.cite}].", "findings")
+
+
+def _timeline(case: Case, today: dt.date) -> Any:
+    from .clock import timeline
+
+    return timeline(case, today)
+
+
+def overdue(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """The board's overdue deadlines, for those who run the board."""
+    roles = access.roles_of(user)
+    if not roles & {A.SUPERVISOR, A.DIRECTOR}:
+        return
+    qs = board_queryset(today, status="overdue")
+    if A.DIRECTOR not in roles:
+        qs = qs.filter(Q(supervisor=user) | Q(supervisor__isnull=True))
+    more = reverse("cases:board") + "?status=overdue"
+    yield from _capped(
+        (
+            _deadline_item("Overdue deadlines", c, c.board_deadline, f"{c.board_stage}: past its deadline.")
+            for c in qs[: CAP + 1]
+        ),
+        "Overdue deadlines",
+        more,
+    )
+
+
+PROVIDERS = [to_classify, my_cases, plans_to_approve, due_for_oig, findings_to_recommend, overdue]
+
+
+def register() -> None:
+    from oversight.home.registry import register_waiting
+
+    for fn in PROVIDERS:
+        register_waiting(fn)

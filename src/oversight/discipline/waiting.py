@@ -1,0 +1,118 @@
+"""What waits for the Chief, the City Attorney and the Director once findings exist:
+findings awaiting the Chief's decision, statements due, appeals and their hearings,
+Management Actions awaiting SPD's answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+
+from oversight import access
+from oversight.cases.clock import timeline
+from oversight.cases.models import Case, CaseEvent
+from oversight.home.registry import Waiting
+
+from .models import Appeal, ManagementAction
+
+
+def _url(number: str) -> str:
+    return reverse("cases:detail", args=[number]) + "#findings"
+
+
+def _deadline(case: Case, today: dt.date, deadline_id: str) -> dict[str, Any] | None:
+    return next((d for d in timeline(case, today)["deadlines"] if d["id"] == deadline_id), None)
+
+
+def _due(d: dict[str, Any] | None) -> dt.date | None:
+    return dt.date.fromisoformat(d["due"]) if d and d.get("due") else None
+
+
+def decisions(user: Any, today: dt.date) -> Iterator[Waiting]:
+    if not access.may(user, "chief_decision"):
+        return
+    qs = (
+        Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision")))
+        .order_by("number")
+    )
+    for case in qs[:50]:
+        pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
+        yield Waiting(
+            "Findings awaiting your decision",
+            f"{case.number}: the Director's recommended findings",
+            _url(case.number),
+            f"Recommended on {pf.date:%Y-%m-%d}; the Chief makes the final findings and discipline after the "
+            "due process hearing [SMC 3.29.310.A].",
+            status="new",
+            case=case.number,
+        )
+
+
+def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """The Chief's statement of reasons, the Director's timeline statement: due by the clock."""
+    wanted = [(d, p) for d, p in (("chief_statement", "chief_statement"), ("timeline_statement", "timeline_statement"))]
+    wanted = [(d, p) for d, p in wanted if access.may(user, p)]
+    if not wanted:
+        return
+    qs = Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))).order_by(
+        "number"
+    )
+    for case in qs[:500]:
+        for deadline_id, _ in wanted:
+            d = _deadline(case, today, deadline_id)
+            if d is None or d["status"] not in ("open", "overdue"):
+                continue
+            yield Waiting(
+                "Statements due",
+                f"{case.number}: {d.get('label') or deadline_id.replace('_', ' ')}",
+                _url(case.number),
+                "A written statement the chapter requires; it names no named employee [SMC 3.29.027.D].",
+                due=_due(d),
+                status=d["status"],
+                explanation=list(d["explanation"]),
+                case=case.number,
+            )
+
+
+def appeals(user: Any, today: dt.date) -> Iterator[Waiting]:
+    if not access.may(user, "appeal"):
+        return
+    for ap in Appeal.objects.filter(closed_on__isnull=True).select_related("case").order_by("notice_filed_on")[:100]:
+        hearing = ap.hearing_on
+        why = f"{ap.get_forum_display()}; notice filed {ap.notice_filed_on:%Y-%m-%d}; " + (
+            f"hearing on {hearing:%Y-%m-%d}." if hearing else "no hearing date yet."
+        )
+        yield Waiting(
+            "Appeals",
+            f"{ap.case.number}: appeal #{ap.pk}",
+            _url(ap.case.number),
+            why,
+            due=hearing,
+            status="overdue" if hearing and hearing < today else "open",
+            case=ap.case.number,
+        )
+
+
+def management_actions(user: Any, today: dt.date) -> Iterator[Waiting]:
+    if not access.may(user, "management_action"):
+        return
+    for ma in ManagementAction.objects.filter(status="awaiting_response").select_related("case").order_by("issued_on"):
+        yield Waiting(
+            "Management Actions awaiting SPD",
+            f"{ma.case.number}: Management Action #{ma.pk}",
+            _url(ma.case.number),
+            f"Issued {ma.issued_on:%Y-%m-%d}; SPD's written response is recorded when it arrives [SMC 3.29.030.D].",
+            status="info",
+            case=ma.case.number,
+        )
+
+
+def register() -> None:
+    from oversight.home.registry import register_waiting
+
+    for fn in (decisions, statements, appeals, management_actions):
+        register_waiting(fn)

@@ -1,0 +1,523 @@
+"""The one access model: who may take which action, and who may read which part of a case.
+
+Pure Python, no Django. Every office's roles are here (OPA, OIG, CPC, SPD's Chief and
+command, the City Attorney, the administrator, and the named employees and their union
+who read their own case), and so is every action any page, download or API operation
+offers. The web app asks this module through ``oversight.access`` and nowhere else.
+
+Two tables:
+
+- ``READS``: for each part of a case (its facts, the complainant's identity, witnesses,
+  named employees, evidence files, the complainant's later additions, discipline) and each
+  role, the scope of cases in which that role reads it, with the section of the law
+  that speaks, or the least-privilege reading where the law is silent.
+- ``PERMISSIONS``: for each action, the roles that may take it and in which scope of
+  cases, with a label a refusal reads out and a citation.
+
+A scope is a condition on a case as it stands for one reader (``CaseFacts``): any case,
+an open one, a closed one, one still at intake, one assigned to the reader, one that has
+reached the Chief, one the Chief decided, one with a criminal allegation, or one the
+reader was granted as its named employee or union representative.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+# --------------------------------------------------------------------------
+# Offices and roles (each role is a Django group of the same name in the web app)
+# --------------------------------------------------------------------------
+
+OPA = "Office of Police Accountability"
+OIG = "Office of Inspector General"
+CPC = "Community Police Commission"
+SPD = "Seattle Police Department"
+LAW = "City Attorney's Office"
+SYSTEM = "Oversight"
+PARTIES = "Parties to a case"
+
+INTAKE = "intake"
+INVESTIGATOR = "investigator"
+SUPERVISOR = "investigation_supervisor"
+DIRECTOR = "director"  # the OPA Director and the Deputy Director (the Director's designee)
+OIG_AUDITOR = "oig_auditor"
+INSPECTOR_GENERAL = "inspector_general"
+CPC_STAFF = "cpc_staff"
+CHIEF = "chief"  # the Chief of Police and SPD command acting for the Chief
+CITY_ATTORNEY = "city_attorney"
+ADMINISTRATOR = "administrator"
+NAMED_EMPLOYEE = "named_employee"  # reads their own case, through a grant
+UNION = "union"  # the named employee's bargaining unit, the same
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    label: str
+    office: str
+
+
+ROLES: dict[str, Role] = {
+    INTAKE: Role("Intake", OPA),
+    INVESTIGATOR: Role("Investigator", OPA),
+    SUPERVISOR: Role("Investigation supervisor", OPA),
+    DIRECTOR: Role("OPA Director or Deputy Director", OPA),
+    OIG_AUDITOR: Role("OIG auditor", OIG),
+    INSPECTOR_GENERAL: Role("Inspector General", OIG),
+    CPC_STAFF: Role("CPC staff or commissioner", CPC),
+    CHIEF: Role("Chief of Police or SPD command", SPD),
+    CITY_ATTORNEY: Role("City Attorney's Office", LAW),
+    ADMINISTRATOR: Role("Administrator", SYSTEM),
+    NAMED_EMPLOYEE: Role("Named employee", PARTIES),
+    UNION: Role("Union representative", PARTIES),
+}
+
+OPA_STAFF = frozenset({INTAKE, INVESTIGATOR, SUPERVISOR, DIRECTOR})
+OIG_STAFF = frozenset({OIG_AUDITOR, INSPECTOR_GENERAL})
+OWN_CASE_ROLES = frozenset({NAMED_EMPLOYEE, UNION})
+STAFF = frozenset(ROLES) - OWN_CASE_ROLES
+
+
+def role_label(role: str) -> str:
+    r = ROLES.get(role)
+    return r.label if r else role
+
+
+# --------------------------------------------------------------------------
+# Scopes: which cases a grant covers
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFacts:
+    """A case as the access model sees it, for one reader. ``None`` stands for no case
+    (a list page, a form that opens a new case)."""
+
+    closed: bool = False
+    at_intake: bool = False  # received, not yet classified, routed or closed
+    assigned: bool = False  # the reader is the case's investigator or its supervisor
+    findings: bool = False  # the Director's proposed findings were issued: the Chief's stage
+    decided: bool = False  # the Chief's final decision is recorded: appeals may follow
+    criminal: bool = False  # an allegation of criminal conduct
+    noticed: bool = False  # the notice went to the named employees, their captain and union (3.29.026.A)
+    own: bool = False  # the reader was granted the case as its named employee or union
+
+
+ANY = "any"
+OPEN = "open"
+CLOSED = "closed"
+AT_INTAKE = "at_intake"
+ASSIGNED = "assigned"
+FINDINGS = "findings"
+DECIDED = "decided"
+CRIMINAL = "criminal"
+NOTICED = "noticed"
+OWN = "own"
+
+# scope: (holds for these facts, the words a refusal uses: "only on cases <words>")
+SCOPES: dict[str, str] = {
+    ANY: "any case",
+    OPEN: "open cases",
+    CLOSED: "closed cases",
+    AT_INTAKE: "cases still at intake (not yet classified)",
+    ASSIGNED: "cases assigned to them",
+    FINDINGS: "cases whose proposed findings have reached the Chief",
+    DECIDED: "cases the Chief has decided",
+    CRIMINAL: "cases with an allegation of criminal conduct",
+    NOTICED: "cases whose notice went to SPD (the named employees, their captain and union)",
+    OWN: "their own case, as its named employee or union representative",
+}
+
+
+def scope_holds(scope: str, facts: CaseFacts | None) -> bool:
+    """Whether a case with ``facts`` is inside ``scope``; with no case, only ANY holds."""
+    if scope == ANY:
+        return True
+    if facts is None:
+        return False
+    return {
+        OPEN: not facts.closed,
+        CLOSED: facts.closed,
+        AT_INTAKE: facts.at_intake,
+        ASSIGNED: facts.assigned,
+        FINDINGS: facts.findings,
+        DECIDED: facts.decided,
+        CRIMINAL: facts.criminal,
+        NOTICED: facts.noticed,
+        OWN: facts.own,
+    }[scope]
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """Any of ``scopes``; the citation says where the law speaks (empty: least privilege)."""
+
+    scopes: tuple[str, ...]
+    cite: str = ""
+
+    def holds(self, facts: CaseFacts | None) -> bool:
+        return any(scope_holds(s, facts) for s in self.scopes)
+
+    def words(self) -> str:
+        return " or ".join(SCOPES[s] for s in self.scopes)
+
+
+def _g(*scopes: str, cite: str = "") -> Grant:
+    return Grant(scopes or (ANY,), cite)
+
+
+# --------------------------------------------------------------------------
+# What may be read
+# --------------------------------------------------------------------------
+
+CASE = "case"  # the case's facts, allegations, classification, deadlines and history
+COMPLAINANT = "complainant"  # complainants' names, addresses, phones, emails, demographics
+WITNESS = "witness"  # witnesses' names and contact details
+EMPLOYEES = "named_employees"  # named employees' names and serial numbers
+EVIDENCE = "evidence"  # evidence files, interview recordings and transcripts, the plan's text
+ADDITIONS = "additions"  # what the complainant sent with the web form or added later
+DISCIPLINE = "discipline"  # findings, the Chief's decision, discipline, appeals, settlements
+HOTLINE = "hotline"  # OIG hotline reports and their reporters (not part of a case)
+
+PARTS: dict[str, str] = {
+    CASE: "the case's facts and allegations",
+    COMPLAINANT: "complainants' identity",
+    WITNESS: "witnesses' identity",
+    EMPLOYEES: "named employees' names",
+    EVIDENCE: "the evidence files",
+    ADDITIONS: "what the complainant sent",
+    DISCIPLINE: "findings, discipline and appeals",
+    HOTLINE: "hotline reports and their reporters",
+}
+
+_OIG_FULL = "SMC 3.29.105.D"  # "timely, full, and direct access" to OPA's files
+_CPC_CLOSED = "SMC 3.29.215.A.16"  # CPC reviews closed investigations for systemic improvement
+
+READS: dict[str, dict[str, Grant]] = {
+    CASE: {
+        INTAKE: _g(OPEN),
+        INVESTIGATOR: _g(ANY),
+        SUPERVISOR: _g(ANY),
+        DIRECTOR: _g(ANY, cite="SMC 3.29.010.A"),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+        CPC_STAFF: _g(CLOSED, cite=_CPC_CLOSED),
+        CHIEF: _g(FINDINGS, NOTICED, CRIMINAL, cite="SMC 3.29.310.A; SMC 3.29.026.A"),
+        CITY_ATTORNEY: _g(DECIDED, cite="SMC 3.29.305.J"),
+        NAMED_EMPLOYEE: _g(OWN, cite="SMC 3.29.026.A"),
+        UNION: _g(OWN, cite="SMC 3.29.026.A"),
+    },
+    COMPLAINANT: {
+        INTAKE: _g(AT_INTAKE),
+        INVESTIGATOR: _g(ASSIGNED),
+        SUPERVISOR: _g(AT_INTAKE, ASSIGNED),
+        DIRECTOR: _g(ANY, cite="SMC 3.29.040"),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+    },
+    WITNESS: {
+        INTAKE: _g(AT_INTAKE),
+        INVESTIGATOR: _g(ASSIGNED),
+        SUPERVISOR: _g(AT_INTAKE, ASSIGNED),
+        DIRECTOR: _g(ANY, cite="SMC 3.29.040"),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+        CITY_ATTORNEY: _g(DECIDED, cite="SMC 3.29.305.J"),
+    },
+    EMPLOYEES: {
+        INTAKE: _g(OPEN),
+        INVESTIGATOR: _g(ANY),
+        SUPERVISOR: _g(ANY),
+        DIRECTOR: _g(ANY),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+        CHIEF: _g(FINDINGS, NOTICED, CRIMINAL, cite="SMC 3.29.310.A; SMC 3.29.026.A"),
+        CITY_ATTORNEY: _g(DECIDED, cite="SMC 3.29.305.J"),
+        NAMED_EMPLOYEE: _g(OWN, cite="SMC 3.29.026.A"),
+        UNION: _g(OWN, cite="SMC 3.29.026.A"),
+    },
+    EVIDENCE: {
+        INTAKE: _g(AT_INTAKE),
+        INVESTIGATOR: _g(ASSIGNED),
+        SUPERVISOR: _g(AT_INTAKE, ASSIGNED),
+        DIRECTOR: _g(ANY),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+        CHIEF: _g(FINDINGS, cite="SMC 3.29.310.A"),
+        CITY_ATTORNEY: _g(DECIDED, cite="SMC 3.29.305.J"),
+    },
+    ADDITIONS: {
+        INTAKE: _g(OPEN),
+        INVESTIGATOR: _g(ASSIGNED),
+        SUPERVISOR: _g(AT_INTAKE, ASSIGNED),
+        DIRECTOR: _g(ANY),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+    },
+    DISCIPLINE: {
+        INVESTIGATOR: _g(ASSIGNED),
+        SUPERVISOR: _g(ANY),
+        DIRECTOR: _g(ANY),
+        OIG_AUDITOR: _g(ANY, cite=_OIG_FULL),
+        INSPECTOR_GENERAL: _g(ANY, cite=_OIG_FULL),
+        CPC_STAFF: _g(CLOSED, cite=_CPC_CLOSED),
+        CHIEF: _g(FINDINGS, cite="SMC 3.29.310.A"),
+        CITY_ATTORNEY: _g(DECIDED, cite="SMC 3.29.305.J"),
+        NAMED_EMPLOYEE: _g(OWN, cite="SMC 3.29.026.A"),
+        UNION: _g(OWN, cite="SMC 3.29.026.A"),
+    },
+    HOTLINE: {
+        OIG_AUDITOR: _g(ANY, cite="SMC 3.29.110.A.17"),
+        INSPECTOR_GENERAL: _g(ANY, cite="SMC 3.29.110.A.17"),
+    },
+}
+
+# Why a part is withheld from a role that reads the case but not that part: the words a
+# page shows in the part's place.
+WITHHELD: dict[str, str] = {
+    COMPLAINANT: "Complainants' identity is read only by the OPA staff working the case and by OIG.",
+    WITNESS: "Witnesses' identity is read only by the OPA staff working the case and by OIG.",
+    EMPLOYEES: "Named employees are shown by their role in the case, not by name.",
+    EVIDENCE: "Evidence files are opened only by the OPA staff working the case, OIG, and the Chief "
+    "and the City Attorney at their stage.",
+    ADDITIONS: "What the complainant sent is read only by the OPA staff working the case and by OIG.",
+    DISCIPLINE: "Findings and discipline are read by OPA's supervisors and Director, OIG, the Chief, "
+    "the City Attorney, CPC once the case is closed, and the case's own named employees.",
+}
+
+
+def reads(roles: Iterable[str], part: str, facts: CaseFacts | None) -> bool:
+    """Whether a person holding ``roles`` reads ``part`` of a case with ``facts``."""
+    table = READS[part]
+    return any(r in table and table[r].holds(facts) for r in roles)
+
+
+def readers(part: str) -> dict[str, Grant]:
+    return dict(READS[part])
+
+
+# --------------------------------------------------------------------------
+# What may be done
+# --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    grants: Mapping[str, Grant]  # role -> the cases in which it may take the action
+    label: str  # what the action is, as a refusal reads it: "classify a complaint"
+    cite: str = ""
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(self.grants)
+
+
+def _p(label: str, grants: Mapping[str, tuple[str, ...] | str], cite: str = "") -> Permission:
+    out = {role: Grant((s,) if isinstance(s, str) else s) for role, s in grants.items()}
+    return Permission(out, label, cite)
+
+
+def _all(*roles: str, scope: str = ANY) -> dict[str, str]:
+    return dict.fromkeys(roles, scope)
+
+
+_WORKING = (AT_INTAKE, ASSIGNED)  # a supervisor works the cases at intake and those they supervise
+
+PERMISSIONS: dict[str, Permission] = {
+    # --- OPA: intake and classification
+    "open_case": _p("take in a complaint", _all(INTAKE, SUPERVISOR, DIRECTOR), "SMC 3.29.020.A.17"),
+    "edit_parties": _p(
+        "add or correct a complainant, named employee, witness or allegation",
+        {INTAKE: AT_INTAKE, INVESTIGATOR: ASSIGNED, SUPERVISOR: _WORKING, DIRECTOR: ANY},
+    ),
+    "read_additions": _p(
+        "mark what the complainant sent as read",
+        {INTAKE: OPEN, INVESTIGATOR: ASSIGNED, SUPERVISOR: _WORKING, DIRECTOR: ANY},
+    ),
+    "add_note": _p(
+        "add a note to the case file",
+        {INTAKE: OPEN, INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY},
+    ),
+    "classify": _p("classify a complaint", _all(SUPERVISOR, DIRECTOR), "SMC 3.29.020.A.3"),
+    "route": _p(
+        "route a complaint to OIG or the Seattle Department of Human Resources",
+        _all(SUPERVISOR, DIRECTOR),
+        "SMC 3.29.025.G; SMC 3.29.300.G",
+    ),
+    "assign": _p("assign an investigator", _all(SUPERVISOR, DIRECTOR)),
+    "refer_supervisor_action": _p("refer a Supervisor Action", _all(SUPERVISOR, DIRECTOR), "SMC 3.29.007"),
+    "record_supervisor_report": _p(
+        "record a supervisor's report on a Supervisor Action", _all(INTAKE, SUPERVISOR, DIRECTOR), "SMC 3.29.007"
+    ),
+    "send_notice": _p(
+        "send the notice to named employees",
+        {INTAKE: OPEN, INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY},
+        "SMC 3.29.026.A",
+    ),
+    # --- OPA: the investigation
+    "submit_plan": _p(
+        "submit an investigation plan", {INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY}, "SMC 3.29.025.E"
+    ),
+    "approve_plan": _p("approve or return an investigation plan", _all(DIRECTOR), "SMC 3.29.025.E"),
+    "record_exigent": _p(
+        "record exigent circumstances for an interview not in person", _all(DIRECTOR), "SMC 3.29.025.B"
+    ),
+    "investigate": _p(
+        "record an interview or evidence", {INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY}, "SMC 3.29.025"
+    ),
+    "toll": _p(
+        "record a postponement, pause or additional investigation",
+        {INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY},
+        "SMC 3.29.026",
+    ),
+    "director_vacancy": _p("record a vacancy of the OPA Director position", _all(DIRECTOR), "SMC 3.29.026.E"),
+    "issue_subpoena": _p("issue a subpoena", _all(DIRECTOR), "SMC 3.29.025.D"),
+    "update_subpoena": _p(
+        "record a subpoena's status", {INVESTIGATOR: ASSIGNED, SUPERVISOR: ANY, DIRECTOR: ANY}, "SMC 3.29.025.D"
+    ),
+    "submit_to_oig": _p(
+        "submit an investigation to OIG for review and certification", _all(SUPERVISOR, DIRECTOR), "SMC 3.29.112.A.1"
+    ),
+    "close_case": _p("close a case", _all(SUPERVISOR, DIRECTOR)),
+    "import_cases": _p("import cases in bulk", _all(ADMINISTRATOR)),
+    # --- OPA: findings and what follows them
+    "recommend_findings": _p(
+        "certify the investigation and recommend findings to the Chief", _all(DIRECTOR), "SMC 3.29.020.A.7"
+    ),
+    "management_action": _p("send or update a Management Action", _all(DIRECTOR), "SMC 3.29.030.D"),
+    "training_report": _p(
+        "record the chain of command's report of a Training Referral", _all(DIRECTOR, SUPERVISOR), "SMC 3.29.007"
+    ),
+    "timeline_statement": _p("issue the statement on an exceeded time limit", _all(DIRECTOR), "SMC 3.29.027.C"),
+    "grant_access": _p("let a named employee or union representative read their case", _all(DIRECTOR)),
+    "publish": _p("publish for OPA", _all(DIRECTOR, SUPERVISOR), "SMC 3.29.030.C"),
+    "library": _p("add to the public library", _all(DIRECTOR, ADMINISTRATOR), "SMC 3.29.330.B"),
+    # --- OIG
+    "record_determination": _p(
+        "record OIG's determination on an investigation", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.112.F"
+    ),
+    "direct_review": _p(
+        "direct that an investigation be submitted for OIG review",
+        _all(OIG_AUDITOR, INSPECTOR_GENERAL, scope=OPEN),
+        "SMC 3.29.112.A.2",
+    ),
+    "set_review_policy": _p(
+        "change which investigations OIG reviews or switch pre-classification review",
+        _all(INSPECTOR_GENERAL),
+        "SMC 3.29.112.A.3; SMC 3.29.111.B",
+    ),
+    "classification_input": _p(
+        "give OIG's input on a proposed classification", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.111.B"
+    ),
+    "run_audit": _p(
+        "draw and check a quarterly classification audit", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.111"
+    ),
+    "publish_audit": _p("publish a classification audit report", _all(INSPECTOR_GENERAL), "SMC 3.29.111.A"),
+    "handle_hotline": _p("read and answer hotline reports", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.110.A.17"),
+    "record_withheld": _p(
+        "record a department's itemization of records withheld", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.105.D"
+    ),
+    "classify_conflict": _p(
+        "classify a complaint OPA cannot handle for a conflict",
+        _all(OIG_AUDITOR, INSPECTOR_GENERAL),
+        "SMC 3.29.110.A.11",
+    ),
+    # --- SPD: the Chief
+    "chief_decision": _p("record the Chief's final findings and discipline", {CHIEF: FINDINGS}, "SMC 3.29.310.A"),
+    "chief_statement": _p("issue the Chief's statement of reasons", {CHIEF: FINDINGS}, "SMC 3.29.027.B"),
+    "leave_without_pay": _p(
+        "place an employee on leave without pay", {CHIEF: (NOTICED, CRIMINAL)}, "SMC 3.29.310.A.4"
+    ),
+    "separation": _p(
+        "record a separation for cause and the WSCJTC documentation",
+        {CHIEF: (FINDINGS, NOTICED)},
+        "SMC 3.29.310.A.13; SMC 3.29.320.F",
+    ),
+    # --- The City Attorney
+    "appeal": _p("record an appeal, its hearing and ruling", {CITY_ATTORNEY: DECIDED}, "SMC 3.29.305.J"),
+    "settle": _p("approve a settlement of an appeal or grievance", {CITY_ATTORNEY: DECIDED}, "SMC 3.29.310.A.11"),
+    "appeals_report": _p(
+        "produce the status report of appealed cases",
+        _all(CITY_ATTORNEY, DIRECTOR, INSPECTOR_GENERAL, OIG_AUDITOR),
+        "SMC 3.29.305.J",
+    ),
+    "criminal_report": _p(
+        "produce the status report of criminal referrals", _all(DIRECTOR, CITY_ATTORNEY), "SMC 3.29.030.F"
+    ),
+    # --- CPC
+    "cpc_review": _p(
+        "review closed investigations and reports for systemic improvements", {CPC_STAFF: CLOSED}, _CPC_CLOSED
+    ),
+    # --- The system
+    "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),
+    "search": _p("search cases", dict.fromkeys(STAFF, ANY)),
+}
+
+
+def may(roles: Iterable[str], action: str, facts: CaseFacts | None = None) -> bool:
+    """Whether a person holding ``roles`` may take ``action`` (on a case with ``facts``,
+    or, with no case, anywhere their grant lets them)."""
+    perm = PERMISSIONS[action]
+    for r in roles:
+        g = perm.grants.get(r)
+        if g is not None and (facts is None or g.holds(facts)):
+            return True
+    return False
+
+
+def holds_role_for(roles: Iterable[str], action: str) -> bool:
+    """Whether any of ``roles`` may take ``action`` on some case (whatever its state)."""
+    return any(r in PERMISSIONS[action].grants for r in roles)
+
+
+def _held(roles: Iterable[str]) -> str:
+    names = sorted(role_label(r) for r in roles)
+    return ", ".join(names) if names else "no role"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """What a refusal page says: what was tried, why not (with the citation), where to go."""
+
+    what: str
+    why: str
+    cite: str = ""
+    where: tuple[str, ...] = field(default=())
+
+    def text(self) -> str:
+        cite = f" [{self.cite}]" if self.cite else ""
+        return f"{self.why}{cite}"
+
+
+def refusal(roles: Iterable[str], action: str, facts: CaseFacts | None = None) -> Refusal:
+    """Why ``roles`` may not take ``action`` here: who may, and where."""
+    held = frozenset(roles)
+    perm = PERMISSIONS[action]
+    mine = [(r, perm.grants[r]) for r in sorted(held) if r in perm.grants]
+    if mine:  # the role may, but not on this case
+        r, g = mine[0]
+        why = f"{role_label(r)} may {perm.label} only on {g.words()}, and this case is not one of them."
+    else:
+        who = ", ".join(role_label(r) for r in sorted(perm.grants))
+        why = f"Only {who} may {perm.label}; you hold: {_held(held)}."
+    return Refusal(f"to {perm.label}", why, perm.cite, _where(perm))
+
+
+def _where(perm: Permission) -> tuple[str, ...]:
+    offices = sorted({ROLES[r].office for r in perm.grants if r in ROLES})
+    return tuple(f"Ask the {o}." for o in offices if o not in (SYSTEM, PARTIES))
+
+
+def read_refusal(roles: Iterable[str], part: str, facts: CaseFacts | None = None) -> Refusal:
+    held = frozenset(roles)
+    table = READS[part]
+    mine = [(r, table[r]) for r in sorted(held) if r in table]
+    if mine:
+        r, g = mine[0]
+        why = f"{role_label(r)} reads {PARTS[part]} only on {g.words()}, and this case is not one of them."
+        cite = g.cite
+    else:
+        who = ", ".join(role_label(r) for r in sorted(table))
+        why = f"Only {who} read {PARTS[part]}; you hold: {_held(held)}."
+        cite = ""
+    return Refusal(f"to read {PARTS[part]}", why, cite)
