@@ -224,6 +224,7 @@ def demo(
     _django(["seed_demo"])
     _django(["seed_oig_demo"])
     _django(["seed_discipline_demo"])
+    _django(["seed_public_demo"])
     # The public data pages (/data/): Seattle's own exports, when they are beside the checkout.
     from oversight.publicdata.demo import import_shared
 

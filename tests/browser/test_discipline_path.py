@@ -109,6 +109,7 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
     case_actions.classify(
         users["investigation_supervisor"], case, "investigation", "Force.", on=today - dt.timedelta(150)
     )
+    case_actions.assign(users["investigation_supervisor"], case, users["investigator"])
     plan = case_actions.submit_plan(
         users["investigator"],
         case,
@@ -124,7 +125,7 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
     )
     a1, a2 = case.allegations.order_by("pk").values_list("pk", flat=True)
     e1, e2 = case.named_employees.order_by("pk").values_list("pk", flat=True)
-    url = f"/discipline/cases/{case.number}/"
+    url = f"/cases/{case.number}/"
 
     # The Director recommends: both allegations Sustained.
     director = browse_as(users["director"])
@@ -150,7 +151,7 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
     form.locator(f"input[name=days_{e1}]").fill("10")
     form.get_by_role("button", name="Record").click()
     expect(chief.get_by_role("status")).to_contain_text("departs from the Director's recommendations")
-    expect(chief.locator("tr[data-deadline=chief_statement]")).to_contain_text("overdue")
+    expect(chief.locator("#findings tr[data-deadline=chief_statement]")).to_contain_text("overdue")
 
     form = chief.locator("#form-determination")
     form.locator("select[name=named_employee]").select_option(str(e1))
@@ -189,9 +190,9 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
     form.locator("input[name=notice_filed_on]").fill(ago(70))
     form.get_by_role("button", name="Record").click()
     expect(ca.get_by_role("status")).to_contain_text("Appeal recorded")
-    expect(ca.locator("tr[data-deadline=appeal_notice]")).to_contain_text("met")
-    expect(ca.locator("tr[data-deadline=appeal_notice]")).to_contain_text(ago(70))
-    expect(ca.locator("tr[data-deadline=chief_statement]")).to_contain_text("met")
+    expect(ca.locator("#findings tr[data-deadline=appeal_notice]")).to_contain_text("met")
+    expect(ca.locator("#findings tr[data-deadline=appeal_notice]")).to_contain_text(ago(70))
+    expect(ca.locator("#findings tr[data-deadline=chief_statement]")).to_contain_text("met")
 
     form = ca.locator("#form-hearing")
     form.locator("input[name=hearing_on]").fill(ago(30))
@@ -207,7 +208,7 @@ def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(u
     expect(ca.get_by_role("status")).to_contain_text("notice to the complainant and the public is produced")
     expect(ca.locator("#discipline")).to_contain_text("Unpaid suspension of 10 days")
     expect(ca.locator("#discipline")).to_contain_text("Unpaid suspension of 3 days")
-    ca.locator("#notices a").first.click()
+    ca.locator("#appeal-notices a").first.click()
     notice = ca.locator("body").inner_text()
     assert "Public Safety Civil Service Commission" in notice
     assert "Unpaid suspension of 10 days → Unpaid suspension of 3 days" in notice

@@ -17,7 +17,6 @@ from django.test import Client
 from django.utils import timezone
 
 from oversight.cases import actions as ca
-from oversight.rules import access as OR
 from oversight.rules import access as R
 from tests.oig.conftest import open_investigation
 
@@ -57,7 +56,17 @@ def page_as(browser: Any, live_server: Any) -> Iterator[Any]:
 
 
 def _investigation_due(page: Any) -> dt.date:
-    return dt.date.fromisoformat(page.locator("#deadline-investigation .due").inner_text().strip())
+    return dt.date.fromisoformat(
+        page.locator("#deadline-table tr[data-deadline='investigation'] .due").inner_text().strip()
+    )
+
+
+def _recommend(page: Any) -> None:
+    """The Director recommends a finding on every allegation: the one door for proposed findings."""
+    form = page.locator("#form-recommend")
+    for sel in form.locator("select[name^=finding_]").all():
+        sel.select_option("sustained")
+    form.locator("button[type=submit]").last.click()
 
 
 def test_not_certified_with_directed_investigation_then_resubmitted_certified_and_findings_allowed(cast, page_as):
@@ -65,12 +74,12 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
     case = open_investigation(cast, "honesty")
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today - dt.timedelta(days=3))
 
-    auditor = page_as(cast[OR.OIG_AUDITOR])
+    auditor = page_as(cast[R.OIG_AUDITOR])
     auditor.goto("/oig/queue/")
     row = auditor.locator("#queue tbody tr", has_text=case.number)
     sync_api.expect(row).to_contain_text("open")
     row.get_by_role("link", name=case.number).click()
-    sync_api.expect(auditor.locator("h1")).to_have_text(f"OIG review: {case.number}")
+    sync_api.expect(auditor.locator("h1")).to_have_text(f"Case {case.number}")
     sync_api.expect(auditor.locator("#requirement")).to_contain_text("honesty is on the mandatory review list")
     due_before = _investigation_due(auditor)
 
@@ -87,28 +96,31 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
     ext = ca.rules_on(case.received_on).deadlines["investigation"].adjustments
     days = next(a.days for a in ext if a.event == "additional_investigation")
     assert _investigation_due(auditor) - due_before == dt.timedelta(days=days) == dt.timedelta(days=60)
-    sync_api.expect(auditor.locator("#deadline-investigation")).to_contain_text("SMC 3.29.026.I")
-    sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("Not yet allowed")
+    sync_api.expect(auditor.locator("#deadline-table tr[data-deadline='investigation']")).to_contain_text(
+        "SMC 3.29.026.I"
+    )
+    sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("must wait")
     sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("SMC 3.29.112.D")
 
     # OPA completes the work and submits again (OPA's write, through the cases actions).
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today)
     auditor.goto("/oig/queue/")
     sync_api.expect(auditor.locator("#queue tbody tr", has_text=case.number)).to_contain_text("2")
-    auditor.goto(f"/oig/cases/{case.number}/")
+    auditor.goto(f"/cases/{case.number}/")
     form = auditor.locator("#determination-form")
     form.get_by_label("Certified as thorough, timely and objective").check()
     form.locator("textarea[name=criterion_a]").fill("Both witnesses interviewed on video.")
     form.get_by_role("button", name="Record determination").click()
     sync_api.expect(auditor.locator("#determination-2")).to_contain_text("Certified as thorough")
-    sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("Allowed")
+    sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("may now be made")
+    sync_api.expect(auditor.locator("#form-recommend")).to_have_count(0)  # the Director's, not OIG's
 
     director = page_as(cast[R.DIRECTOR])
-    director.goto(f"/oig/cases/{case.number}/")
+    director.goto(f"/cases/{case.number}/")
     sync_api.expect(director.locator("#findings-gate")).to_contain_text("SMC 3.29.112.C")
     sync_api.expect(director.locator("#determination-form")).to_have_count(0)
-    director.get_by_role("button", name="Certify the investigation and issue proposed findings").click()
-    sync_api.expect(director.get_by_role("status")).to_contain_text("issued proposed findings")
+    _recommend(director)
+    sync_api.expect(director.get_by_role("status")).to_contain_text("Recommended findings recorded")
     assert case.events.filter(type="proposed_findings_issued").count() == 1
 
 
@@ -118,8 +130,8 @@ def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citat
     window = ca.rules_on(case.received_on).deadlines["oig_review"].days
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today - dt.timedelta(days=window + 5))
 
-    auditor = page_as(cast[OR.OIG_AUDITOR])
-    auditor.goto(f"/oig/cases/{case.number}/")
+    auditor = page_as(cast[R.OIG_AUDITOR])
+    auditor.goto(f"/cases/{case.number}/")
     sync_api.expect(auditor.locator("#lapsed")).to_contain_text("SMC 3.29.112.G")
     sync_api.expect(auditor.locator("#deadline-oig_review_1")).to_contain_text("overdue")
     form = auditor.locator("#determination-form")
@@ -135,12 +147,12 @@ def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citat
     assert not case.events.filter(type__in=["oig_not_certified", "additional_investigation"]).exists()
 
     director = page_as(cast[R.DIRECTOR])
-    director.goto(f"/oig/cases/{case.number}/")
+    director.goto(f"/cases/{case.number}/")
     gate = director.locator("#findings-gate")
-    sync_api.expect(gate).to_contain_text("Allowed")
+    sync_api.expect(gate).to_contain_text("may now be made")
     sync_api.expect(gate).to_contain_text("SMC 3.29.112.G")
-    director.get_by_role("button", name="Certify the investigation and issue proposed findings").click()
-    sync_api.expect(director.get_by_role("status")).to_contain_text("issued proposed findings")
+    _recommend(director)
+    sync_api.expect(director.get_by_role("status")).to_contain_text("Recommended findings recorded")
     assert case.events.filter(type="proposed_findings_issued").exists()
 
 

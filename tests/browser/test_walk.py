@@ -39,7 +39,7 @@ def _logout(page: Any) -> None:
 
 
 def _board_due(page: Any, number: str) -> dt.date:
-    page.goto("/")
+    page.goto("/board/")
     return dt.date.fromisoformat(page.inner_text(f"tr[data-case='{number}'] td.due").strip())
 
 
@@ -78,12 +78,12 @@ def test_intake_to_postponement_on_the_board(page: Any) -> None:
     page.click("#classify button")
     error = page.inner_text("#error")
     assert "SMC 3.29.025.A" in error and "Supervisor Action" in error
-    assert page.inner_text("#classification") == "not yet classified"
+    assert page.inner_text("#current-classification") == "not yet classified"
     page.select_option("#classify select[name=classification]", "investigation")
     page.fill("#classify textarea[name=rationale]", "Force alleged; body-worn video exists.")
     page.click("#classify button")
     page.wait_for_selector("text=Classified as Investigation.")
-    assert page.inner_text("#classification") == "Investigation"
+    assert page.inner_text("#current-classification") == "Investigation"
 
     # The notice, without the complainant's name or address
     page.click("#notice button")
@@ -96,6 +96,7 @@ def test_intake_to_postponement_on_the_board(page: Any) -> None:
 
     # A plan, approved
     page.goto(f"/cases/{number}/")
+    page.locator("#submit-plan").evaluate("d => d.open = true")
     page.fill("#plan input[name=priority]", "High")
     page.fill("#plan textarea[name=witnesses]", "Complainant; the named employee; park staff.")
     page.fill("#plan textarea[name=perishable_evidence]", "Body-worn video; park cameras.")
@@ -103,12 +104,13 @@ def test_intake_to_postponement_on_the_board(page: Any) -> None:
     page.fill("#plan textarea[name=approach]", "Force allegation: video first, then interviews.")
     page.click("#plan button:has-text('Submit the plan')")
     page.wait_for_selector("text=submitted for approval")
-    page.click("#approve button")
+    page.click("#decide-plan button:has-text('Approve version 1')")
     page.wait_for_selector("text=approved.")
 
     # An interview postponed 7 days: the due date moves 7 days on the board
     before = _board_due(page, number)
     page.goto(f"/cases/{number}/")
+    page.locator("#postpone").evaluate("d => d.open = true")
     page.fill("#postpone input[name=days]", "7")
     page.fill("#postpone input[name=reason]", "Labor representative unavailable")
     page.click("#postpone button")

@@ -81,8 +81,10 @@ def _evidence(d: dict[str, Any]) -> str:
 
 
 def _oig_answer(d: dict[str, Any]) -> str:
-    out = label_for("oig_outcome", d.get("outcome", "")) or "OIG answered"
-    return f"{out} (submission {d.get('round', '?')})."
+    out = label_for("oig_outcome", d.get("outcome", ""))
+    if not out:
+        return ""
+    return f"{out} (submission {d['round']})." if d.get("round") else f"{out}."
 
 
 def _findings(d: dict[str, Any]) -> str:
@@ -169,9 +171,14 @@ def _generic(d: dict[str, Any]) -> str:
     return "; ".join(bits)
 
 
-def describe(event: CaseEvent, reader: Any) -> str:
-    """One history line's details, as ``reader`` may read them."""
-    data = reader.redact_data(dict(event.data or {}))
+def describe(event: CaseEvent, reader: Any, names: dict[str, str] | None = None) -> str:
+    """One history line's details, as ``reader`` may read them (``names``: staff usernames
+    with their full names)."""
+    data = dict(event.data or {})
+    for k in ("investigator", "supervisor"):
+        if names and data.get(k) in names:
+            data[f"{k}_name"] = names[data[k]]
+    data = reader.redact_data(data)
     fn = DESCRIBE.get(event.type, _generic)
     try:
         return fn(data)
@@ -179,15 +186,35 @@ def describe(event: CaseEvent, reader: Any) -> str:
         return _generic(data)
 
 
+def _names(events: list[CaseEvent]) -> dict[str, str]:
+    """Staff usernames the log names (assignments), with the person's full name: one query."""
+    from django.contrib.auth import get_user_model
+
+    wanted = {
+        str(e.data.get(k))
+        for e in events
+        if e.type == "assigned"
+        for k in ("investigator", "supervisor")
+        if e.data.get(k)
+    }
+    if not wanted:
+        return {}
+    User = get_user_model()
+    return {u.get_username(): u.get_full_name() or u.get_username() for u in User.objects.filter(username__in=wanted)}
+
+
 def history(events: list[CaseEvent], reader: Any) -> list[dict[str, Any]]:
+    names = _names(events)
     return [
         {
             "seq": e.seq,
             "date": e.date,
             "label": event_label(e.type),
-            "text": describe(e, reader),
+            "text": describe(e, reader, names),
             "recorded_at": e.recorded_at,
-            "recorded_by": e.recorded_by,
+            "recorded_by": (e.recorded_by.get_full_name() or e.recorded_by.get_username())
+            if e.recorded_by
+            else ("the complainant" if e.type == "complainant_added" else "the system"),
             "hash": e.hash,
             "type": e.type,
         }

@@ -56,11 +56,25 @@ def summary(page: CasePage) -> reg.Section:
             "rationale": page.reader.redact(classified[-1].data.get("rationale", "")) if classified else "",
             "next": page.next_deadline,
             "limitation": intake.data.get("limitation") if intake else None,
-            "withheld": page.reader.withheld,
+            "withheld": _withheld(page),
             "summary": page.reader.redact(case.summary),
         },
         reg.SUMMARY,
     )
+
+
+def _withheld(page: CasePage) -> list[str]:
+    """What this reader does not see, among the parts this case has."""
+    case = page.case
+    present = {
+        A.COMPLAINANT: case.complainants.exclude(anonymous=True).exists(),
+        A.WITNESS: case.witnesses.exists(),
+        A.EMPLOYEES: case.named_employees.exists(),
+        A.EVIDENCE: case.evidence.exists(),
+        A.ADDITIONS: hasattr(case, "web_complaint"),
+        A.DISCIPLINE: page.has("proposed_findings_issued"),
+    }
+    return [A.WITHHELD[p] for p in A.WITHHELD if present.get(p) and not page.reader.reads[p]]
 
 
 def people(page: CasePage) -> reg.Section:
@@ -155,12 +169,23 @@ def classification(page: CasePage) -> reg.Section:
     findings_made = page.has("proposed_findings_issued")
     can_classify = page.is_open and may["classify"] and not findings_made
     ctx: dict[str, Any] = {
-        "classified": [e for e in page.events if e.type == "classified"],
+        "classified": [
+            {
+                "date": e.date,
+                "classification": e.data.get("classification", ""),
+                "rationale": page.reader.redact(e.data.get("rationale", "")),
+            }
+            for e in page.events
+            if e.type == "classified"
+        ],
         "allowed": [classification_label(c) for c in rc.allowed(rules, views)],
         "can_classify": can_classify,
         "can_route": page.is_open and may["route"] and not findings_made,
         "can_assign": page.is_open and may["assign"] and not findings_made,
-        "referrals": list(case.supervisor_actions.select_related("named_employee")),
+        "referrals": [
+            {"r": r, "report": page.reader.redact(r.report), "supervisor": page.reader.redact(r.supervisor_name)}
+            for r in case.supervisor_actions.select_related("named_employee")
+        ],
         "can_refer": page.is_open and may["refer_supervisor_action"] and case.classification == "supervisor_action",
         "may_report": may["record_supervisor_report"],
         "error": page.error("classify", "route", "assign", "referral", "report"),
@@ -274,8 +299,14 @@ def investigation(page: CasePage) -> reg.Section | None:
     step_ok = page.is_open and approved is not None
     ctx: dict[str, Any] = {
         "interviews": [{"i": i, "who": page.reader.redact(i.interviewee)} for i in interviews],
-        "evidence": [{"f": f, "name": page.reader.redact(f.name)} for f in evidence],
-        "subpoenas": subpoenas,
+        "evidence": [
+            {"f": f, "name": page.reader.redact(f.name), "description": page.reader.redact(f.description)}
+            for f in evidence
+        ],
+        "subpoenas": [
+            {"s": sp, "recipient": page.reader.redact(sp.recipient), "material": page.reader.redact(sp.material)}
+            for sp in subpoenas
+        ],
         "reads_evidence": page.reader.reads[A.EVIDENCE],
         "approved": approved,
         "may_investigate": step_ok and may["investigate"],

@@ -124,6 +124,24 @@ _CHANNELS = (
 )
 
 
+# Who records each of the clock's events in the demo (the rest: the case's investigator).
+_RECORDED_BY = {
+    "complaint_received": "intake",
+    "complaint_initiated": "supervisor",
+    "should_have_been_referred": "intake",
+    "submitted_to_oig": "supervisor",
+    "oig_certified": "auditor",
+    "oig_not_certified": "auditor",
+    "additional_investigation": "auditor",
+    "proposed_findings_issued": "director",
+    "director_vacancy": "director",
+    "chief_decision": "chief",
+    "chief_statement_issued": "chief",
+    "discipline_determination_received": "chief",
+    "appeal_notice_filed": "cityattorney",
+}
+
+
 def ensure_demo_users() -> dict[str, Any]:
     User = get_user_model()
     users = {}
@@ -338,7 +356,7 @@ def build_case(rng: random.Random, data: dict[str, Any], users: dict[str, Any], 
             {
                 "type": e["type"],
                 "data": {k: v for k, v in e.items() if k not in ("type", "date")},
-                "by": users["director"] if e["type"] == "proposed_findings_issued" else investigator,
+                "by": users[_RECORDED_BY[e["type"]]] if e["type"] in _RECORDED_BY else investigator,
             },
         )
         for d, e in ev

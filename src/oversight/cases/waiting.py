@@ -5,7 +5,7 @@ recommend, and the overdue deadlines of the board."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q
@@ -18,7 +18,7 @@ from oversight.rules import access as A
 from .clock import board_queryset, deadline_label
 from .models import Case, CaseEvent, InvestigationPlan
 
-# At most this many items of one kind on a home page; the rest are one link away.
+# At most this many items of one kind are read for a home page (the page shows fewer).
 CAP = 25
 # An investigation under way whose deadline falls within this many days is listed as due for OIG.
 SUBMIT_WITHIN_DAYS = 30
@@ -32,19 +32,15 @@ def _due(deadline: dict[str, Any] | None) -> dt.date | None:
     return dt.date.fromisoformat(deadline["due"]) if deadline and deadline.get("due") else None
 
 
-def _capped(items: Iterable[Waiting], kind: str, more_url: str) -> Iterator[Waiting]:
-    n = 0
-    for it in items:
-        n += 1
-        if n > CAP:
-            yield Waiting(
-                kind, f"More {kind.lower()}", more_url, "Only the most urgent are listed here.", status="info"
-            )
-            return
-        yield it
+def _board(**params: Any) -> str:
+    from urllib.parse import urlencode
+
+    return reverse("cases:board") + "?" + urlencode(params)
 
 
-def _deadline_item(kind: str, case: Any, dl: dict[str, Any] | None, why: str, anchor: str = "") -> Waiting:
+def _deadline_item(
+    kind: str, case: Any, dl: dict[str, Any] | None, why: str, anchor: str = "", more: str = ""
+) -> Waiting:
     status = dl["status"] if dl else "open"
     return Waiting(
         kind=kind,
@@ -55,6 +51,7 @@ def _deadline_item(kind: str, case: Any, dl: dict[str, Any] | None, why: str, an
         status="overdue" if status == "overdue" else "tolled" if status == "tolled" else "open",
         explanation=list(dl.get("explanation", [])) if dl else [],
         case=case.number,
+        more=more,
     )
 
 
@@ -72,6 +69,7 @@ def to_classify(user: Any, today: dt.date) -> Iterator[Waiting]:
             dl,
             f"Received {case.received_on:%Y-%m-%d} by {case.get_channel_display().lower()}; not yet classified.",
             "classification",
+            _board(stage="Intake"),
         )
 
 
@@ -83,7 +81,13 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
     qs = board_queryset(today, investigator=user.pk)
     for case in qs[: CAP + 1]:
         dl = case.board_deadline
-        yield _deadline_item("Your cases", case, dl, f"{case.board_stage}: next, {deadline_label(dl['id']).lower()}.")
+        yield _deadline_item(
+            "Your cases",
+            case,
+            dl,
+            f"{case.board_stage}: next, {deadline_label(dl['id']).lower()}.",
+            more=_board(investigator=user.pk),
+        )
     returned = (
         InvestigationPlan.objects.filter(case__investigator=user, case__closed_on__isnull=True)
         .filter(
@@ -103,6 +107,23 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
             "The Director returned the plan with reasons: submit a new version.",
             status="new",
             case=plan.case.number,
+        )
+
+
+def supervised(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """A supervisor's team: the open cases they supervise, with the next deadline of each."""
+    if A.SUPERVISOR not in access.roles_of(user):
+        return
+    qs = board_queryset(today).filter(supervisor=user).exclude(investigator=user)
+    for case in qs[:CAP]:
+        dl = case.board_deadline
+        who = case.investigator.get_full_name() if case.investigator else "no investigator yet"
+        yield _deadline_item(
+            "Cases you supervise",
+            case,
+            dl,
+            f"{case.board_stage} ({who}): next, {deadline_label(dl['id']).lower()}.",
+            more=_board(),
         )
 
 
@@ -143,13 +164,15 @@ def due_for_oig(user: Any, today: dt.date) -> Iterator[Waiting]:
         .exclude(board_stage__in=["Awaiting OIG review"])
     )
     for case in qs[: CAP + 1]:
+        late = case.board_deadline and case.board_deadline.get("status") == "overdue"
         yield _deadline_item(
             "Due for OIG review",
             case,
             case.board_deadline,
-            "The investigation deadline is near: submit it to OIG for review and certification when complete "
-            "[SMC 3.29.112.A.1].",
+            ("The investigation deadline has passed" if late else "The investigation deadline is near")
+            + ": submit it to OIG for review and certification when it is complete [SMC 3.29.112.A.1].",
             "investigation",
+            _board(deadline="investigation", within=SUBMIT_WITHIN_DAYS),
         )
 
 
@@ -197,17 +220,13 @@ def overdue(user: Any, today: dt.date) -> Iterator[Waiting]:
     if A.DIRECTOR not in roles:
         qs = qs.filter(Q(supervisor=user) | Q(supervisor__isnull=True))
     more = reverse("cases:board") + "?status=overdue"
-    yield from _capped(
-        (
-            _deadline_item("Overdue deadlines", c, c.board_deadline, f"{c.board_stage}: past its deadline.")
-            for c in qs[: CAP + 1]
-        ),
-        "Overdue deadlines",
-        more,
-    )
+    for c in qs[:CAP]:
+        it = _deadline_item("Overdue deadlines", c, c.board_deadline, f"{c.board_stage}: past its deadline.")
+        it.more = more
+        yield it
 
 
-PROVIDERS = [to_classify, my_cases, plans_to_approve, due_for_oig, findings_to_recommend, overdue]
+PROVIDERS = [to_classify, my_cases, plans_to_approve, due_for_oig, findings_to_recommend, supervised, overdue]
 
 
 def register() -> None:

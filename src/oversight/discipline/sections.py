@@ -44,7 +44,10 @@ def findings_section(page: CasePage) -> reg.Section | None:
         "failed": failed.action if failed is not None else None,
     }
     if not ctx["findings"] and not forms and not record.get("decision"):
-        return None
+        gate = record.get("gate")
+        if gate is None or not page.reader.may["recommend_findings"] or not page.has("plan_approved"):
+            return None
+        ctx["waiting_gate"] = gate  # the Director sees why findings must wait
     return reg.Section(
         "findings",
         "Findings, the Chief's decision, discipline and appeals",

@@ -34,7 +34,8 @@ def ensure_users() -> dict[str, Any]:
 
 
 def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
-    """Take up to ``n`` open demo cases with proposed findings and no decision through the rest of the path."""
+    """Give every open demo case with proposed findings and no decision its recommended findings, and
+    take up to ``n`` of them (those recommended 40 days ago or more) through the rest of the path."""
     users = ensure_users()
     if Recommendation.objects.exists():
         return 0  # already seeded (or real records): nothing added
@@ -48,11 +49,10 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
         .order_by("number")
     )
     done = 0
+    left_open = False  # one appeal stays open, for the City Attorney's home page
     for case in candidates:
-        if done >= n:
-            break
         pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
-        if pf is None or (today - pf.date).days < 40 or not case.allegations.exists():
+        if pf is None or not case.allegations.exists():
             continue
         allegations = list(case.allegations.order_by("pk"))
         recommended = {
@@ -70,6 +70,8 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
             for a in allegations
         }
         actions.recommend_findings(users[R.DIRECTOR], case, on=pf.date, findings=recommended)
+        if done >= n or (today - pf.date).days < 40:
+            continue  # the recommendation waits for the Chief's decision
         depart = rng.random() < 0.3
         final = dict(recommended)
         if depart:
@@ -113,7 +115,9 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
                 notice_filed_on=filed,
             )
             hearing_on = filed + dt.timedelta(days=rng.randint(5, 10))
-            if hearing_on <= today:
+            if not left_open:
+                left_open = True
+            elif hearing_on <= today:
                 actions.schedule_hearing(users[R.CITY_ATTORNEY], ap, hearing_on=hearing_on)
                 ruling_on = hearing_on + dt.timedelta(days=rng.randint(2, 5))
                 if ruling_on <= today and rng.random() < 0.6:

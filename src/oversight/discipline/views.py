@@ -284,6 +284,9 @@ def _record(case: Case) -> dict[str, Any]:
             }
         )
     tl = timeline(case, today)
+    from oversight.oig.review import findings_gate
+
+    gate = findings_gate(case, today) if not case.events.filter(type="proposed_findings_issued").exists() else None
     deadlines = [
         dict(d, label=deadline_label(d["id"]))
         for d in tl["deadlines"]
@@ -304,6 +307,8 @@ def _record(case: Case) -> dict[str, Any]:
         "leaves": list(case.leaves_without_pay.select_related("named_employee")),
         "deadlines": deadlines,
         "flags": tl["flags"],
+        "findings_allowed": gate is None or gate.allowed,
+        "gate": gate,
     }
 
 
@@ -313,7 +318,7 @@ def _applicable(name: str, record: dict[str, Any]) -> bool:
     kinds = {s.kind for s in record["statements"]}
     open_appeals = any(a.closed_on is None for a in record["appeals"])
     return {
-        "recommend": record["recommendation"] is None,
+        "recommend": record["recommendation"] is None and record["findings_allowed"],
         "management_action": record["recommendation"] is not None,
         "spd_response": bool(record["management_actions"]),
         "decide": record["recommendation"] is not None and decision is None,

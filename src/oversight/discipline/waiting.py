@@ -12,11 +12,11 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from oversight import access
-from oversight.cases.clock import timeline
+from oversight.cases.clock import deadline_label, timeline
 from oversight.cases.models import Case, CaseEvent
 from oversight.home.registry import Waiting
 
-from .models import Appeal, ManagementAction
+from .models import Appeal, ManagementAction, Recommendation
 
 
 def _url(number: str) -> str:
@@ -35,18 +35,18 @@ def decisions(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not access.may(user, "chief_decision"):
         return
     qs = (
-        Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
+        Case.objects.filter(Exists(Recommendation.objects.filter(case=OuterRef("pk"))))
         .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision")))
         .order_by("number")
     )
     for case in qs[:50]:
-        pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
+        rec = case.recommendations.order_by("-pk").first()
         yield Waiting(
             "Findings awaiting your decision",
             f"{case.number}: the Director's recommended findings",
             _url(case.number),
-            f"Recommended on {pf.date:%Y-%m-%d}; the Chief makes the final findings and discipline after the "
-            "due process hearing [SMC 3.29.310.A].",
+            f"Recommended on {rec.issued_on:%Y-%m-%d}; the Chief makes the final findings and discipline after "
+            "the due process hearing [SMC 3.29.310.A].",
             status="new",
             case=case.number,
         )
@@ -68,7 +68,7 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
                 continue
             yield Waiting(
                 "Statements due",
-                f"{case.number}: {d.get('label') or deadline_id.replace('_', ' ')}",
+                f"{case.number}: {deadline_label(deadline_id)}",
                 _url(case.number),
                 "A written statement the chapter requires; it names no named employee [SMC 3.29.027.D].",
                 due=_due(d),
@@ -97,6 +97,34 @@ def appeals(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def appeal_windows(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """For the City Attorney: decided cases whose notice of intent to appeal may still be filed."""
+    if not access.may(user, "appeal"):
+        return
+    qs = (
+        Case.objects.filter(
+            Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="discipline_determination_received"))
+        )
+        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="appeal_notice_filed")))
+        .order_by("-number")
+    )
+    for case in qs[:100]:
+        d = _deadline(case, today, "appeal_notice")
+        if d is None or d["status"] not in ("open", "overdue"):
+            continue
+        yield Waiting(
+            "Appeal windows open",
+            f"{case.number}: notice of intent to appeal",
+            _url(case.number),
+            "The employee received the Chief's final determination; a notice of intent to appeal may be filed "
+            "until this date, and an appeal is recorded here when it is.",
+            due=_due(d),
+            status="open",
+            explanation=list(d["explanation"]),
+            case=case.number,
+        )
+
+
 def management_actions(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not access.may(user, "management_action"):
         return
@@ -111,8 +139,38 @@ def management_actions(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def own_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """A named employee's or union representative's own cases: the notices and determinations, and
+    the time left to give notice of an appeal."""
+    roles = access.roles_of(user)
+    if not roles & {"named_employee", "union"}:
+        return
+    from .models import CaseAccess
+
+    seen: set[int] = set()
+    for grant in CaseAccess.objects.filter(user=user).select_related("case"):
+        case = grant.case
+        if case.pk in seen:
+            continue
+        seen.add(case.pk)
+        d = _deadline(case, today, "appeal_notice")
+        open_ = d is not None and d["status"] in ("open", "overdue")
+        yield Waiting(
+            "Your cases",
+            f"{case.number}: notices and determinations",
+            reverse("discipline:case", args=[case.number]),
+            "The notice of intent to appeal is due by this date [SMC 3.29.310.A.7.b]."
+            if open_
+            else "The notices and determinations of your case.",
+            due=_due(d) if open_ else None,
+            status=d["status"] if open_ and d else "info",
+            explanation=list(d["explanation"]) if open_ and d else [],
+            case=case.number,
+        )
+
+
 def register() -> None:
     from oversight.home.registry import register_waiting
 
-    for fn in (decisions, statements, appeals, management_actions):
+    for fn in (decisions, statements, appeals, appeal_windows, management_actions, own_cases):
         register_waiting(fn)

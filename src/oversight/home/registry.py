@@ -48,6 +48,7 @@ class Waiting:
     status: str = "open"  # overdue | open | new | tolled | info
     explanation: list[dict[str, Any]] = field(default_factory=list)  # the clock's steps for ``due``
     case: str = ""
+    more: str = ""  # where the whole list of this kind is (the board filtered, a queue ...)
 
     def sort_key(self) -> tuple[int, dt.date, str]:
         return (URGENCY.get(self.status, 4), self.due or dt.date.max, self.title)
@@ -97,11 +98,48 @@ def register_section(fn: SectionProvider) -> SectionProvider:
     return fn
 
 
-def waiting_for(user: Any, today: dt.date) -> list[Waiting]:
+# A home page lists at most this many items of one kind; the rest are one link away.
+PER_KIND = 8
+
+
+def waiting_for(user: Any, today: dt.date, per_kind: int = PER_KIND) -> list[Waiting]:
+    """Everything waiting for ``user``, most urgent first. A case listed twice for the same date
+    (or twice under one kind) is listed once, under the first kind that named it (providers
+    register the most specific first); each kind shows its ``per_kind`` most urgent items and a
+    link to the rest."""
     items: list[Waiting] = []
+    seen: set[tuple[str, dt.date | str]] = set()
     for fn in _WAITING:
-        items.extend(fn(user, today))
-    return sorted(items, key=Waiting.sort_key)
+        for it in fn(user, today):
+            key = (it.case, it.due or it.kind)
+            if it.case and key in seen:
+                continue
+            seen.add(key)
+            items.append(it)
+    items.sort(key=Waiting.sort_key)
+    shown: list[Waiting] = []
+    counts: dict[str, int] = {}
+    extra: dict[str, list[Waiting]] = {}
+    for it in items:
+        counts[it.kind] = counts.get(it.kind, 0) + 1
+        if counts[it.kind] <= per_kind:
+            shown.append(it)
+        else:
+            extra.setdefault(it.kind, []).append(it)
+    for kind, rest in extra.items():
+        url = next((r.more for r in rest if r.more), "") or next(
+            (s.more for s in shown if s.kind == kind and s.more), ""
+        )
+        shown.append(
+            Waiting(
+                kind,
+                f"{len(rest)} more: {kind.lower()}",
+                url or rest[0].url,
+                "Only the most urgent are listed here." + ("" if url else f" The next one: {rest[0].title}."),
+                status="info",
+            )
+        )
+    return shown
 
 
 def sections_for(ctx: Any) -> list[Section]:

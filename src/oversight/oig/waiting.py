@@ -42,6 +42,19 @@ def _prior_quarter(today: dt.date) -> tuple[int, int]:
     return (today.year, q) if q else (today.year - 1, 4)
 
 
+def _end_of_audit_month(today: dt.date, year: int, quarter: int, months: list[int]) -> dt.date | None:
+    """The last day of the first scheduled audit month after the quarter ends (the profile's
+    schedule: the prior quarter is audited in the months it names); None without a schedule."""
+    first = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
+    for i in range(12):
+        month = (first.month - 1 + i) % 12 + 1
+        y = first.year + (first.month - 1 + i) // 12
+        if month in months:
+            nxt = dt.date(y + (month == 12), 1 if month == 12 else month + 1, 1)
+            return nxt - dt.timedelta(days=1)
+    return None
+
+
 def audits(user: Any, today: dt.date) -> Iterator[Waiting]:
     """The audit of the prior quarter, due in the months the profile's schedule names (SMC 3.29.111)."""
     if not access.may(user, "run_audit"):
@@ -50,8 +63,7 @@ def audits(user: Any, today: dt.date) -> Iterator[Waiting]:
     schedule = rules_for(today).schedules.get("classification_audit")
     cite = schedule.cite if schedule else "SMC 3.29.111"
     audit = ClassificationAudit.objects.filter(year=year, quarter=quarter).first()
-    end_of_quarter_month = dt.date(year + (quarter == 4), 1 if quarter == 4 else 3 * quarter + 1, 1)
-    due = dt.date(end_of_quarter_month.year, end_of_quarter_month.month, 1) + dt.timedelta(days=30)
+    due = _end_of_audit_month(today, year, quarter, schedule.value if schedule else [])
     if audit is None:
         yield Waiting(
             "Audits due",
@@ -59,7 +71,7 @@ def audits(user: Any, today: dt.date) -> Iterator[Waiting]:
             reverse("oig:audits"),
             f"The random audit of the prior quarter's classifications has not been drawn [{cite}].",
             due=due,
-            status="overdue" if today > due else "open",
+            status="overdue" if due and today > due else "open",
         )
         return
     unchecked = AuditItem.objects.filter(audit=audit, checked_at__isnull=True).count()
@@ -73,7 +85,7 @@ def audits(user: Any, today: dt.date) -> Iterator[Waiting]:
             reverse("oig:audit", args=[audit.pk]),
             f"{what[:1].upper()}{what[1:]} [{cite}].",
             due=due,
-            status="overdue" if today > due else "open",
+            status="overdue" if due and today > due else "open",
         )
 
 

@@ -182,7 +182,8 @@ def web_intake_user() -> Any:
     user, created = UserModel.objects.get_or_create(username=WEB_INTAKE_USERNAME)
     if created:
         user.set_unusable_password()
-        user.save(update_fields=["password"])
+        user.first_name, user.last_name = "Public", "web form"
+        user.save(update_fields=["password", "first_name", "last_name"])
     if not user.groups.filter(name=R.INTAKE).exists():
         user.groups.add(Group.objects.get(name=R.INTAKE))
     return user

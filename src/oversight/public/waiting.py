@@ -33,13 +33,20 @@ def web_complaints(user: Any, today: dt.date) -> Iterator[Waiting]:
         .order_by("submitted_at")
     )
     for web in qs[:50]:
+        files = web.evidence.count()
+        later = web.updates.count()
+        bits = [
+            f"Filed {web.submitted_at:%Y-%m-%d %H:%M}" + (f" about “{web.get_topic_display()}”" if web.topic else "")
+        ]
+        if files:
+            bits.append(f"{files} file{'s' if files != 1 else ''} attached")
+        if later:
+            bits.append(f"{later} later addition{'s' if later != 1 else ''} through the tracking page")
         yield Waiting(
             "New web complaints",
             f"{web.case.number}: filed on the web form",
             _url(web.case.number),
-            f"Filed {web.submitted_at:%Y-%m-%d %H:%M}"
-            + (f" about “{web.get_topic_display()}”" if web.topic else "")
-            + f"; {web.evidence.count()} file(s) attached. Not yet read.",
+            "; ".join(bits) + ". Not yet read.",
             status="new",
             case=web.case.number,
         )
@@ -53,6 +60,7 @@ def additions(user: Any, today: dt.date) -> Iterator[Waiting]:
     later = ReadMark.objects.filter(complaint=OuterRef("complaint"), up_to__gte=OuterRef("added_at"))
     qs = (
         ComplainantUpdate.objects.filter(complaint__case__in=scope)
+        .filter(Exists(ReadMark.objects.filter(complaint=OuterRef("complaint"))))  # unread complaints: listed whole
         .exclude(Exists(later))
         .select_related("complaint__case")
         .order_by("added_at")
@@ -74,8 +82,34 @@ def additions(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def summaries_to_publish(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """Cases the Chief decided that have no published summary yet (SMC 3.29.030.C)."""
+    if not access.may(user, "publish"):
+        return
+    from oversight.cases.models import CaseEvent
+
+    from .models import Publication
+
+    qs = (
+        Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision")))
+        .exclude(Exists(Publication.objects.filter(case=OuterRef("pk"), kind="summary")))
+        .order_by("-number")
+    )
+    for case in qs[:50]:
+        yield Waiting(
+            "Summaries to publish",
+            f"{case.number}: completed investigation summary",
+            reverse("public:staff_publish") + f"?case={case.number}",
+            "The Chief decided this case; its summary is posted online through the redaction path "
+            "[SMC 3.29.030.C].",
+            status="new",
+            case=case.number,
+        )
+
+
 def register() -> None:
     from oversight.home.registry import register_waiting
 
     register_waiting(web_complaints)
     register_waiting(additions)
+    register_waiting(summaries_to_publish)

@@ -1,0 +1,171 @@
+"""CPC's workspace: closed investigations and reports to review for systemic improvements
+(SMC 3.29.215.A.16). CPC reads closed cases without anyone's identity, and never a case that
+is still open."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from oversight import access
+from oversight.cases.actions import ActionError
+from oversight.cases.clock import rules_for
+from oversight.cases.models import PRECINCTS, Case
+from oversight.discipline.models import Finding
+from oversight.labels import label_for
+from oversight.oig.models import ClassificationAudit
+from oversight.public.models import LibraryDocument, Publication
+
+from . import actions
+from .models import Review
+
+PAGE_SIZE = 50
+REPORT_KINDS = ("opa_report", "oig_report", "cpc_report")
+
+
+def _date(value: str | None, field: str, errors: list[str]) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        errors.append(f"{field}: {value!r} is not a date (YYYY-MM-DD)")
+        return None
+
+
+def _final_findings(cases: list[Case]) -> dict[int, list[str]]:
+    """Each case's findings as they stand (the latest stage of each allegation)."""
+    latest: dict[tuple[int, int], str] = {}
+    order = {"recommended": 0, "chief": 1, "appeal": 2}
+    rank: dict[tuple[int, int], int] = {}
+    for f in Finding.objects.filter(case__in=cases).order_by("pk"):
+        key = (f.case_id, f.allegation_id)
+        if order[f.stage] >= rank.get(key, -1):
+            latest[key], rank[key] = f.finding, order[f.stage]
+    out: dict[int, list[str]] = {}
+    for (case_id, _), finding in latest.items():
+        out.setdefault(case_id, []).append(finding)
+    return out
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    access.require(request.user, "cpc_review")
+    q = request.GET
+    errors: list[str] = []
+    since = _date(q.get("closed_from"), "closed_from", errors)
+    until = _date(q.get("closed_to"), "closed_to", errors)
+    today = timezone.localdate()
+    rules = rules_for(today)
+    qs = Case.objects.filter(access.action_q(request.user, "cpc_review"), closed_on__isnull=False)
+    if since:
+        qs = qs.filter(closed_on__gte=since)
+    if until:
+        qs = qs.filter(closed_on__lte=until)
+    if q.get("category"):
+        qs = qs.filter(allegations__category=q["category"]).distinct()
+    if q.get("precinct"):
+        qs = qs.filter(precinct=q["precinct"])
+    if q.get("classification"):
+        qs = qs.filter(classification=q["classification"])
+    reviewed = set(Review.objects.filter(case__in=qs).values_list("case_id", flat=True))
+    if q.get("reviewed") == "no":
+        qs = qs.exclude(pk__in=reviewed)
+    elif q.get("reviewed") == "yes":
+        qs = qs.filter(pk__in=reviewed)
+    qs = qs.order_by("-closed_on", "-number").prefetch_related("allegations")
+    page = Paginator(qs, PAGE_SIZE).get_page(q.get("page"))
+    cases = list(page.object_list)
+    findings = _final_findings(cases)
+    rows = [
+        {
+            "case": c,
+            "categories": sorted({a.category for a in c.allegations.all()}),
+            "findings": sorted(set(findings.get(c.pk, []))),
+            "reviewed": c.pk in reviewed,
+        }
+        for c in cases
+    ]
+    # What the whole selection shows, by allegation category and finding (systemic, not one case)
+    by_category: Counter[str] = Counter()
+    by_finding: Counter[str] = Counter()
+    every = list(qs.values_list("pk", flat=True)[:5000])
+    for cat in Case.objects.filter(pk__in=every).values_list("allegations__category", flat=True):
+        if cat:
+            by_category[cat] += 1
+    for _, fs in _final_findings(list(Case.objects.filter(pk__in=every))).items():
+        for f in fs:
+            by_finding[f] += 1
+    reviewed_reports = {(r.audit_id, r.document_id) for r in Review.objects.filter(case__isnull=True)}
+    audits = [
+        {"a": a, "reviewed": (a.pk, None) in reviewed_reports}
+        for a in ClassificationAudit.objects.filter(published_on__isnull=False).order_by("-published_on")[:20]
+    ]
+    docs = [
+        {"d": d, "reviewed": (None, d.pk) in reviewed_reports}
+        for d in LibraryDocument.objects.filter(kind__in=REPORT_KINDS).order_by("-published_on")[:20]
+    ]
+    params = q.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cpc/home.html",
+        {
+            "rows": rows,
+            "page": page,
+            "total": page.paginator.count,
+            "errors": errors,
+            "q": q,
+            "querystring": params.urlencode(),
+            "categories": [(c, label_for("category", c)) for c in rules.taxonomies["allegation_categories"].value],
+            "classifications": [(c, label_for("classification", c)) for c in rules.taxonomies["classifications"].value],
+            "precincts": [(k, v) for k, v in PRECINCTS if k],
+            "by_category": [(label_for("category", k), n) for k, n in by_category.most_common()],
+            "by_finding": [(label_for("finding", k), n) for k, n in by_finding.most_common()],
+            "audits": audits,
+            "docs": docs,
+            "management_actions": Publication.objects.filter(kind="management_action").order_by("-published_on")[:20],
+        },
+        status=400 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def review(request: HttpRequest) -> HttpResponse:
+    """Mark a closed case or a report as reviewed (with an optional systemic note)."""
+    p = request.POST
+    note = p.get("note", "")
+    try:
+        if p.get("case"):
+            case = get_object_or_404(Case, number=p["case"])
+            actions.mark_reviewed(request.user, case=case, note=note)
+            done = reverse("cases:detail", args=[case.number]) + "#cpc"
+        elif p.get("audit"):
+            actions.mark_reviewed(
+                request.user, audit_report=get_object_or_404(ClassificationAudit, pk=p["audit"]), note=note
+            )
+            done = reverse("cpc:home")
+        else:
+            actions.mark_reviewed(
+                request.user, document=get_object_or_404(LibraryDocument, pk=p.get("document") or 0), note=note
+            )
+            done = reverse("cpc:home")
+    except ActionError as e:
+        messages.error(request, str(e))
+        return redirect("cpc:home")
+    messages.success(request, "Recorded as reviewed by CPC.")
+    return redirect(done)
+
+
+__all__: list[Any] = ["home", "review"]
