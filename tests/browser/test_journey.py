@@ -208,7 +208,9 @@ def test_one_complaint_from_the_web_form_to_the_appeal_ruling(page: Any, tmp_pat
         page.locator("#evidence").get_by_role("link", name="bwv.mp4").click()
     assert dl.value.suggested_filename == "bwv.mp4"
     page.check("#determination-form input[value=certified]")
-    page.fill("#determination-form textarea[name=criterion_a]", "Every witness was interviewed; the video was reviewed.")
+    page.fill(
+        "#determination-form textarea[name=criterion_a]", "Every witness was interviewed; the video was reviewed."
+    )
     page.locator("#determination-form button[type=submit]").click()
     _ok(page)
     assert "Certified" in page.inner_text("#oig")
@@ -279,5 +281,12 @@ def test_one_complaint_from_the_web_form_to_the_appeal_ruling(page: Any, tmp_pat
 
     case = Case.objects.get(number=number)
     types = list(case.events.order_by("seq").values_list("type", flat=True))
-    for t in ("complainant_added", "additions_read", "party_added", "plan_returned", "submitted_to_oig", "oig_certified"):
+    for t in (
+        "complainant_added",
+        "additions_read",
+        "party_added",
+        "plan_returned",
+        "submitted_to_oig",
+        "oig_certified",
+    ):
         assert t in types, t

@@ -100,8 +100,7 @@ def summaries_to_publish(user: Any, today: dt.date) -> Iterator[Waiting]:
             "Summaries to publish",
             f"{case.number}: completed investigation summary",
             reverse("public:staff_publish") + f"?case={case.number}",
-            "The Chief decided this case; its summary is posted online through the redaction path "
-            "[SMC 3.29.030.C].",
+            "The Chief decided this case; its summary is posted online through the redaction path [SMC 3.29.030.C].",
             status="new",
             case=case.number,
         )

@@ -425,9 +425,7 @@ PERMISSIONS: dict[str, Permission] = {
     # --- SPD: the Chief
     "chief_decision": _p("record the Chief's final findings and discipline", {CHIEF: FINDINGS}, "SMC 3.29.310.A"),
     "chief_statement": _p("issue the Chief's statement of reasons", {CHIEF: FINDINGS}, "SMC 3.29.027.B"),
-    "leave_without_pay": _p(
-        "place an employee on leave without pay", {CHIEF: (NOTICED, CRIMINAL)}, "SMC 3.29.310.A.4"
-    ),
+    "leave_without_pay": _p("place an employee on leave without pay", {CHIEF: (NOTICED, CRIMINAL)}, "SMC 3.29.310.A.4"),
     "separation": _p(
         "record a separation for cause and the WSCJTC documentation",
         {CHIEF: (FINDINGS, NOTICED)},
