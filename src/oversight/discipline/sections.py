@@ -19,10 +19,12 @@ def findings_section(page: CasePage) -> reg.Section | None:
     bound = (failed.action, failed.form) if failed is not None and failed.form is not None else None
     if bound is not None and bound[0] not in _action_names():
         bound = None
-    forms = _forms(page.request, case, _record(case), bound) if page.reader.roles else []
+    record: dict[str, Any] = _record(case)
+    forms = _forms(page.reader.may, case, record, bound) if page.reader.roles else []
     if not reads and not forms:
         return None
-    record: dict[str, Any] = _record(case) if reads else {"findings": []}
+    if not reads:
+        record = {"findings": [], "gate": record.get("gate")}
     reader = page.reader
     if not reader.reads[A.EMPLOYEES]:
         for row in record["findings"]:

@@ -58,11 +58,22 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
     wanted = [(d, p) for d, p in wanted if access.may(user, p)]
     if not wanted:
         return
-    qs = Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))).order_by(
-        "number"
-    )
-    for case in qs[:500]:
-        for deadline_id, _ in wanted:
+    # Only cases that may owe a statement are given to the clock: the Chief's when the decision
+    # departed from the recommendations, the Director's when none was issued yet.
+    owed = {
+        "chief_statement": Case.objects.filter(
+            Exists(
+                CaseEvent.objects.filter(
+                    case=OuterRef("pk"), type="chief_decision", data__follows_recommendation=False
+                )
+            )
+        ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_statement_issued"))),
+        "timeline_statement": Case.objects.filter(
+            Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))
+        ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))),
+    }
+    for deadline_id, _ in wanted:
+        for case in owed[deadline_id].order_by("-number")[:200]:
             d = _deadline(case, today, deadline_id)
             if d is None or d["status"] not in ("open", "overdue"):
                 continue
