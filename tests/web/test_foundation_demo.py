@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from html import escape
 
 import pytest
 from django.core.management import call_command
@@ -52,3 +54,41 @@ def test_events_are_append_only() -> None:
         event.save()
     with pytest.raises(AppendOnlyError):
         event.delete()
+
+
+def test_each_demo_login_signs_in_to_a_working_home_page() -> None:
+    """The README's logins: each signs in with the demo password and lands on a home page that
+    lists what waits for them (in the site's layout, with their own navigation), never a refusal."""
+    from oversight.cases.seed import DEMO_PASSWORD, DEMO_USERS
+    from oversight.rules import access as A
+
+    for command in ("seed_demo", "seed_oig_demo", "seed_discipline_demo", "seed_public_demo"):
+        call_command(command, **({"cases": 80, "seed": 11} if command == "seed_demo" else {}))
+    logins = {u for u, _, _ in DEMO_USERS}
+    assert {
+        "intake",
+        "investigator",
+        "supervisor",
+        "director",
+        "deputy",
+        "admin",
+        "cpc",
+        "auditor",
+        "ig",
+        "chief",
+        "cityattorney",
+    } <= logins
+    for username, role, full in DEMO_USERS:
+        c = Client()
+        r = c.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+        assert r.status_code == 302 and r["Location"] == "/", username
+        home = c.get("/")
+        body = home.content.decode()
+        assert home.status_code == 200, username
+        assert escape(f"{full}: what waits for you") in body, username
+        assert escape(A.ROLES[role].label) in body, username
+        assert 'id="waiting"' in body or 'id="nothing-waiting"' in body, username
+        # every link the home page offers opens for this person
+        links = set(re.findall(r'href="(/(?:board|intake|search|oig|discipline|cpc|people|cases)[^"#?]*)', body))
+        for href in sorted(links)[:40]:
+            assert c.get(href).status_code == 200, (username, href)
