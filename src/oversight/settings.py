@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "oversight.oig",
     "oversight.discipline",
     "oversight.public",
+    "oversight.accounts",
 ]
 
 MIDDLEWARE = [
