@@ -12,6 +12,7 @@ urlpatterns = [
     path("oig/", include("oversight.oig.urls")),
     path("discipline/", include("oversight.discipline.urls")),
     path("public/", include("oversight.public.urls")),
+    path("people/", include("oversight.accounts.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),
 ]
