@@ -409,7 +409,7 @@ def test_everyone_but_the_administrator_is_refused_and_nothing_is_written(make_u
         assert r.status_code == 403, path
         page = _text(r)
         assert "Not allowed" in page and "Only Administrator may create users, give and take roles" in page
-        assert "Your home page" in page
+        assert "Your home page" in page and "ask them if yours are not right" in page
     posts = [
         ("/people/new/", {"username": "x", "full_name": "X Y", "email": "x@example.org", "roles": [R.DIRECTOR]}),
         (f"/people/{person.pk}/roles/", {"roles": [R.DIRECTOR, R.ADMINISTRATOR]}),
@@ -502,3 +502,12 @@ def test_no_audit_entry_holds_a_password(as_admin, admin):
     for e in entries:
         blob = repr(e.detail).lower()
         assert PASSWORD.lower() not in blob and person.password.lower() not in blob and "password" not in e.detail
+
+
+def test_every_error_of_a_new_person_shows_at_once(as_admin, make_user):
+    make_user("sokafor")
+    r = _new(as_admin, email="sam@", full_name="")
+    text = _text(r)
+    assert r.status_code == 400
+    assert "Username: 'sokafor' is already taken" in text and "Email: 'sam@' is not a valid email address" in text
+    assert "Full name: This field is required" in text

@@ -66,11 +66,11 @@ def _who(person: Any) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------
-# Checks of input
+# Checks of input (the forms ask them too, so that every error shows at once)
 # --------------------------------------------------------------------------
 
 
-def _username(value: str | None) -> str:
+def check_username(value: str | None) -> str:
     User = get_user_model()
     name = (value or "").strip()
     if not name:
@@ -87,7 +87,7 @@ def _username(value: str | None) -> str:
     return name
 
 
-def _full_name(value: str | None) -> tuple[str, str]:
+def check_full_name(value: str | None) -> tuple[str, str]:
     """First and last name from a full name: the first word, and the rest."""
     full = " ".join((value or "").split())
     if not full:
@@ -98,7 +98,7 @@ def _full_name(value: str | None) -> tuple[str, str]:
     return first, last
 
 
-def _email(value: str | None) -> str:
+def check_email(value: str | None) -> str:
     email = (value or "").strip()
     if not email:
         raise ActionError("email", "is required: the set-password link goes there")
@@ -158,9 +158,9 @@ def _locked(person: Any) -> Any:
 def create_user(actor: Any, *, username: str, full_name: str, email: str, roles: Iterable[str] = ()) -> Any:
     """A new person with ``roles`` and an unusable password (they set one through the link)."""
     _require(actor)
-    name = _username(username)
-    first, last = _full_name(full_name)
-    address = _email(email)
+    name = check_username(username)
+    first, last = check_full_name(full_name)
+    address = check_email(email)
     wanted = _roles(roles)
     User = get_user_model()
     with transaction.atomic():
@@ -222,8 +222,8 @@ def set_roles(actor: Any, person: Any, roles: Iterable[str]) -> tuple[list[str],
 def update_details(actor: Any, person: Any, *, full_name: str, email: str) -> dict[str, list[str]]:
     """Correct a person's name or email address. Returns what changed: {field: [old, new]}."""
     _require(actor)
-    first, last = _full_name(full_name)
-    address = _email(email)
+    first, last = check_full_name(full_name)
+    address = check_email(email)
     with transaction.atomic():
         locked = _locked(person)
         changed: dict[str, list[str]] = {}

@@ -8,6 +8,7 @@ from django import forms
 
 from oversight.rules import access as A
 
+from . import actions
 from .people import STATUSES
 from .roles import by_office
 
@@ -31,12 +32,19 @@ class DetailsForm(forms.Form):
     full_name = forms.CharField(
         label="Full name", max_length=301, widget=forms.TextInput(attrs={"autocomplete": "off"})
     )
-    email = forms.EmailField(
+    email = forms.CharField(
         label="Email",
         max_length=254,
         help_text="The set-password link goes to this address.",
         widget=forms.EmailInput(attrs={"autocomplete": "off"}),
     )
+
+    def clean_full_name(self) -> str:
+        _check(actions.check_full_name, self.cleaned_data["full_name"])
+        return " ".join(self.cleaned_data["full_name"].split())
+
+    def clean_email(self) -> str:
+        return str(_check(actions.check_email, self.cleaned_data["email"]))
 
 
 class PersonForm(DetailsForm):
@@ -53,11 +61,22 @@ class PersonForm(DetailsForm):
 
     field_order = ["username", "full_name", "email", "roles", "send_link"]
 
+    def clean_username(self) -> str:
+        return str(_check(actions.check_username, self.cleaned_data["username"]))
+
 
 class DeactivateForm(forms.Form):
     reason = forms.CharField(
         label="Reason (optional)", required=False, max_length=500, help_text="Recorded in the history."
     )
+
+
+def _check(check: Any, value: Any) -> Any:
+    """One of the actions' checks, as a form field's validation (the same words)."""
+    try:
+        return check(value)
+    except actions.ActionError as e:
+        raise forms.ValidationError(e.message) from None
 
 
 def error_summary(form: forms.Form) -> list[str]:
