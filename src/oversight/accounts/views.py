@@ -28,7 +28,12 @@ from .roles import assigned, by_office, labels
 
 
 def _admin(request: HttpRequest) -> None:
-    access.require(request.user, actions.MANAGE)
+    try:
+        access.require(request.user, actions.MANAGE)
+    except access.Refused as e:
+        r = e.refusal
+        where = (*r.where, "Roles are given and taken by the administrator: ask them if yours are not right.")
+        raise access.Refused(access.A.Refusal(r.what, r.why, r.cite, where)) from None
 
 
 def _role_groups(checked: set[str] | frozenset[str]) -> list[tuple[str, list[tuple[str, str, bool]]]]:
