@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+import socket
 from collections.abc import Callable
 from typing import Any
 
@@ -511,3 +512,25 @@ def test_every_error_of_a_new_person_shows_at_once(as_admin, make_user):
     assert r.status_code == 400
     assert "Username: 'sokafor' is already taken" in text and "Email: 'sam@' is not a valid email address" in text
     assert "Full name: This field is required" in text
+
+
+def test_a_link_that_cannot_be_mailed_is_not_recorded_as_sent(as_admin, admin, settings):
+    with socket.socket() as s:  # a port where no mail server listens
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": port, "timeout": 2},
+        }
+    }
+    r = _new(as_admin)
+    person = User.objects.get(username="sokafor")
+    assert r.status_code == 302, "the account is made; the link can be sent again"
+    assert "But no link was sent: the mail to sam.okafor@opa.example.org could not be sent" in _text(
+        as_admin.get(r["Location"])
+    )
+    assert _entries("user_created", person) and _entries("password_link_sent", person) == []
+    with pytest.raises(actions.ActionError) as e:
+        actions.send_password_link(admin, person)
+    assert e.value.field == "email" and _entries("password_link_sent", person) == []

@@ -338,13 +338,16 @@ def send_password_link(actor: Any, person: Any, *, base_url: str | None = None) 
             raise ActionError("email", f"{locked.email!r} is not a valid email address")
         parts = urlsplit(base_url or settings.OVERSIGHT_PUBLIC_BASE_URL)
         audit(actor, "password_link_sent", None, **_who(locked), email=locked.email)
-        form.save(
-            domain_override=parts.netloc or "127.0.0.1:8000",
-            use_https=parts.scheme == "https",
-            subject_template_name=SUBJECT_TEMPLATE,
-            email_template_name=EMAIL_TEMPLATE,
-            extra_email_context={"days": link_days(), "had_password": locked.has_usable_password()},
-        )
+        try:
+            form.save(
+                domain_override=parts.netloc or "127.0.0.1:8000",
+                use_https=parts.scheme == "https",
+                subject_template_name=SUBJECT_TEMPLATE,
+                email_template_name=EMAIL_TEMPLATE,
+                extra_email_context={"days": link_days(), "had_password": locked.has_usable_password()},
+            )
+        except OSError as e:  # smtplib's errors among them: the entry above is rolled back
+            raise ActionError("email", f"the mail to {locked.email} could not be sent ({e})") from e
     return str(locked.email)
 
 

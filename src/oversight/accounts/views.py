@@ -82,12 +82,15 @@ def new(request: HttpRequest) -> HttpResponse:
             _attach(form, e)
         else:
             done = f"{person.get_full_name()} ({person.get_username()}) can sign in once they set a password."
-            if d["send_link"]:
+            if not d["send_link"]:
+                messages.success(request, done + " Send them the link from this page when they need it.")
+                return redirect("accounts:person", pk=person.pk)
+            try:
                 sent = actions.send_password_link(request.user, person, base_url=request.build_absolute_uri("/"))
-                done += f" A link to set it was mailed to {sent}."
+            except actions.ActionError as e:
+                messages.warning(request, f"{done} But no link was sent: {e.message}. Send it again from this page.")
             else:
-                done += " Send them the link from this page when they need it."
-            messages.success(request, done)
+                messages.success(request, f"{done} A link to set it was mailed to {sent}.")
             return redirect("accounts:person", pk=person.pk)
     checked = set(request.POST.getlist("roles"))
     context = {"form": form, "groups": _role_groups(checked), "errors": error_summary(form)}
