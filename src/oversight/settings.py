@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "oversight.discipline",
     "oversight.public",
     "oversight.cpc",
+    "oversight.accounts",
 ]
 
 MIDDLEWARE = [

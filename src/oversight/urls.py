@@ -13,6 +13,7 @@ urlpatterns = [
     path("discipline/", include("oversight.discipline.urls")),
     path("public/", include("oversight.public.urls")),
     path("cpc/", include("oversight.cpc.urls")),
+    path("people/", include("oversight.accounts.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),
 ]

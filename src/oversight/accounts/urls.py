@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "accounts"
+urlpatterns = [
+    path("", views.users, name="users"),
+    path("new/", views.new, name="new"),
+    path("<int:pk>/", views.person, name="person"),
+    path("<int:pk>/roles/", views.set_roles, name="roles"),
+    path("<int:pk>/details/", views.details, name="details"),
+    path("<int:pk>/deactivate/", views.deactivate, name="deactivate"),
+    path("<int:pk>/reactivate/", views.reactivate, name="reactivate"),
+    path("<int:pk>/password-link/", views.password_link, name="password_link"),
+    path("password/done/", views.PasswordSetDone.as_view(), name="password_set_done"),
+    path("password/<uidb64>/<token>/", views.PasswordSetConfirm.as_view(), name="password_set_confirm"),
+]
