@@ -88,17 +88,13 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
             f"{case.board_stage}: next, {deadline_label(dl['id']).lower()}.",
             more=_board(investigator=user.pk),
         )
-    returned = (
-        InvestigationPlan.objects.filter(case__investigator=user, case__closed_on__isnull=True)
-        .filter(
-            Exists(
-                CaseEvent.objects.filter(case=OuterRef("case"), type="plan_returned", data__version=OuterRef("version"))
-            )
-        )
-        .select_related("case")
+    plans = InvestigationPlan.objects.filter(case__investigator=user, case__closed_on__isnull=True).select_related(
+        "case"
     )
-    for plan in returned:
-        if plan.case.plans.filter(version__gt=plan.version).exists():
+    decided = _decided_versions(plans.values("case_id"))
+    latest = _latest_versions(plans)
+    for plan in plans:
+        if decided.get((plan.case_id, plan.version)) != "plan_returned" or latest[plan.case_id] != plan.version:
             continue
         yield Waiting(
             "Plans returned",
@@ -108,6 +104,29 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
             status="new",
             case=plan.case.number,
         )
+
+
+def _decided_versions(cases: Any) -> dict[tuple[int, int], str]:
+    """(case, plan version) -> the Director's last decision on it (approved or returned). The
+    version lives in the event's JSON data, compared here rather than in SQL, where SQLite and
+    PostgreSQL compare a JSON number with an integer column differently."""
+    out: dict[tuple[int, int], str] = {}
+    for case_id, type, data in (
+        CaseEvent.objects.filter(case__in=cases, type__in=("plan_approved", "plan_returned"))
+        .order_by("seq")
+        .values_list("case_id", "type", "data")
+    ):
+        v = data.get("version")
+        if isinstance(v, int):
+            out[(case_id, v)] = type
+    return out
+
+
+def _latest_versions(plans: Any) -> dict[int, int]:
+    out: dict[int, int] = {}
+    for case_id, version in plans.values_list("case_id", "version"):
+        out[case_id] = max(out.get(case_id, 0), version)
+    return out
 
 
 def supervised(user: Any, today: dt.date) -> Iterator[Waiting]:
@@ -130,16 +149,14 @@ def supervised(user: Any, today: dt.date) -> Iterator[Waiting]:
 def plans_to_approve(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not access.may(user, "approve_plan"):
         return
-    decided = CaseEvent.objects.filter(
-        case=OuterRef("case"), type__in=("plan_approved", "plan_returned"), data__version=OuterRef("version")
-    )
-    later = InvestigationPlan.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
-    qs = (
-        InvestigationPlan.objects.filter(case__closed_on__isnull=True)
-        .filter(~Exists(decided), ~Exists(later))
-        .select_related("case", "submitted_by")
-        .order_by("submitted_at")
-    )
+    plans = InvestigationPlan.objects.filter(case__closed_on__isnull=True)
+    decided = _decided_versions(plans.values("case_id"))
+    latest = _latest_versions(plans)
+    qs = [
+        p
+        for p in plans.select_related("case", "submitted_by").order_by("submitted_at")
+        if latest[p.case_id] == p.version and (p.case_id, p.version) not in decided
+    ]
     for plan in qs[: CAP + 1]:
         who = plan.submitted_by.get_full_name() or plan.submitted_by.get_username()
         yield Waiting(
