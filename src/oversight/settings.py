@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # full-text search on PostgreSQL (oversight.cases.search)
     "oversight.home",
     "oversight.cases",
     "ninja",  # the JSON API's OpenAPI page, served from its own static files

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from ninja import NinjaAPI, Query, Schema
+from ninja import Field, NinjaAPI, Query, Schema
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -23,7 +23,7 @@ from oversight.rules import access as R
 from oversight.rules import classification as rc
 from oversight.rules.events import CaseError
 
-from . import actions
+from . import actions, search
 from .clock import board_queryset, board_rows, deadline_label, stage_of, timeline
 from .models import Case
 
@@ -163,19 +163,37 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "Refused."}, status=403)
 
 
-@api.get("/cases", response=list[CaseSummary], summary="Cases the user may read (open, closed or all)")
-def list_cases(
-    request: HttpRequest, state: Literal["open", "closed", "all"] = "all", limit: int = 100, offset: int = 0
-) -> list[dict[str, Any]]:
+class CaseFilters(Schema):
+    """The search's words and filters, as on the search page (oversight.cases.search)."""
+
+    q: str | None = Field(None, description="A case number in any spelling, a name, or words of the summary and notes")
+    state: Literal["open", "closed", "all"] = "all"
+    stage: str | None = Field(None, description="A stage of the deadline board, or 'routed' or 'closed'")
+    category: str | None = Field(None, description="An allegation category of the rule profile")
+    precinct: str | None = None
+    received_from: dt.date | None = Field(None, description="Received on or after (YYYY-MM-DD)")
+    received_to: dt.date | None = Field(None, description="Received on or before (YYYY-MM-DD)")
+    investigator: str | None = Field(None, description="The assigned investigator's username")
+    limit: int = 100
+    offset: int = 0
+
+
+@api.get(
+    "/cases",
+    response={200: list[CaseSummary], 400: Error, 403: Error},
+    summary="Cases the user may read (open, closed or all), searched and filtered as on the search page",
+)
+def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
     if not access.roles_of(request.user) & R.STAFF:
         raise access.Refused("You hold no role that reads cases.", what="to list cases")
-    qs = Case.objects.filter(access.cases_q(request.user)).select_related("investigator").order_by("-number")
-    if state == "open":
-        qs = qs.filter(closed_on__isnull=True)
-    elif state == "closed":
-        qs = qs.filter(closed_on__isnull=False)
-    limit = max(1, min(limit, 1000))
-    return [_summary(c) for c in qs[offset : offset + limit]]
+    data = filters.model_dump(exclude={"limit", "offset"}, exclude_none=True)
+    form = search.SearchForm({k: v.isoformat() if isinstance(v, dt.date) else v for k, v in data.items()})
+    if not form.is_valid():
+        detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
+        return Status(400, {"detail": detail})
+    qs = search.search(request.user, form.criteria()).select_related("investigator")
+    limit = max(1, min(filters.limit, 1000))
+    return [_summary(c) for c in qs[filters.offset : filters.offset + limit]]
 
 
 @api.get("/cases/{number}", response={200: CaseOut, 403: Error}, summary="One case, with its deadlines")

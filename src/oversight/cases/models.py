@@ -203,12 +203,21 @@ class Case(models.Model):
     board_deadline_id = models.CharField(max_length=48, blank=True)
     board_deadline = models.JSONField(null=True, blank=True)
     board_flags = models.JSONField(default=list, blank=True)
+    # The search's projection (oversight.cases.search): the case's words (its summary, notes and
+    # allegation descriptions) as written, and the same through the one redaction path, for those
+    # who may not read every person's identity. Any appended event marks it stale; a search
+    # refreshes what is stale first (actions.refresh_search_texts).
+    search_text = models.TextField(blank=True, default="", editable=False)
+    search_redacted = models.TextField(blank=True, default="", editable=False)
+    search_stale = models.BooleanField(default=True, editable=False)
 
     class Meta:
         ordering = ["-number"]
         indexes = [
             models.Index(fields=["closed_on"], name="case_closed_idx"),
             models.Index(fields=["board_risk", "board_due", "number"], name="case_board_idx"),
+            models.Index(fields=["received_on", "number"], name="case_received_idx"),
+            models.Index(fields=["search_stale"], condition=models.Q(search_stale=True), name="case_search_stale_idx"),
         ]
 
     def __str__(self) -> str:

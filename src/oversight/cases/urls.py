@@ -7,6 +7,7 @@ app_name = "cases"
 urlpatterns = [
     path("board/", views.board_view, name="board"),
     path("intake/", views.intake, name="intake"),
+    path("search/", views.search, name="search"),
     path("cases/<str:number>/", views.case_detail, name="detail"),
     path("cases/<str:number>/notice/<int:seq>/", views.notice_view, name="notice"),
     path("cases/<str:number>/evidence/<int:pk>/", views.evidence_download, name="evidence"),

@@ -26,6 +26,7 @@ from oversight.rules.events import CaseError
 
 from . import actions
 from . import forms as F
+from . import search as S
 from .clock import DEADLINE_LABELS, RISK, RISK_NAMES, STAGES, board_queryset, board_rows, classified_stage
 from .models import (
     Allegation,
@@ -93,6 +94,32 @@ def board_view(request: HttpRequest) -> HttpResponse:
             "deadlines": DEADLINE_LABELS | {"oig_review": "OIG review"},
             "querystring": params.urlencode(),
             "may_open": access.may(request.user, "open_case"),
+        },
+    )
+
+
+@login_required
+def search(request: HttpRequest) -> HttpResponse:
+    """Every case the person reads, open and closed: by number, name, words and filters."""
+    access.require(request.user, "search")
+    form = S.SearchForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "cases/search.html", {"form": form, "problems": form.problems()}, status=400)
+    criteria = form.criteria()
+    page = Paginator(S.search(request.user, criteria).prefetch_related("allegations"), S.PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "cases/search.html",
+        {
+            "form": form,
+            "page": page,
+            "rows": S.result_rows(request.user, page.object_list, criteria.q),
+            "asked": criteria != S.Criteria(),
+            "querystring": params.urlencode(),
         },
     )
 

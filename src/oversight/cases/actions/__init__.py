@@ -13,6 +13,8 @@ behind. Views and the API parse input and call these; they never write.
   the submission to OIG, closing
 - ``chain``: the verifier of the hash chain
 - ``bulk``: many finished cases at once
+- ``search_index``: the search's projection of each case's words (as written and redacted),
+  recomputed for the cases any appended event marked stale
 """
 
 from .base import (
@@ -84,6 +86,7 @@ from .investigation import (
     update_subpoena,
 )
 from .notice import send_notice
+from .search_index import case_words, refresh_search_index
 
 __all__ = [
     "ActionError",
@@ -108,6 +111,7 @@ __all__ = [
     "assign",
     "audit",
     "can_read",
+    "case_words",
     "check_clock",
     "check_oig_allows_findings",
     "classify",
@@ -133,6 +137,7 @@ __all__ = [
     "record_interview",
     "record_supervisor_report",
     "refer_supervisor_action",
+    "refresh_search_index",
     "require",
     "required_text",
     "return_plan",

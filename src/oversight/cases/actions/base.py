@@ -85,7 +85,9 @@ def append_event(case: Case, type: str, date: dt.date, user: User, data: Mapping
     head.last_hash = ev.hash
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
-    Case.objects.filter(pk=case.pk).update(board_day=None)  # the board recomputes this case
+    # The board and the search recompute this case: whatever was recorded with this event (a
+    # summary, a note, a person, an allegation, an interview) may change the case's words.
+    Case.objects.filter(pk=case.pk).update(board_day=None, search_stale=True)
     return ev
 
 
