@@ -84,7 +84,12 @@ def people(page: CasePage) -> reg.Section:
     employees = _employees(case, page)
     labels = {ne.pk: label for ne, label in employees}
     allegations = [
-        {"a": a, "against": labels.get(a.named_employee_id, ""), "n": i}
+        {
+            "a": a,
+            "against": labels.get(a.named_employee_id, ""),
+            "n": i,
+            "description": page.reader.redact(a.description),
+        }
         for i, a in enumerate(case.allegations.order_by("pk"), 1)
     ]
     frozen = page.has("proposed_findings_issued")

@@ -128,4 +128,8 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
                 counter.last = seq
                 counter.save(update_fields=["last"])
         audit(user, "import_cases", None, cases=n)
+    # the imported cases' words for the search, now rather than on the first search
+    from .search_index import refresh_search_index
+
+    refresh_search_index()
     return n

@@ -52,7 +52,7 @@ def refresh_search_index(batch: int = BATCH) -> int:
             cases = list(
                 Case.objects.filter(pk__in=pks)
                 .select_related("web_complaint")
-                .prefetch_related("notes", "allegations", "interviews")
+                .prefetch_related("notes", "allegations", "interviews", "named_employees", "complainants", "witnesses")
             )
             for case in cases:
                 words = case_words(case)
