@@ -448,7 +448,8 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     # --- The system
     "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),
-    "search": _p("search cases", dict.fromkeys(STAFF, ANY)),
+    # whoever reads some cases' facts searches them (the search is limited to those cases)
+    "search": _p("search cases", dict.fromkeys((r for r in READS[CASE] if r in STAFF), ANY)),
 }
 
 
