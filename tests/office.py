@@ -8,9 +8,12 @@ what the page tests need to find their pages.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.management import call_command
@@ -154,3 +157,35 @@ def fill(n: int = 240) -> Office:
     office.tracking_code = tracking
     office.extra["web_case"] = web.case.number
     return office
+
+
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("OVERSIGHT_SHARED_DATA", REPO.parent / "shared" / "data"))
+EXPORTS = {
+    "seattle-terry": (DATA / "seattle_terry_stops_2023" / "Terry_Stops.csv", 4000),
+    "seattle-use-of-force": (DATA / "seattle_use_of_force" / "Use_Of_Force.csv", 3000),
+    "seattle-ois": (DATA / "seattle_ois" / "SPD_Officer_Involved_Shooting__OIS__Data.csv", 600),
+}
+
+
+def small_public_data(folder: Path) -> Path | None:
+    """The first few thousand rows of each of Seattle's exports, imported into a store in
+    ``folder``; None when the shared data is not beside the checkout."""
+    from oversight.publicdata import importer, store
+    from oversight.publicdata.mapping import load_shipped
+    from oversight.publicdata.pseudonym import Pseudonymizer
+
+    if not all(path.exists() for path, _ in EXPORTS.values()):
+        return None
+    db = folder / "store.duckdb"
+    pseudo = Pseudonymizer("pages-test-pseudonym-key-0123456789")
+    for name, (path, rows) in EXPORTS.items():
+        cut = folder / path.name
+        with path.open(encoding="utf-8-sig", newline="") as src, cut.open("w", encoding="utf-8", newline="") as out:
+            w = csv.writer(out)
+            for i, row in enumerate(csv.reader(src)):
+                if i > rows:
+                    break
+                w.writerow(row)
+        store.write(db, importer.read_export(cut, load_shipped(name), pseudo))
+    return db
