@@ -154,6 +154,12 @@ def test_no_staff_page_shows_a_code(office: Office) -> None:
     check(signed_in(u["ig"]), ["/oig/policy/"], "ig", found, post={"mode": "chosen_categories", "reason": ""})
     check(signed_in(u["auditor"]), ["/oig/withheld/"], "auditor", found, post={"department": "SPD"})
 
+    director = signed_in(u["director"])
+    check(director, [f"/public/staff/publish/?case={office.case}", "/public/staff/library/"], "director", found)
+    preview = {"case": office.case, "kind": "summary", "title": "T", "text": "Force.", "preview": "1"}
+    check(director, ["/public/staff/publish/"], "director", found, post=preview | {"findings": ["sustained"]})
+    check(director, ["/public/staff/publish/"], "director", found, post=preview | {"findings": ["poetry"]})
+
     reports = [
         f"/discipline/reports/{k}/?year={year}&month={m}" for k in ("appeals", "criminal_referrals") for m in (6, 12)
     ]
@@ -205,6 +211,8 @@ def test_no_public_page_shows_a_code(office: Office, language: str, small_store:
     ]
     check(web, pages, language, found)
     check(web, ["/public/complaint/"], language, found, post={"what_happened": "", "topic": "use_of_force"})
+    filed = {"what_happened": "Pushed at the bus stop.", "topic": "use_of_force", "anonymous": "on"}
+    check(web, ["/public/complaint/"], language, found, post=filed | {"in_person_interview": "no"})  # received
     check(web, ["/public/track/"], language, found, post={"code": office.tracking_code})  # the status page
     check(web, ["/public/digest/"], language, found, post={"email": f"reader-{language}@example.org"})
     check(web, ["/oig/hotline/"], language, found, post={"topic": "retaliation", "text": "Cut shifts."})

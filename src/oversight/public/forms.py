@@ -158,16 +158,34 @@ class SubscribeForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """Staff: what to publish about a case. Allegations and findings are picked by their labels
+    from the profile's taxonomies, never typed as codes."""
+
     case = forms.CharField(label="Case number", max_length=32)
     kind = forms.ChoiceField(choices=KINDS)
     title = forms.CharField(max_length=300)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), help_text="Allegations, analysis and findings.")
-    allegations = forms.CharField(
-        required=False, help_text="Policy categories, comma-separated; empty: the case's own."
+    allegations = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: the case's own."
     )
-    findings = forms.CharField(required=False, help_text="Findings, comma-separated (e.g. sustained, inconclusive).")
+    findings = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     status = forms.CharField(required=False, max_length=200, help_text="A Management Action's status.")
     reviewed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+        from django.utils import timezone
+
+        from oversight.labels import label_for
+        from oversight.rules.profile import get_profile
+
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        rules = get_profile(settings.OVERSIGHT_PROFILE).at(today)
+        cats = rules.taxonomies["allegation_categories"].value
+        finds = list(rules.taxonomies["findings"].value) + list(rules.taxonomies["case_findings"].value)
+        self.fields["allegations"].choices = [(c, label_for("category", c, today)) for c in cats]
+        self.fields["findings"].choices = [(f, label_for("finding", f, today)) for f in finds]
 
 
 class LibraryForm(forms.Form):
