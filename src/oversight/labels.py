@@ -6,6 +6,12 @@ choices (channels, precincts, statuses, outcomes ...), or the access model (role
 ``label_for(kind, code)`` answers for any of them; templates use ``{{ code|label:"kind" }}``
 (``oversight.home.templatetags.labels``). An unknown code is shown as words, never as an
 identifier with underscores.
+
+Staff pages read the labels in English, as written where the code is defined. The public
+side reads them through gettext (``public_label``, ``{{ code|public_label:"kind" }}``): the
+English label is the message id, translated in the public app's catalogue
+(``oversight/public/locale``; the profile's labels reach it through
+``oversight/public/label_strings.py``).
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 
 
 def _profile_labels(day: dt.date | None = None) -> dict[str, str]:
@@ -30,12 +36,19 @@ def _profile_labels(day: dt.date | None = None) -> dict[str, str]:
 
 @cache
 def _choices() -> dict[str, dict[str, str]]:
-    """Every model's choices that a page shows, by the kind of code."""
+    """Every model's choices that a page shows, by the kind of code: the labels as written
+    (English), whatever language the request that first asks is in."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _read_choices()
+
+
+def _read_choices() -> dict[str, dict[str, str]]:
     from oversight.cases import models as cm
     from oversight.discipline import models as dm
     from oversight.oig import models as om
     from oversight.public import models as pm
     from oversight.public.languages import PUBLIC_LANGUAGES
+    from oversight.publicdata import kinds as pk
     from oversight.rules import access as A
     from oversight.rules import classification as rc
 
@@ -56,6 +69,8 @@ def _choices() -> dict[str, dict[str, str]]:
         "further_kind": dict(om.FURTHER_KINDS),
         "hotline_topic": {k: str(v) for k, v in om.HOTLINE_TOPICS},
         "hotline_status": {k: str(v) for k, v in om.HOTLINE_STATUSES},
+        "reporter_kind": {k: str(v) for k, v in om.REPORTER_KINDS},
+        "review_mode": {k: str(v) for k, v in om.REVIEW_MODES},
         "discipline": dict(dm.DISCIPLINE_KINDS),
         "ma_status": dict(dm.MA_STATUSES),
         "appellant": dict(dm.APPELLANTS),
@@ -69,6 +84,7 @@ def _choices() -> dict[str, dict[str, str]]:
         "topic": {k: str(v) for k, v in pm.TOPICS},
         "language": dict(PUBLIC_LANGUAGES),
         "field": FIELD_LABELS,
+        "data": dict(pk.LABELS),  # the public data's columns and measures
         "deadline_status": DEADLINE_STATUS,
         "flag": FLAGS,
     }
@@ -157,6 +173,12 @@ def label_for(kind: str, code: Any, day: dt.date | None = None) -> str:
             if code in t:
                 return str(t[code])
     return humanize(code)
+
+
+def public_label(kind: str, code: Any, day: dt.date | None = None) -> str:
+    """What the public reads for ``code``, in the active language (the public catalogue)."""
+    text = label_for(kind, code, day)
+    return translation.gettext(text) if text else ""
 
 
 def category_label(code: str, day: dt.date | None = None) -> str:

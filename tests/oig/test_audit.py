@@ -149,7 +149,7 @@ def test_audit_over_the_web_and_its_public_report(client, people):
     assert client.get("/oig/audits/").status_code == 403
     client.force_login(people[OR.OIG_AUDITOR])
     r = client.post("/oig/audits/", {"year": str(year), "quarter": str(quarter), "seed": "twelve"})
-    assert r.status_code == 400 and "seed: &#x27;twelve&#x27; is not a whole number" in r.content.decode()
+    assert r.status_code == 400 and "Seed: &#x27;twelve&#x27; is not a whole number" in r.content.decode()
     assert not ClassificationAudit.objects.exists()
     r = client.post("/oig/audits/", {"year": str(year), "quarter": str(quarter), "seed": "12"})
     audit = ClassificationAudit.objects.get()

@@ -43,18 +43,32 @@ def test_a_wrong_code_is_told_and_nothing_is_added(client: Client, db):
     oa.hotline_submit(text="Something to report.")
     r = client.post("/oig/hotline/status/", {"code": "not-a-code", "text": "more"})
     assert r.status_code == 400
-    assert "code: no report has this code" in r.content.decode()
+    assert "No report has this code. Check it and try again." in r.content.decode()
     assert HotlineMessage.objects.count() == 1
 
 
-def test_bad_input_names_the_field_and_keeps_what_was_typed(client: Client, db):
+def test_bad_input_says_what_to_do_and_keeps_what_was_typed(client: Client, db):
     r = client.post("/oig/hotline/", {"topic": "gossip", "reporter_kind": "public", "text": "Keep this text."})
     assert r.status_code == 400
     page = r.content.decode()
-    assert "topic: &#x27;gossip&#x27; is not one of" in page and "Keep this text." in page
+    assert "Choose one of the listed answers." in page and "Keep this text." in page
+    assert "gossip" not in page.replace('value="gossip"', "")  # the bad code is not read back as words
     r = client.post("/oig/hotline/", {"topic": "general", "reporter_kind": "public", "text": "  "})
-    assert r.status_code == 400 and "text: is required" in r.content.decode()
+    assert r.status_code == 400 and "Write what you want to report; the report is empty." in r.content.decode()
     assert not HotlineReport.objects.exists()
+
+
+def test_the_hotline_speaks_spanish_under_oigs_own_name(db):
+    es = Client(headers={"accept-language": "es"})
+    page = es.get("/oig/hotline/").content.decode()
+    assert '<html lang="es">' in page
+    assert "Oficina del Inspector General" in page and "Enviar a la OIG" in page
+    assert "Represalias por ayudar a la OPA, la OIG o la CPC" in page  # the topics too
+    assert "Office of Police Accountability" not in page and "Oficina de Rendición de Cuentas" not in page
+    r = es.post("/oig/hotline/", {"topic": "general", "reporter_kind": "public", "text": ""})
+    assert "Escriba lo que quiere informar" in r.content.decode()
+    en = Client().get("/oig/hotline/").content.decode()
+    assert "Office of Inspector General" in en and "Office of Police Accountability" not in en
 
 
 @pytest.mark.parametrize("role", [R.DIRECTOR, R.INVESTIGATOR, R.ADMINISTRATOR, R.CPC_STAFF, "nobody"])

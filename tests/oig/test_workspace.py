@@ -81,7 +81,7 @@ def test_a_determination_over_the_web_and_bad_input_keeps_what_was_typed(client:
     )
     assert r.status_code == 400
     page = r.content.decode()
-    assert "further_investigation: is required" in page
+    assert "Further investigation: is required" in page  # the field in words, never its name
     assert "Keep my reasons." in page and "Keep my criterion." in page
     assert not Determination.objects.exists()
     r = client.post(
@@ -154,7 +154,7 @@ def test_records_withheld_are_itemized_with_a_legal_basis_each(client: Client, p
             "legal_basis": ["RCW 42.56.240(1)", ""],
         },
     )
-    assert r.status_code == 400 and "items[1].legal_basis: is required" in r.content.decode()
+    assert r.status_code == 400 and "Legal basis of item 2: is required" in r.content.decode()
     assert "Training files for 2025" in r.content.decode()
     assert not WithheldItemization.objects.exists()
     r = client.post(

@@ -13,7 +13,10 @@ from django.urls import reverse
 
 from oversight.public.languages import PUBLIC_LANGUAGES
 
-LOCALE = Path(__file__).resolve().parents[2] / "src" / "oversight" / "public" / "locale"
+SRC = Path(__file__).resolve().parents[2] / "src" / "oversight"
+LOCALE = SRC / "public" / "locale"
+# Every catalogue the public pages read: the public side's, and OIG's for its hotline.
+CATALOGUES = [SRC / "public" / "locale", SRC / "oig" / "locale"]
 
 
 def _entries(po: Path) -> dict[str, str]:
@@ -34,10 +37,11 @@ def _entries(po: Path) -> dict[str, str]:
     return out
 
 
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda p: p.parent.name)
 @pytest.mark.parametrize("code", [c for c, _ in PUBLIC_LANGUAGES])
-def test_every_offered_language_has_a_catalogue_whose_compiled_form_matches_it(code: str) -> None:
-    po = LOCALE / code / "LC_MESSAGES" / "django.po"
-    mo = LOCALE / code / "LC_MESSAGES" / "django.mo"
+def test_every_offered_language_has_a_catalogue_whose_compiled_form_matches_it(code: str, locale: Path) -> None:
+    po = locale / code / "LC_MESSAGES" / "django.po"
+    mo = locale / code / "LC_MESSAGES" / "django.mo"
     entries = _entries(po)
     assert entries
     with mo.open("rb") as f:
@@ -55,3 +59,72 @@ def test_the_form_speaks_spanish_to_a_spanish_browser() -> None:
     assert "Presentar una queja" in html and "¿Qué pasó?" in html and "Presentar de forma anónima" in html
     en = Client(headers={"accept-language": "en"}).get(reverse("public:complaint")).content.decode()
     assert "What happened?" in en and '<html lang="en">' in en
+
+
+def _public_labels_at_source() -> dict[str, str]:
+    """Every label the public side reads whose English is written outside the public app: the
+    profile's taxonomy labels and the precincts, each with where it comes from."""
+    from django.utils import timezone
+
+    from oversight.cases.models import PRECINCTS
+    from oversight.rules.profile import get_profile
+
+    rules = get_profile("seattle").at(timezone.localdate())
+    out = {
+        label: f"taxonomies.{t}.labels.{code}" for t, ls in rules.taxonomy_labels.items() for code, label in ls.items()
+    }
+    out.update({label: f"PRECINCTS {code}" for code, label in PRECINCTS if code})
+    return out
+
+
+def test_every_public_label_from_the_profile_is_marked_for_the_catalogue() -> None:
+    """makemessages finds the profile's labels only through public/label_strings.py: a label added
+    to the profile and not listed there would reach the public untranslated."""
+    from oversight.public import label_strings
+
+    listed = set(label_strings.PROFILE_LABELS) | set(label_strings.PRECINCT_LABELS)
+    missing = {label: where for label, where in _public_labels_at_source().items() if label not in listed}
+    assert not missing, "add to src/oversight/public/label_strings.py: " + "; ".join(
+        f"gettext_noop({label!r}),  # {where}" for label, where in missing.items()
+    )
+
+
+@pytest.mark.parametrize("code", [c for c, _ in PUBLIC_LANGUAGES if c != "en"])
+def test_every_public_label_from_the_profile_is_translated(code: str) -> None:
+    entries = _entries(LOCALE / code / "LC_MESSAGES" / "django.po")
+    untranslated = [label for label in _public_labels_at_source() if not entries.get(label)]
+    assert not untranslated, f"{code}: translate in the public catalogue, then compilemessages: {untranslated}"
+
+
+@pytest.mark.django_db
+def test_the_public_reads_categories_findings_and_precincts_in_spanish(make_user) -> None:
+    from django.utils import timezone
+
+    from oversight.cases import actions as case_actions
+    from oversight.public import actions
+    from oversight.rules import access as R
+    from tests.web.conftest import intake_kwargs
+
+    intake, director = make_user("i", R.INTAKE), make_user("d", R.DIRECTOR)
+    case = case_actions.open_case(intake, **intake_kwargs(timezone.localdate()))
+    text = "The allegation was sustained."
+    pub = actions.publish(
+        director,
+        case,
+        kind="summary",
+        title="Force at the bus stop",
+        text=text,
+        reviewed=actions.preview(case, text).text,
+        allegations=["use_of_force", "stops_detentions_arrests"],
+        findings=["sustained", "lawful_and_proper"],
+    )
+    es = Client(headers={"accept-language": "es"})
+    page = es.get(reverse("public:publication", args=[pub.pk])).content.decode()
+    assert "Uso de la fuerza, Paradas, detenciones y arrestos" in page
+    assert "Confirmada, No confirmada: legal y apropiada" in page and "Oeste" in page
+    listing = es.get(reverse("public:publications")).content.decode()
+    assert "Confirmada" in listing and ">Uso de la fuerza</option>" in listing
+    stats = es.get(reverse("public:statistics")).content.decode()
+    assert "No confirmada: legal y apropiada" in stats
+    en = Client().get(reverse("public:publication", args=[pub.pk])).content.decode()
+    assert "Use of force, Stops, detentions and arrests" in en and "Not Sustained: Lawful and Proper" in en

@@ -187,7 +187,7 @@ def test_the_page_shows_the_summary_by_year_beside_the_list(run, settings, seatt
     r = client.get("/data/shootings/")
     assert r.status_code == 200
     html = r.content.decode()
-    assert "By year" in html and "fatal_rate" in html and "People shot at" in html
+    assert "By year" in html and "Share fatal" in html and "People shot at" in html
     assert f"withheld: fewer than {MIN_CELL}" in html
     ctx = r.context["by_year"]
     assert ctx["groups"] == json.loads(run("--by", "year").stdout)

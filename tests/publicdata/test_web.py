@@ -72,8 +72,8 @@ def test_parquet_download_has_the_public_columns_only(web, tmp_path, seattle):
 def test_pages_render_with_tables_charts_and_caveats(web):
     for url, words in [
         ("/data/", ["Terry stops", "use of force", "officer-involved shootings"]),
-        ("/data/stops/?by=precinct", ["frisk_rate", "<svg", "perceived", "withheld"]),
-        ("/data/force/?by=subject_race", ["level_2_3_rate", "<svg", "once per person per incident"]),
+        ("/data/stops/?by=precinct", ["Frisk rate", "<svg", "perceived", "withheld"]),
+        ("/data/force/?by=subject_race", ["Share at Level 2 or 3", "<svg", "once per person per incident"]),
         ("/data/shootings/", ["People shot at", "outside the city"]),
         ("/data/stops/disparity/?within=precinct", ["Outcome test", "too few frisks", "(reference)"]),
     ]:

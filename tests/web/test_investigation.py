@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_notice_never_names_a_public_complainant(force_case, staff, today):
     ev, doc = actions.send_notice(staff[R.INTAKE], force_case)
-    assert "Kai Ironside" in doc and "use of force" in doc and "Capt. Oakhurst" in doc and "SPOG" in doc
+    assert "Kai Ironside" in doc and "Use of force" in doc and "Capt. Oakhurst" in doc and "SPOG" in doc
     for secret in ("Taylor", "Brightwater", "12 Yarrow Ave", "206-555-0100"):
         assert secret.lower() not in doc.lower()
     assert "Complainant #1" in doc  # the summary named them; the notice gives their role

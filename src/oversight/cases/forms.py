@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from oversight.labels import category_label, classification_label
 from oversight.rules import access as R
 from oversight.rules import classification as rc
 
@@ -26,16 +27,19 @@ TIME = forms.TimeInput(attrs={"type": "time"})
 
 
 def category_choices() -> list[tuple[str, str]]:
-    rules = rules_for(timezone.localdate())
+    """The profile's allegation categories, each with the profile's label."""
+    today = timezone.localdate()
+    rules = rules_for(today)
     review = rules.oig_review_categories
     return [("", "—")] + [
-        (c, rc.category_label(c) + (" (OIG mandatory review)" if c in review else ""))
+        (c, category_label(c, today) + (" (OIG mandatory review)" if c in review else ""))
         for c in rules.taxonomies["allegation_categories"].value
     ]
 
 
 def classification_choices() -> list[tuple[str, str]]:
-    return [(c, rc.label(c)) for c in rules_for(timezone.localdate()).taxonomies["classifications"].value]
+    today = timezone.localdate()
+    return [(c, classification_label(c, today)) for c in rules_for(today).taxonomies["classifications"].value]
 
 
 class IntakeForm(forms.Form):

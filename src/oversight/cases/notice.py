@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from oversight.rules.classification import category_label
+from oversight.labels import category_label
 from oversight.rules.redaction import Person
 from oversight.rules.redaction import redact as redact_text
 

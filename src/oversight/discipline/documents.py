@@ -11,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
+from oversight import labels
 from oversight.labels import category_label
 from oversight.rules.redaction import Person, Redacted, redact
 
-from .models import FINDING_LABELS, FORUM_LABELS, OUTCOME_LABELS
+from .models import FORUM_LABELS, OUTCOME_LABELS
 
 if TYPE_CHECKING:
     from oversight.cases.models import Allegation, Case
@@ -174,4 +175,5 @@ def complainant_notice(appeal: Appeal, on: dt.date, changes: list[tuple[str, str
 
 
 def finding_label(value: str) -> str:
-    return FINDING_LABELS.get(value, value)
+    """A finding as the profile's taxonomy labels it (one source: ``oversight.labels``)."""
+    return labels.finding_label(value)

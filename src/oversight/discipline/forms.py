@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 
 from oversight.cases.models import Case
+from oversight.labels import finding_label
 
 from .documents import allegation_label, employee_role
-from .models import APPELLANTS, DISCIPLINE_KINDS, FINDING_LABELS, FORUMS, MA_STATUSES, SEPARATIONS, Appeal, Separation
+from .models import APPELLANTS, DISCIPLINE_KINDS, FORUMS, MA_STATUSES, SEPARATIONS, Appeal, Separation
 
 DATE = forms.DateInput(attrs={"type": "date"})
 
@@ -20,7 +21,7 @@ def _date(label: str, required: bool = True) -> forms.DateField:
 
 def _finding_choices(values: list[str], blank: str | None = None) -> list[tuple[str, str]]:
     out = [("", blank)] if blank is not None else []
-    return out + [(v, FINDING_LABELS.get(v, v)) for v in values]
+    return out + [(v, finding_label(v)) for v in values]
 
 
 def _allegations(case: Case) -> list[Any]:

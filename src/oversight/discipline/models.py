@@ -15,22 +15,13 @@ from django.conf import settings
 from django.db import models
 
 from oversight.cases.models import Allegation, AppendOnly, AppendOnlyError, Case, NamedEmployee
+from oversight.labels import finding_label
 
 STAGES = [
     ("recommended", "OPA Director's recommendation"),
     ("chief", "Chief of Police's final finding"),
     ("appeal", "As modified on appeal or by settlement"),
 ]
-
-# Labels of the taxonomy values (the values themselves come from the profile).
-FINDING_LABELS = {
-    "sustained": "Sustained",
-    "unfounded": "Not Sustained: Unfounded",
-    "lawful_and_proper": "Not Sustained: Lawful and Proper",
-    "inconclusive": "Not Sustained: Inconclusive",
-    "training_referral": "Not Sustained: Training Referral",
-    "management_action": "Management Action",
-}
 
 DISCIPLINE_KINDS = [
     ("none", "No discipline"),
@@ -120,7 +111,8 @@ class Finding(AppendOnly):
 
     @property
     def label(self) -> str:
-        return FINDING_LABELS.get(self.finding, self.finding)
+        """The finding as the profile's taxonomy labels it (``taxonomies.findings.labels``)."""
+        return finding_label(self.finding, self.decided_on)
 
 
 class ManagementAction(models.Model):

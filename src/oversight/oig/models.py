@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from oversight.cases.models import AppendOnly, Case, CaseEvent
 
@@ -47,6 +48,12 @@ class OigAuditEntry(AppendOnly):
         ordering = ["-at", "-pk"]
 
 
+REVIEW_MODES = [
+    ("all_mandatory", "Every investigation on the mandatory list (A.1)"),
+    ("chosen_categories", "Only chosen categories, plus random audits (A.3)"),
+]
+
+
 class ReviewPolicy(AppendOnly):
     """OIG's standing choices; the latest row is in force.
 
@@ -54,14 +61,7 @@ class ReviewPolicy(AppendOnly):
     categories plus random audits (A.3; Type III force always). ``preclassification``:
     every proposed classification waits for OIG's input (3.29.111.B)."""
 
-    mode = models.CharField(
-        max_length=24,
-        choices=[
-            ("all_mandatory", "Every investigation on the mandatory list (A.1)"),
-            ("chosen_categories", "Only chosen categories, plus random audits (A.3)"),
-        ],
-        default="all_mandatory",
-    )
+    mode = models.CharField(max_length=24, choices=REVIEW_MODES, default="all_mandatory")
     chosen = models.JSONField(default=list, blank=True)
     preclassification = models.BooleanField(default=False)
     reason = models.TextField()
@@ -170,18 +170,19 @@ class AuditItem(models.Model):
         return self.checked_at is not None
 
 
+# The hotline is public: what a reporter reads is translated (oversight/oig/locale).
 HOTLINE_TOPICS = [
-    ("general", "An issue for OIG (SMC 3.29.110.A.17)"),
-    ("retaliation", "Retaliation for helping OPA, OIG or CPC (SMC 3.29.345.A)"),
-    ("interference", "Interference with OPA, OIG or CPC (SMC 3.29.345.B)"),
+    ("general", _("An issue for OIG (SMC 3.29.110.A.17)")),
+    ("retaliation", _("Retaliation for helping OPA, OIG or CPC (SMC 3.29.345.A)")),
+    ("interference", _("Interference with OPA, OIG or CPC (SMC 3.29.345.B)")),
 ]
-REPORTER_KINDS = [("public", "A member of the public"), ("city_employee", "A City employee")]
+REPORTER_KINDS = [("public", _("A member of the public")), ("city_employee", _("A City employee"))]
 HOTLINE_STATUSES = [
-    ("received", "Received"),
-    ("under_review", "Under review by OIG"),
-    ("investigation_opened", "OIG opened an investigation"),
-    ("referred", "Referred to the appropriate authority"),
-    ("closed", "Closed"),
+    ("received", _("Received")),
+    ("under_review", _("Under review by OIG")),
+    ("investigation_opened", _("OIG opened an investigation")),
+    ("referred", _("Referred to the appropriate authority")),
+    ("closed", _("Closed")),
 ]
 
 

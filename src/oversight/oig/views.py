@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -13,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight import access
@@ -20,6 +22,7 @@ from oversight.cases.clock import rules_for
 from oversight.cases.models import Case
 from oversight.cases.page import render_case
 from oversight.home.registry import Failed
+from oversight.labels import label_for
 from oversight.rules import classification as rc
 
 from . import actions
@@ -65,12 +68,20 @@ def _int(value: str | None, field: str) -> int | None:
         raise actions.ActionError(field, f"{value!r} is not a whole number") from None
 
 
+def _said(e: actions.ActionError) -> str:
+    """Bad input as staff read it: the field in words (``items[1].legal_basis``: "Legal basis of
+    item 2"), then what is wrong."""
+    m = re.fullmatch(r"(\w+)\[(\d+)\]\.(\w+)", e.field)
+    what = f"{label_for('field', m[3])} of item {int(m[2]) + 1}" if m else label_for("field", e.field)
+    return f"{what[:1].upper()}{what[1:]}: {e.message}"
+
+
 def _attempt(request: HttpRequest, call: Callable[[], Any], done: str) -> str | None:
     """Run an action; on bad input or refusal return the message to show (nothing was saved)."""
     try:
         call()
     except actions.ActionError as e:
-        return str(e)
+        return _said(e)
     except (PermissionDenied, rc.ClassificationRefused) as e:
         return str(e)
     messages.success(request, done)
@@ -175,7 +186,7 @@ def policy_view(request: HttpRequest) -> HttpResponse:
             lambda: actions.set_review_policy(
                 request.user,
                 mode=p.get("mode", ""),
-                chosen=p.get("chosen", "").split(","),
+                chosen=[c for v in p.getlist("chosen") for c in v.split(",")],
                 preclassification=p.get("preclassification") == "on",
                 reason=p.get("reason", ""),
             ),
@@ -183,14 +194,20 @@ def policy_view(request: HttpRequest) -> HttpResponse:
         )
         if not error:
             return redirect("oig:policy")
+    today = timezone.localdate()
+    policy = current_policy()
     return render(
         request,
         "oig/policy.html",
         {
-            "policy": current_policy(),
+            "policy": policy,
             "error": error,
             "post": request.POST if error else {},
             "may_set": access.may(request.user, "set_review_policy"),
+            "categories": [
+                (c, label_for("category", c, today)) for c in rules_for(today).taxonomies["allegation_categories"].value
+            ],
+            "chosen": request.POST.getlist("chosen") if error else (policy.chosen if policy else []),
         },
         status=400 if error else 200,
     )
@@ -306,6 +323,21 @@ def audit_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
+# What a reporter reads when the hotline cannot take what was sent (in their language).
+def _hotline_error(e: actions.ActionError) -> str:
+    if e.field == "text":
+        return _("Write what you want to report; the report is empty.")
+    if e.field == "code":
+        return (
+            _("No report has this code. Check it and try again.")
+            if e.message != "is required"
+            else _("Enter the code you were given.")
+        )
+    if e.field in ("topic", "reporter_kind"):
+        return _("Choose one of the listed answers.")
+    return _("The report could not be sent.")
+
+
 def hotline(request: HttpRequest) -> HttpResponse:
     """Public: no account needed."""
     ctx: dict[str, Any] = {"topics": HOTLINE_TOPICS, "kinds": REPORTER_KINDS}
@@ -320,7 +352,8 @@ def hotline(request: HttpRequest) -> HttpResponse:
                 reporter_contact=p.get("reporter_contact", ""),
             )
         except actions.ActionError as e:
-            return render(request, "oig/hotline.html", ctx | {"error": str(e), "post": p}, status=400)
+            ctx |= {"error": _hotline_error(e), "error_field": e.field, "post": p}
+            return render(request, "oig/hotline.html", ctx, status=400)
         return render(request, "oig/hotline_code.html", {"code": code})
     return render(request, "oig/hotline.html", ctx | {"post": {}})
 
@@ -338,9 +371,9 @@ def hotline_status(request: HttpRequest) -> HttpResponse:
         report = actions.hotline_find(code)
         if "text" in p:
             actions.hotline_add(code, p.get("text", ""))
-            messages.success(request, "Your information was added.")
+            messages.success(request, _("Your information was added."))
     except actions.ActionError as e:
-        error = str(e)
+        error = _hotline_error(e)
     return render(
         request,
         "oig/hotline_status.html",
@@ -458,7 +491,9 @@ def conflicts_view(request: HttpRequest) -> HttpResponse:
         "oig/conflicts.html",
         {
             "rows": rows,
-            "classifications": rc.LABELS,
+            "classifications": [
+                (c, label_for("classification", c, today)) for c in rules_for(today).taxonomies["classifications"].value
+            ],
             "error": error,
             "post": request.POST if error else {},
         },

@@ -9,6 +9,8 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
+from oversight.labels import public_label
+
 from .models import Publication
 
 
@@ -39,4 +41,9 @@ class PublishedFeed(Feed):
         return item.published_at
 
     def item_categories(self, item: Publication) -> list[str]:
-        return [item.kind, *item.allegations, *item.findings]
+        """What a feed reader shows beside the entry: its kind, allegations and findings, in words."""
+        return [
+            public_label("publication", item.kind),
+            *(public_label("category", a) for a in item.allegations),
+            *(public_label("finding", f) for f in item.findings),
+        ]

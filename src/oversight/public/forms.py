@@ -8,8 +8,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from oversight.cases.models import PRECINCTS
+from oversight.labels import public_label
 
 from .models import KINDS, LIBRARY_KINDS, TOPICS
+
+# The precincts in the page's language (their English, the message ids, in label_strings.py).
+PUBLIC_PRECINCTS = [(k, _(v)) for k, v in PRECINCTS if k]
 
 INTERVIEW = [
     ("undecided", _("Not sure yet")),
@@ -55,7 +59,9 @@ class ComplaintForm(forms.Form):
     )
     incident_place = forms.CharField(label=_("Where did it happen?"), required=False, max_length=300)
     precinct = forms.ChoiceField(
-        label=_("Police precinct, if you know it"), choices=[("", _("I don't know"))] + PRECINCTS[1:], required=False
+        label=_("Police precinct, if you know it"),
+        choices=[("", _("I don't know"))] + PUBLIC_PRECINCTS,
+        required=False,
     )
     officer_name = forms.CharField(
         label=_("Name of the officer or employee, if you know it"), required=False, max_length=200
@@ -135,14 +141,14 @@ class SearchForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All"))] + KINDS, required=False)
     allegation = forms.ChoiceField(label=_("Allegation"), required=False)
     finding = forms.ChoiceField(label=_("Finding"), required=False)
-    precinct = forms.ChoiceField(label=_("Precinct"), choices=[("", _("All"))] + PRECINCTS[1:], required=False)
+    precinct = forms.ChoiceField(label=_("Precinct"), choices=[("", _("All"))] + PUBLIC_PRECINCTS, required=False)
     start = forms.DateField(label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, categories: list[str], findings: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["allegation"].choices = [("", _("All"))] + [(c, c.replace("_", " ")) for c in categories]
-        self.fields["finding"].choices = [("", _("All"))] + [(f, f.replace("_", " ")) for f in findings]
+        self.fields["allegation"].choices = [("", _("All"))] + [(c, public_label("category", c)) for c in categories]
+        self.fields["finding"].choices = [("", _("All"))] + [(f, public_label("finding", f)) for f in findings]
 
 
 class SubscribeForm(forms.Form):
@@ -152,16 +158,34 @@ class SubscribeForm(forms.Form):
 
 
 class PublishForm(forms.Form):
+    """Staff: what to publish about a case. Allegations and findings are picked by their labels
+    from the profile's taxonomies, never typed as codes."""
+
     case = forms.CharField(label="Case number", max_length=32)
     kind = forms.ChoiceField(choices=KINDS)
     title = forms.CharField(max_length=300)
     text = forms.CharField(widget=forms.Textarea(attrs={"rows": 14}), help_text="Allegations, analysis and findings.")
-    allegations = forms.CharField(
-        required=False, help_text="Policy categories, comma-separated; empty: the case's own."
+    allegations = forms.MultipleChoiceField(
+        required=False, widget=forms.CheckboxSelectMultiple, help_text="None ticked: the case's own."
     )
-    findings = forms.CharField(required=False, help_text="Findings, comma-separated (e.g. sustained, inconclusive).")
+    findings = forms.MultipleChoiceField(required=False, widget=forms.CheckboxSelectMultiple)
     status = forms.CharField(required=False, max_length=200, help_text="A Management Action's status.")
     reviewed = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        from django.conf import settings
+        from django.utils import timezone
+
+        from oversight.labels import label_for
+        from oversight.rules.profile import get_profile
+
+        super().__init__(*args, **kwargs)
+        today = timezone.localdate()
+        rules = get_profile(settings.OVERSIGHT_PROFILE).at(today)
+        cats = rules.taxonomies["allegation_categories"].value
+        finds = list(rules.taxonomies["findings"].value) + list(rules.taxonomies["case_findings"].value)
+        self.fields["allegations"].choices = [(c, label_for("category", c, today)) for c in cats]
+        self.fields["findings"].choices = [(f, label_for("finding", f, today)) for f in finds]
 
 
 class LibraryForm(forms.Form):

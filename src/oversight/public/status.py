@@ -53,6 +53,7 @@ DEADLINE_STATUS = {
     "overdue": _("late"),
     "met": _("done on time"),
     "missed": _("done late"),
+    "not_applicable": _("does not apply to this complaint"),
 }
 
 
@@ -95,7 +96,7 @@ def case_status(case: Case, today: dt.date) -> CaseStatus:
         DeadlineLine(
             label=str(DEADLINE_TEXT[d["id"]]),
             due=dt.date.fromisoformat(d["due"]),
-            status=str(DEADLINE_STATUS.get(d["status"], d["status"])),
+            status=str(DEADLINE_STATUS.get(d["status"], "")),
             completed_on=dt.date.fromisoformat(d["completed_on"]) if d["completed_on"] else None,
         )
         for d in tl["deadlines"]

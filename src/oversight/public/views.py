@@ -303,10 +303,6 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
-def _csv_list(value: str) -> list[str]:
-    return [v.strip() for v in (value or "").split(",") if v.strip()]
-
-
 @login_required
 def staff_publish(request: HttpRequest) -> HttpResponse:
     """Write, preview (every redaction listed), then publish exactly what was previewed."""
@@ -327,8 +323,8 @@ def staff_publish(request: HttpRequest) -> HttpResponse:
                     title=d["title"],
                     text=d["text"],
                     reviewed=d["reviewed"],
-                    allegations=_csv_list(d["allegations"]) or None,
-                    findings=_csv_list(d["findings"]),
+                    allegations=list(d["allegations"]) or None,
+                    findings=list(d["findings"]),
                     status=d["status"],
                 )
             except actions.ActionError as e:

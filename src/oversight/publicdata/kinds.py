@@ -323,3 +323,121 @@ SHOOTINGS = Kind(
 )
 
 KINDS: dict[str, Kind] = {k.name: k for k in (STOPS, FORCE, SHOOTINGS)}
+
+
+# ---------------------------------------------------------------- labels
+
+# What a person reads for every column and measure of the public data: the pages show these,
+# never the column names (which the CSV, JSON and Parquet downloads keep). Every field, derived
+# and extra column of a kind, and every count and rate of its summary, has one here.
+LABELS: dict[str, str] = {
+    # the kinds themselves, and the dataset an import came from
+    "stops": "Stops",
+    "force": "Use of force",
+    "shootings": "Shootings",
+    "dataset": "Dataset",
+    # stops
+    "stop_id": "Stop",
+    "subject_id": "Person stopped (never stored)",
+    "go_number": "GO number (never stored)",
+    "reported_date": "Date reported",
+    "reported_time": "Time reported",
+    "subject_age_group": "Age group of the person",
+    "subject_race": "Perceived race of the person",
+    "subject_gender": "Perceived gender of the person",
+    "resolution": "How the stop ended",
+    "weapon_type": "Weapon type",
+    "weapon_types": "Weapon types",
+    "officer": "Officer (pseudonym)",
+    "officers": "Officers",
+    "officer_yob": "Officer's year of birth",
+    "officer_gender": "Officer's gender",
+    "officer_race": "Officer's race",
+    "officer_squad": "Officer's squad",
+    "call_type_initial": "Initial call type",
+    "call_type_final": "Final call type",
+    "call_type": "Call type",
+    "arrest": "Arrest",
+    "frisk": "Frisk",
+    "precinct": "Precinct",
+    "sector": "Sector",
+    "beat": "Beat",
+    "year": "Year",
+    "month": "Month",
+    "weapon_found": "Weapon found",
+    # force
+    "row_id": "Row of the export (never stored)",
+    "incident_id": "Incident",
+    "occurred_at": "Date and time",
+    "occurred_date": "Date",
+    "level": "Level of force",
+    "subject": "Person (never stored)",
+    "subject_races": "Perceived race of the people",
+    "subject_genders": "Perceived gender of the people",
+    "subject_no": "Person in the incident",
+    "subject_race_raw": "Race as exported",
+    "subject_gender_raw": "Gender as exported",
+    "n_officers": "Officers involved",
+    "n_subjects": "People involved",
+    # shootings
+    "incident_number": "GO number (never stored)",
+    "shooting_id": "Shooting",
+    "frb_number": "Force Review Board number",
+    "address": "Address (blurred)",
+    "longitude": "Longitude",
+    "latitude": "Latitude",
+    "city": "City",
+    "state": "State",
+    "officer_rank": "Officer's rank",
+    "officer_ranks": "Officers' ranks",
+    "officer_genders": "Officers' genders",
+    "officer_races": "Officers' races",
+    "officer_years": "Officer's years of service",
+    "officer_years_of_service": "Officers' years of service",
+    "officer_injured": "Officer injured",
+    "rounds": "Rounds fired",
+    "rounds_by_officer": "Rounds fired by each officer",
+    "rounds_total": "Rounds fired",
+    "subject_age": "Age of the person",
+    "subject_ages": "Ages of the people",
+    "subject_weapon": "Person armed",
+    "fatal": "Fatal",
+    "on_duty": "Officer on duty",
+    "disposition": "Finding",
+    "dispositions": "Findings",
+    "officer_disciplined": "Officer disciplined",
+    "summary": "Summary",
+    # the summaries' counts and rates (oversight.publicdata.summary.MEASURES)
+    "frisks": "Frisks",
+    "arrests": "Arrests",
+    "frisk_rate": "Frisk rate",
+    "arrest_rate": "Arrest rate",
+    "weapon_found_rate": "Weapon found per frisk",
+    "uses": "Uses of force",
+    "incidents": "Incidents",
+    "level_1": "Level 1",
+    "level_2": "Level 2",
+    "level_3": "Level 3",
+    "ois": "Officer-involved shootings",
+    "level_2_3": "Level 2 or 3",
+    "level_2_3_rate": "Share at Level 2 or 3",
+    "fatal_shootings": "Fatal shootings",
+    "subject_armed": "Person armed",
+    "subjects": "People shot at",
+    "fatal_rate": "Share fatal",
+    "subject_weapon_rate": "Share with the person armed",
+}
+
+
+def label(name: str) -> str:
+    """What a person reads for a column or measure of the public data."""
+    return LABELS.get(name) or name.replace("_", " ").capitalize()
+
+
+def display_value(v: object) -> str:
+    """A group's value as a person reads it: yes or no for a flag, "unknown" for a missing one."""
+    if v is None:
+        return "unknown"
+    if isinstance(v, bool):
+        return "yes" if v else "no"
+    return str(v)

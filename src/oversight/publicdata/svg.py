@@ -10,7 +10,8 @@ def rate_bars(rows: list[tuple[str, float | None, list[float] | None]], title: s
     label_w, bar_w, row_h, top = 230, width - 300, 22, 28
     height = top + row_h * max(1, len(rows)) + 24
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" role="img" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+        f'role="img" '
         f'aria-label="{escape(title)}" font-family="system-ui, sans-serif" font-size="12">',
         f"<title>{escape(title)}</title>",
         f'<text x="0" y="16" font-weight="600">{escape(title)}</text>',

@@ -18,7 +18,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from oversight.publicdata import config, disparity, store, summary, svg
-from oversight.publicdata.kinds import KINDS
+from oversight.publicdata.kinds import KINDS, label
+from oversight.publicdata.kinds import display_value as _value
 
 FILTERS = {
     "stops": (
@@ -185,7 +186,8 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     charts = []
     for rate_name in CHART_RATES[kind]:
         bars = [(_label(g, by), g[rate_name], g[f"{rate_name}_ci"]) for g in result["groups"]]
-        charts.append(svg.rate_bars(bars, f"{rate_name.replace('_', ' ')} by {', '.join(by)}"))
+        title = f"{label(rate_name)} by {', '.join(label(c).lower() for c in by)}"
+        charts.append(svg.rate_bars(bars, title))
     ctx["charts"] = charts
     qs = request.GET.copy()
     qs.setlist("by", by)  # the grouping shown, also when it is the default: the downloads are this table
@@ -194,7 +196,7 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _label(g: dict[str, Any], by: list[str]) -> str:
-    return " · ".join("unknown" if g.get(c) is None else str(g.get(c)) for c in by)
+    return " · ".join(_value(g.get(c)) for c in by)
 
 
 def _display(g: dict[str, Any], by: list[str]) -> dict[str, Any]:
@@ -355,10 +357,15 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
     ctx["outcome"] = o
     ctx["per_stop"] = _force_per_stop(request)
     bars = [
-        (g["subject_race"] + (f" · {g[r['within']]}" if r["within"] else ""), g["frisk_rate"], g["frisk_rate_ci"])
+        (
+            _value(g["subject_race"]) + (f" · {_value(g[r['within']])}" if r["within"] else ""),
+            g["frisk_rate"],
+            g["frisk_rate_ci"],
+        )
         for g in r["groups"]
     ]
-    ctx["chart"] = svg.rate_bars(bars, "frisk rate by perceived race")
+    ctx["chart"] = svg.rate_bars(bars, "Frisk rate by perceived race")
+    ctx["within_choices"] = [(c, label(c)) for c in ("precinct", "year")]
     return render(request, "publicdata/disparity.html", ctx)
 
 

@@ -51,12 +51,22 @@ class AllegationView:
     category: str
 
 
-def label(classification: str) -> str:
+def label(classification: str, rules: Rules | None = None) -> str:
+    """A classification as a person reads it: the profile's label when the rules are at hand."""
+    if rules is not None:
+        found = rules.taxonomy_labels.get("classifications", {}).get(classification)
+        if found:
+            return found
     return LABELS.get(classification, classification.replace("_", " ").capitalize())
 
 
-def category_label(category: str) -> str:
-    return category.replace("_", " ")
+def category_label(category: str, rules: Rules | None = None) -> str:
+    """An allegation category as a person reads it: the profile's label when the rules are at hand."""
+    if rules is not None:
+        found = rules.taxonomy_labels.get("allegation_categories", {}).get(category)
+        if found:
+            return found
+    return category.replace("_", " ").capitalize()
 
 
 def check(rules: Rules, classification: str, allegations: Sequence[AllegationView]) -> None:
@@ -64,15 +74,15 @@ def check(rules: Rules, classification: str, allegations: Sequence[AllegationVie
     known: list[str] = rules.taxonomies["classifications"].value
     if classification not in known:
         raise ClassificationRefused(
-            f"{classification!r} is not a classification; choose one of: {', '.join(label(c) for c in known)}.",
+            f"{classification!r} is not a classification; choose one of: {', '.join(label(c, rules) for c in known)}.",
             rules.taxonomies["classifications"].cite,
         )
     needing = rules.taxonomies["classifications_needing_allegation"]
     if classification in needing.value and not allegations:
-        others = [label(c) for c in known if c not in needing.value]
+        others = [label(c, rules) for c in known if c not in needing.value]
         instead = f", or classify it as {' or '.join(others)}" if others else ""
         raise ClassificationRefused(
-            f"Cannot classify as {label(classification)}: the case has no allegation against a named employee "
+            f"Cannot classify as {label(classification, rules)}: the case has no allegation against a named employee "
             f"[{needing.cite}]. Add the named employee and the allegation first{instead}.",
             needing.cite,
         )
@@ -81,10 +91,10 @@ def check(rules: Rules, classification: str, allegations: Sequence[AllegationVie
             continue
         barred = [a for a in allegations if a.category in c.categories]
         if barred:
-            which = "; ".join(f"{a.label} ({category_label(a.category)})" for a in barred)
+            which = "; ".join(f"{a.label} ({category_label(a.category, rules)})" for a in barred)
             raise ClassificationRefused(
-                f"Cannot classify as {label(classification)}: allegations of unnecessary or excessive force, "
-                f"biased policing and violations of law shall not be classified as {label(classification)} "
+                f"Cannot classify as {label(classification, rules)}: allegations of unnecessary or excessive force, "
+                f"biased policing and violations of law shall not be classified as {label(classification, rules)} "
                 f"[{c.cite}]. Barred allegation{'s' if len(barred) > 1 else ''}: {which}.",
                 c.cite,
             )

@@ -6,6 +6,8 @@ from typing import Any
 
 from django import template
 
+from oversight.publicdata.kinds import display_value, label
+
 register = template.Library()
 
 
@@ -39,3 +41,15 @@ def ratioci(d: dict[str, Any], name: str) -> str:
 @register.filter
 def split(v: str) -> list[str]:
     return v.split()
+
+
+@register.filter
+def column(name: str) -> str:
+    """What a person reads for a column or measure (kinds.LABELS), never its name."""
+    return label(str(name))
+
+
+@register.filter
+def value(v: Any) -> str:
+    """A group's value as a person reads it: yes or no for a flag, "unknown" for a missing one."""
+    return display_value(v)
