@@ -266,7 +266,7 @@ def test_one_complaint_from_the_web_form_to_the_appeal_ruling(page: Any, tmp_pat
         "Harper Quarry alleged that Officer Wren Stillwater (serial 7421) pushed them; Jules Northcott saw it. "
         "Body-worn video confirmed the push. Finding: Sustained. Discipline: a suspension, reduced on appeal.",
     )
-    page.fill("input[name=findings]", "sustained")
+    page.check("input[name=findings][value=sustained]")
     page.get_by_role("button", name="Preview").click()
     page.get_by_role("button", name="Publish this text").click()
     pub = Publication.objects.get(case__number=number, kind="summary")
