@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
+from django.utils import timezone
 
 from oversight.cases.models import Case, CaseEvent
 from oversight.cases.seed import DEMO_USERS as ALL_DEMO_USERS
@@ -17,7 +18,7 @@ from oversight.cases.seed import ensure_demo_users
 from oversight.rules import access as R
 
 from . import actions
-from .models import Recommendation
+from .models import ChiefDecision, Finding, Recommendation
 
 DEMO_USERS = [(u, r, n) for u, r, n in ALL_DEMO_USERS if r in (R.CHIEF, R.CITY_ATTORNEY)]
 
@@ -132,5 +133,78 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
                         )
                     else:
                         actions.record_ruling(users[R.CITY_ATTORNEY], ap, ruling_on=ruling_on, outcome="upheld")
+        done += 1
+    return done
+
+
+FINDINGS_DRAWN = ["sustained", "sustained", "unfounded", "inconclusive", "training_referral", "lawful_and_proper"]
+
+
+def seed_history(seed: int = 3_29_027) -> int:
+    """The findings and decisions of the demo's closed cases, as an import brings a past office's
+    records in: the cases' logs already hold the clock's events (proposed findings, the Chief's
+    decision); this writes the records beside them, without new events. Returns the cases done."""
+    users = ensure_users()
+    rng = random.Random(seed)
+    done = 0
+    closed = (
+        Case.objects.filter(closed_on__isnull=False, events__type="proposed_findings_issued")
+        .exclude(recommendations__isnull=False)
+        .distinct()
+        .order_by("number")
+    )
+    now = timezone.now()
+    for case in closed:
+        allegations = list(case.allegations.order_by("pk"))
+        if not allegations:
+            continue
+        pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
+        cd = case.events.filter(type="chief_decision").order_by("seq").first()
+        rec = Recommendation.objects.create(
+            case=case, issued_on=pf.date, recorded_by=users[R.DIRECTOR], recorded_at=now  # type: ignore[union-attr]
+        )
+        recommended = {a.pk: rng.choice(FINDINGS_DRAWN) for a in allegations}
+        Finding.objects.bulk_create(
+            Finding(
+                case=case,
+                allegation=a,
+                named_employee_id=a.named_employee_id,
+                stage="recommended",
+                finding=recommended[a.pk],
+                decided_on=rec.issued_on,
+                recommendation=rec,
+                recorded_by=users[R.DIRECTOR],
+                recorded_at=now,
+            )
+            for a in allegations
+        )
+        if cd is not None:
+            follows = bool(cd.data.get("follows_recommendation", True))
+            decision = ChiefDecision.objects.create(
+                case=case,
+                decided_on=cd.date,
+                due_process_hearing_on=cd.date,
+                follows_recommendation=follows,
+                recorded_by=users[R.CHIEF],
+                recorded_at=now,
+            )
+            final = dict(recommended)
+            if not follows:
+                first = allegations[0].pk
+                final[first] = "inconclusive" if recommended[first] == "sustained" else "sustained"
+            Finding.objects.bulk_create(
+                Finding(
+                    case=case,
+                    allegation=a,
+                    named_employee_id=a.named_employee_id,
+                    stage="chief",
+                    finding=final[a.pk],
+                    decided_on=cd.date,
+                    decision=decision,
+                    recorded_by=users[R.CHIEF],
+                    recorded_at=now,
+                )
+                for a in allegations
+            )
         done += 1
     return done

@@ -303,11 +303,28 @@ def digest_unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # --------------------------------------------------------------------------
 
 
+def _publish_initial(request: HttpRequest) -> dict[str, Any]:
+    """A summary of the case named in the query, with its findings as they stand ticked."""
+    number = request.GET.get("case", "").strip()
+    initial: dict[str, Any] = {"case": number, "kind": "summary"}
+    case = Case.objects.filter(number=number).first() if number else None
+    if case is None or not access.reads(request.user, case, access.A.DISCIPLINE):
+        return initial
+    from oversight.discipline.actions import current_findings, final_finding
+
+    found = {f.finding for stages in current_findings(case).values() if (f := final_finding(stages)) is not None}
+    if case.management_actions.exists():
+        found.add("management_action")
+    initial["findings"] = sorted(found)
+    initial["title"] = "Completed investigation summary"
+    return initial
+
+
 @login_required
 def staff_publish(request: HttpRequest) -> HttpResponse:
     """Write, preview (every redaction listed), then publish exactly what was previewed."""
     access.require(request.user, "publish")
-    form = F.PublishForm(request.POST or None, initial={"case": request.GET.get("case", ""), "kind": "summary"})
+    form = F.PublishForm(request.POST or None, initial=_publish_initial(request))
     ctx: dict[str, Any] = {"form": form}
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data

@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from oversight.cases.seed import DEMO_PASSWORD
-from oversight.discipline.seed import DEMO_USERS, seed
+from oversight.discipline.seed import DEMO_USERS, seed, seed_history
 
 
 class Command(BaseCommand):
@@ -20,4 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args: Any, cases: int, **opts: Any) -> None:
         n = seed(timezone.localdate(), cases)
         self.stdout.write(f"Discipline demo: {n} cases taken through the Chief's decision.")
+        h = seed_history()
+        self.stdout.write(f"Discipline demo: the findings and decisions of {h} closed cases, as their history.")
         self.stdout.write(f"Logins (password {DEMO_PASSWORD!r}): " + ", ".join(f"{u} ({r})" for u, r, _ in DEMO_USERS))
