@@ -6,9 +6,7 @@ every page of it (no serious or critical violation)."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,32 +15,13 @@ from django.core import mail
 
 from oversight.rules import access as R
 
+from .axe import axe
+
 pytestmark = pytest.mark.django_db(transaction=True)
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PASSWORD = "a-long-enough-Passphrase-42"
-
-
-def axe(page: Any) -> None:
-    """No serious or critical accessibility violation on the page as it is now."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{AXE} is missing: `make axe-core` installs it")
-        pytest.skip(f"{AXE} is missing: `make axe-core` installs it")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, resultTypes: ['violations']})"
-    )
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{page.url}: " + "; ".join(bad)
 
 
 def _sign_in(page: Any, username: str, password: str) -> None:

@@ -26,6 +26,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
 
+
 @pytest.fixture
 def chromium(browser: Any) -> Any:
     """The session's one Chromium (tests/browser/conftest.py): two Playwright instances in

@@ -19,7 +19,7 @@ from django.contrib.auth.models import Group, User
 
 from oversight.rules import access as A
 
-from .test_public_flow import axe
+from .axe import axe
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

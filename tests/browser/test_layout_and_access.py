@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_public_flow import axe
+from tests.browser.axe import axe
 from tests.office import Office, fill, small_public_data
 
 PHONE, DESK = 390, 1280

@@ -7,19 +7,17 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
-import os
 import socket
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import feedparser
 import pytest
 from aiosmtpd.controller import Controller
 
-ROOT = Path(__file__).resolve().parents[2]
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+from .axe import axe
+
 SECRETS = ["Kai", "Ironside", "8812", "Jules", "Northcott"]
 
 
@@ -59,25 +57,6 @@ def smtp(settings: Any, live_server: Any) -> Iterator[_Inbox]:
         yield inbox
     finally:
         controller.stop()
-
-
-def axe(page: Any) -> None:
-    """No serious or critical accessibility violation on the page as it is now."""
-    if not AXE.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{AXE} is missing: `make node_modules` installs axe-core")
-        pytest.skip(f"{AXE} is missing: `make node_modules` installs axe-core")
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run(document, {runOnly: {type: 'tag', values: "
-        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}, resultTypes: ['violations']})"
-    )
-    bad = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert not bad, f"{page.url}: " + "; ".join(bad)
 
 
 def test_file_in_spanish_follow_publish_digest_and_feed(

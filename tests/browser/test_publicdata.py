@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser.test_public_flow import axe
+from tests.browser.axe import axe
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = Path(os.environ.get("OVERSIGHT_SHARED_DATA", REPO.parent / "shared" / "data"))

@@ -161,23 +161,13 @@ def seed_history(seed: int = 3_29_027) -> int:
         pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
         cd = case.events.filter(type="chief_decision").order_by("seq").first()
         rec = Recommendation.objects.create(
-            case=case, issued_on=pf.date, recorded_by=users[R.DIRECTOR], recorded_at=now  # type: ignore[union-attr]
+            case=case,
+            issued_on=pf.date,
+            recorded_by=users[R.DIRECTOR],
+            recorded_at=now,  # type: ignore[union-attr]
         )
         recommended = {a.pk: rng.choice(FINDINGS_DRAWN) for a in allegations}
-        Finding.objects.bulk_create(
-            Finding(
-                case=case,
-                allegation=a,
-                named_employee_id=a.named_employee_id,
-                stage="recommended",
-                finding=recommended[a.pk],
-                decided_on=rec.issued_on,
-                recommendation=rec,
-                recorded_by=users[R.DIRECTOR],
-                recorded_at=now,
-            )
-            for a in allegations
-        )
+        _findings(case, allegations, "recommended", recommended, rec.issued_on, users[R.DIRECTOR], recommendation=rec)
         if cd is not None:
             follows = bool(cd.data.get("follows_recommendation", True))
             decision = ChiefDecision.objects.create(
@@ -192,19 +182,26 @@ def seed_history(seed: int = 3_29_027) -> int:
             if not follows:
                 first = allegations[0].pk
                 final[first] = "inconclusive" if recommended[first] == "sustained" else "sustained"
-            Finding.objects.bulk_create(
-                Finding(
-                    case=case,
-                    allegation=a,
-                    named_employee_id=a.named_employee_id,
-                    stage="chief",
-                    finding=final[a.pk],
-                    decided_on=cd.date,
-                    decision=decision,
-                    recorded_by=users[R.CHIEF],
-                    recorded_at=now,
-                )
-                for a in allegations
-            )
+            _findings(case, allegations, "chief", final, cd.date, users[R.CHIEF], decision=decision)
         done += 1
     return done
+
+
+def _findings(
+    case: Case, allegations: list[Any], stage: str, values: dict[int, str], on: dt.date, by: Any, **link: Any
+) -> None:
+    now = timezone.now()
+    Finding.objects.bulk_create(
+        Finding(
+            case=case,
+            allegation=a,
+            named_employee_id=a.named_employee_id,
+            stage=stage,
+            finding=values[a.pk],
+            decided_on=on,
+            recorded_by=by,
+            recorded_at=now,
+            **link,
+        )
+        for a in allegations
+    )
