@@ -19,11 +19,12 @@ def findings_section(page: CasePage) -> reg.Section | None:
     bound = (failed.action, failed.form) if failed is not None and failed.form is not None else None
     if bound is not None and bound[0] not in _action_names():
         bound = None
-    forms = _forms(page.request, case, _record(case), bound) if page.reader.roles else []
+    reader = page.reader
+    full = _record(case) if reader.roles else None
+    forms = _forms(page.request, case, full, bound, reader.may) if full is not None else []
     if not reads and not forms:
         return None
-    record: dict[str, Any] = _record(case) if reads else {"findings": []}
-    reader = page.reader
+    record: dict[str, Any] = (full if full is not None else _record(case)) if reads else {"findings": []}
     if not reader.reads[A.EMPLOYEES]:
         for row in record["findings"]:
             row["employee"] = ""

@@ -332,15 +332,21 @@ def _applicable(name: str, record: dict[str, Any]) -> bool:
 
 
 def _forms(
-    request: HttpRequest, case: Case, record: dict[str, Any], bound: tuple[str, Any] | None = None
+    request: HttpRequest,
+    case: Case,
+    record: dict[str, Any],
+    bound: tuple[str, Any] | None = None,
+    may: Any = None,
 ) -> list[dict[str, Any]]:
     """The forms this person may use on this case now: permitted by the access model on
-    this case, and applicable at the case's stage."""
+    this case (``may``: the page's ``Reader.may``, asked once for the case), and applicable
+    at the case's stage."""
+    may = may if may is not None else access.Reader(request.user, case).may
     findings = _rules_findings(case)
     today = timezone.localdate()
     out = []
     for name, (cls, perm, heading, _) in ACTIONS.items():
-        if not access.may(request.user, perm, case):
+        if not may[perm]:
             continue
         if bound is not None and bound[0] == name:
             form = bound[1]
