@@ -8,7 +8,9 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, IntegerField, OuterRef, Q
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.urls import reverse
 
 from oversight import access
@@ -75,6 +77,16 @@ def to_classify(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def _plan_events(types: tuple[str, ...]) -> Any:
+    """The events of ``types`` about the outer plan's version. The version in an event's data is
+    read as a number: PostgreSQL compares no jsonb with an integer column."""
+    return (
+        CaseEvent.objects.filter(case=OuterRef("case"), type__in=types)
+        .annotate(plan_version=Cast(KT("data__version"), IntegerField()))
+        .filter(plan_version=OuterRef("version"))
+    )
+
+
 def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
     """An investigator's own open cases, each with its next deadline."""
     roles = access.roles_of(user)
@@ -87,9 +99,7 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
     returned = (
         InvestigationPlan.objects.filter(case__investigator=user, case__closed_on__isnull=True)
         .filter(
-            Exists(
-                CaseEvent.objects.filter(case=OuterRef("case"), type="plan_returned", data__version=OuterRef("version"))
-            )
+            Exists(_plan_events(("plan_returned",)))
         )
         .select_related("case")
     )
@@ -109,9 +119,7 @@ def my_cases(user: Any, today: dt.date) -> Iterator[Waiting]:
 def plans_to_approve(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not access.may(user, "approve_plan"):
         return
-    decided = CaseEvent.objects.filter(
-        case=OuterRef("case"), type__in=("plan_approved", "plan_returned"), data__version=OuterRef("version")
-    )
+    decided = _plan_events(("plan_approved", "plan_returned"))
     later = InvestigationPlan.objects.filter(case=OuterRef("case"), version__gt=OuterRef("version"))
     qs = (
         InvestigationPlan.objects.filter(case__closed_on__isnull=True)
