@@ -466,7 +466,10 @@ def build(today: dt.date | None = None) -> World:
 
     done("intake", web().added_later())
     done("assigned", web().classified().plan_submitted())
-    done("others", web().classified(investigator=INVESTIGATOR_B, supervisor=SUPERVISOR_B).noticed().planned())
+    done(
+        "others",
+        web().classified(investigator=INVESTIGATOR_B, supervisor=SUPERVISOR_B).noticed().planned().investigated(),
+    )
     done("plan", web().added_later().classified().noticed().planned().investigated())
     done("submitted", web().classified().noticed().planned().investigated().submitted())
     done("findings", findings_journey(users, People(), today))
