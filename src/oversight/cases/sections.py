@@ -70,7 +70,12 @@ def people(page: CasePage) -> reg.Section:
     employees = _employees(case, page)
     labels = {ne.pk: label for ne, label in employees}
     allegations = [
-        {"a": a, "against": labels.get(a.named_employee_id, ""), "n": i}
+        {
+            "a": a,
+            "against": labels.get(a.named_employee_id, ""),
+            "n": i,
+            "description": page.reader.redact(a.description),
+        }
         for i, a in enumerate(case.allegations.order_by("pk"), 1)
     ]
     frozen = page.has("proposed_findings_issued")
@@ -154,8 +159,11 @@ def classification(page: CasePage) -> reg.Section:
     ]
     findings_made = page.has("proposed_findings_issued")
     can_classify = page.is_open and may["classify"] and not findings_made
+    classified = [e for e in page.events if e.type == "classified"]
+    for e in classified:
+        e.rationale_shown = page.reader.redact(e.data.get("rationale", ""))
     ctx: dict[str, Any] = {
-        "classified": [e for e in page.events if e.type == "classified"],
+        "classified": classified,
         "allowed": [classification_label(c) for c in rc.allowed(rules, views)],
         "can_classify": can_classify,
         "can_route": page.is_open and may["route"] and not findings_made,
@@ -264,6 +272,8 @@ def investigation(page: CasePage) -> reg.Section | None:
     interviews = list(case.interviews.select_related("audio", "transcript").order_by("held_on", "pk"))
     evidence = list(case.evidence.order_by("added_at", "pk"))
     subpoenas = list(case.subpoenas.order_by("issued_on", "pk"))
+    for s in subpoenas:
+        s.recipient_shown = page.reader.redact(s.recipient)
     is_investigation = case.classification in ("investigation", "rapid_adjudication") or bool(approved)
     if not (interviews or evidence or subpoenas or is_investigation):
         return None
@@ -274,7 +284,10 @@ def investigation(page: CasePage) -> reg.Section | None:
     step_ok = page.is_open and approved is not None
     ctx: dict[str, Any] = {
         "interviews": [{"i": i, "who": page.reader.redact(i.interviewee)} for i in interviews],
-        "evidence": [{"f": f, "name": page.reader.redact(f.name)} for f in evidence],
+        "evidence": [
+            {"f": f, "name": page.reader.redact(f.name), "description": page.reader.redact(f.description)}
+            for f in evidence
+        ],
         "subpoenas": subpoenas,
         "reads_evidence": page.reader.reads[A.EVIDENCE],
         "approved": approved,
