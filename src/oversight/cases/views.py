@@ -110,13 +110,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def notice_view(request: HttpRequest, number: str, seq: int) -> HttpResponse:
-    """A notice as it was generated and sent (plain text): it names the named employees."""
+    """A notice as it was generated and sent (plain text): it names the named employees. Whoever
+    else it names (a witness) is shown by role to a reader who does not read their identity."""
     case = _case_for(request, number, A.EMPLOYEES)
     ev = case.events.filter(seq=seq, type="notice_sent").first()
     if ev is None:
         raise Http404("no notice with that number")
     actions.audit(request.user, "read_notice", case, seq=seq)
-    return HttpResponse(ev.data.get("document", ""), content_type="text/plain; charset=utf-8")
+    document = access.Reader(request.user, case).redact(ev.data.get("document", ""))
+    return HttpResponse(document, content_type="text/plain; charset=utf-8")
 
 
 @login_required
