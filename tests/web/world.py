@@ -329,8 +329,13 @@ class Journey:
             transcript=SimpleUploadedFile("witness.txt", b"Q: What did you see?\nA: A push.\n"),
         )
         ca.add_evidence(inv, self.c, SimpleUploadedFile("bwv.mp4", M4A + b"video"), "Body-worn video")
-        ca.add_note(inv, self.c, f"Called {p.complainant} at {p.phone}; {p.witness} will write from abroad.")
-        ca.issue_subpoena(director, self.c, "Central Library", "camera footage of the steps")
+        ca.add_note(
+            inv,
+            self.c,
+            f"Called {p.complainant} at {p.phone} ({p.email}, {p.address}); {p.witness} ({p.witness_contact}) "
+            "will write from abroad.",
+        )
+        ca.issue_subpoena(director, self.c, f"{p.witness}, {p.witness_contact}", "the video taken on a phone")
         return self
 
     def submitted(self, on: dt.date | None = None) -> Journey:
@@ -342,14 +347,20 @@ class Journey:
             self.u[A.OIG_AUDITOR],
             self.c,
             "certified",
-            criteria={"a": "Every witness the complaint names was interviewed."},
+            criteria={"a": f"{self.p.witness} and {self.p.complainant} ({self.p.phone}) were both interviewed."},
         )
         return self
 
     def with_second_allegation(self) -> Journey:
         inv = self.u[self.inv]
         ne = ca.add_named_employee(inv, self.c, name=self.p.officer_b, rank="Sergeant", serial="5150")
-        ca.add_allegation(inv, self.c, named_employee=ne, category="courtesy")
+        ca.add_allegation(
+            inv,
+            self.c,
+            named_employee=ne,
+            category="courtesy",
+            description=f"Swore at {self.p.complainant} and at {self.p.witness} in front of {self.p.address}.",
+        )
         return self
 
     def recommended(self, on: dt.date | None = None) -> Journey:
