@@ -225,13 +225,17 @@ def plan(page: CasePage) -> reg.Section | None:
         for e in page.events
         if e.type == "plan_returned"
     }
+    reads_text = page.reader.reads[A.EVIDENCE]  # the plan's text is part of the evidence (rules.access)
     rows = [
         {
             "plan": p,
             "approved": approved is not None and p.pk == approved.pk,
-            "returned": returned.get(p.version),
+            "returned": p.version in returned,
+            "returned_text": returned.get(p.version) if reads_text else "",
             "awaiting": awaiting is not None and p.pk == awaiting.pk,
-            "text": {
+            "text": None
+            if not reads_text
+            else {
                 f: page.reader.redact(getattr(p, f))
                 for f in (
                     "priority",
@@ -252,11 +256,12 @@ def plan(page: CasePage) -> reg.Section | None:
         "cases/sections/plan.html",
         {
             "rows": rows,
+            "withheld": "" if reads_text else A.WITHHELD[A.EVIDENCE],
             "approved": approved,
             "awaiting": awaiting,
             "may_decide": page.is_open and awaiting is not None and may["approve_plan"],
             "may_submit": page.is_open and may["submit_plan"] and awaiting is None,
-            "submit_open": not plans or (plans and returned.get(plans[-1].version) is not None),
+            "submit_open": not plans or (plans and plans[-1].version in returned),
             "form": page.form("plan", F.PlanForm),
             "return_form": page.form("return_plan", F.ReturnPlanForm),
             "error": page.error("plan", "approve", "return_plan"),
