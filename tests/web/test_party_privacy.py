@@ -7,7 +7,8 @@ Invented people (seeded, from syllables) file through the public form; their nam
 address, phone and email, and the witness's name and contact, are then written into
 everything a case keeps about them: the summary, a note, the interviews' interviewees,
 the plan's witnesses, events (the classification's rationale, exigent circumstances, the
-closing), the Director's analysis, and what the complainant added later. As CPC on the
+closing), an allegation's description, a subpoena's recipient, OIG's memorandum, the
+Director's analysis, and what the complainant added later. As CPC on the
 closed case and as the Chief on the case at findings: the case page, every link on it
 they may follow, the API's case and events, and their home page name none of it; every
 download of the complainant's or the evidence files is refused to CPC, and the
