@@ -169,9 +169,6 @@ class World:
     def hotline_report(self) -> HotlineReport:
         return HotlineReport.objects.get(pk=self.hotline)
 
-    def stage_of(self, number: str) -> Stage:
-        return STAGES[next(s for s, n in self.cases.items() if n == number)]
-
 
 def make_users() -> dict[str, User]:
     users = {}
