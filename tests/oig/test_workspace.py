@@ -53,7 +53,7 @@ def test_opa_reads_oig_determinations_on_its_cases_but_cannot_change_them(client
         f"/oig/cases/{honesty.number}/determine/",
         {"outcome": "certified", "criterion_a": "fine", "reasons": "typed by the Director"},
     )
-    assert r.status_code == 400
+    assert r.status_code == 403 and "Not allowed" in r.content.decode()  # the site's refusal page
     assert "Only Inspector General, OIG auditor may record" in r.content.decode()
     assert CaseEvent.objects.count() == before and not Determination.objects.exists()
     oa.record_determination(people[OR.OIG_AUDITOR], honesty, CERTIFIED, criteria=CRITERIA, on=days_ago(1))

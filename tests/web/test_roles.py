@@ -1,125 +1,505 @@
-"""Who may do what: each role is refused every action it may not take, and the
-refusal leaves nothing behind (no event, no audit entry, no row)."""
+"""Who may do what: every action of the one access model (``rules.access.PERMISSIONS``),
+taken through its door (the actions functions; for the two status reports, their view),
+by every role, on the world's cases (``tests/web/world.py``).
+
+For each action:
+
+(a) every role the table does not grant it, a user with no role and an anonymous visitor
+    are refused, with the action named, and the refusal leaves nothing behind (no row in
+    any table, no event on the hash chain);
+(b) a role granted it only on some cases is refused on a case outside them (an
+    investigator on a case not assigned to them, intake on a classified or closed case,
+    OIG directing review of a closed case, the Chief before findings, the City Attorney
+    before the Chief's decision), and the refusal says so and writes nothing;
+(c) each granted role takes it on a case inside its scope.
+
+Which case is inside or outside a role's scope is read from the world's known stages
+and ``rules.access``, not from ``oversight.access``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
-from django.core.files.base import ContentFile
-from django.test import Client
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import RequestFactory
+from django.test.utils import override_settings
 
-from oversight.cases import actions
-from oversight.cases.models import AuditEntry, Case, CaseEvent, Subpoena, SupervisorActionReferral
-from oversight.rules import access as R
+from oversight.accounts import actions as accounts_actions
+from oversight.cases import actions as ca
+from oversight.cases import views as cases_views
+from oversight.cpc import actions as cpc_actions
+from oversight.discipline import actions as da
+from oversight.discipline import views as discipline_views
+from oversight.discipline.models import Finding
+from oversight.oig import actions as oa
+from oversight.public import actions as pa
+from oversight.rules import access as A
+from oversight.rules import review as rules_review
 
-from .conftest import intake_kwargs
+from .world import M4A, NOBODY, STAGES, World, build, quarter_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
+ANONYMOUS = "anonymous"
 
-def _calls(case: Case, staff: dict[str, Any], today: dt.date) -> dict[str, Callable[[Any], object]]:
-    ne = case.named_employees.get()
-    plan = case.plans.get()
-    sub = Subpoena.objects.create(
-        case=case, recipient="Cafe", material="video", issued_on=today, issued_by=staff[R.DIRECTOR]
-    )
-    ref = SupervisorActionReferral.objects.create(
-        case=case, named_employee=ne, supervisor_name="Sgt", referred_on=today, report_due=today + dt.timedelta(days=9)
-    )
+# Actions with no door yet (none: every action of rules.access has one below).
+NOT_YET: dict[str, str] = {}
+
+
+# --------------------------------------------------------------------------
+# The doors: one call per action, on the stages where the action applies
+# --------------------------------------------------------------------------
+
+Call = Callable[[World, Any, str | None, Any], object]
+
+
+@dataclass(frozen=True)
+class Door:
+    """How an action is taken: ``call(world, user, stage, prepared)``, on the first stage of
+    ``on`` inside the role's scope (no stage: the action is not about one case).
+    ``prepare(world, stage)`` is what others did first (it is not the call being refused).
+    ``where``: the stages whose cases have what the call needs (default: every stage),
+    among which the case outside a role's scope is found. ``outside``: why no case
+    outside the scope can exist, when it cannot."""
+
+    call: Call
+    on: tuple[str, ...] = ()
+    prepare: Callable[[World, str | None], Any] | None = None
+    where: tuple[str, ...] = tuple(STAGES)
+    outside: str = ""
+
+
+def _ne(w: World, stage: str | None, i: int = 0) -> Any:
+    return list(w.case(stage or "").named_employees.order_by("pk"))[i]
+
+
+def _allegations(w: World, stage: str | None) -> list[int]:
+    return list(w.case(stage or "").allegations.order_by("pk").values_list("pk", flat=True))
+
+
+def _today(w: World) -> dt.date:
+    return w.today
+
+
+def _intake_kwargs(w: World) -> dict[str, Any]:
     return {
-        "open_case": lambda u: actions.open_case(u, **intake_kwargs(today)),
-        "add_party": lambda u: actions.add_named_employee(u, case, name="Another Officer"),
-        "classify": lambda u: actions.classify(u, case, "investigation", "r"),
-        "route": lambda u: actions.route(u, case, "oig", "conflict"),
-        "assign": lambda u: actions.assign(u, case, staff[R.INVESTIGATOR]),
-        "refer_supervisor_action": lambda u: actions.refer_supervisor_action(u, case, ne, today + dt.timedelta(9)),
-        "record_supervisor_report": lambda u: actions.record_supervisor_report(u, ref, "done"),
-        "send_notice": lambda u: actions.send_notice(u, case),
-        "submit_plan": lambda u: actions.submit_plan(
-            u, case, priority="p", witnesses="w", perishable_evidence="e", other_evidence="o", approach="a"
-        ),
-        "approve_plan": lambda u: actions.approve_plan(u, plan),
-        "record_exigent": lambda u: actions.record_exigent(u, case, "Kai Ironside", "wildfire"),
-        "investigate": lambda u: actions.add_evidence(u, case, ContentFile(b"video", name="v.mp4")),
-        "toll": lambda u: actions.postpone_interview(u, case, 7, "guild representative unavailable"),
-        "director_vacancy": lambda u: actions.record_clock_event(u, case, "director_vacancy", today),
-        "issue_subpoena": lambda u: actions.issue_subpoena(u, case, "Cafe", "video"),
-        "update_subpoena": lambda u: actions.update_subpoena(u, sub, "served"),
-        "oig_step": lambda u: actions.record_clock_event(u, case, "submitted_to_oig", today),
-        "issue_findings": lambda u: actions.record_clock_event(u, case, "proposed_findings_issued", today),
-        "record_outcome": lambda u: actions.record_clock_event(
-            u, case, "chief_decision", today, follows_recommendation=True
-        ),
-        "close_case": lambda u: actions.close_case(u, case, "done"),
-        "import_cases": lambda u: actions.import_cases(u, []),
+        "channel": "phone",
+        "received_on": w.today,
+        "incident_date": w.today - dt.timedelta(days=1),
+        "summary": "A caller said an officer swore at them on Rainier Ave.",
+        "complainants": [{"name": "Perpetua Wexcombe", "phone": "206-555-0111"}],
+        "named_employees": [{"name": "Ansel Brightmoor", "rank": "Officer"}],
+        "allegations": [{"employee": 0, "category": "courtesy"}],
     }
 
 
-def test_every_permission_has_a_call_here(investigation, staff, today):
-    assert set(_calls(investigation, staff, today)) == set(R.PERMISSIONS)
+def _import_row(w: World) -> dict[str, Any]:
+    day = w.today - dt.timedelta(days=3000)
+    return {
+        "number": f"{day.year}OPA-9001",
+        "channel": "phone",
+        "received_on": day,
+        "closed_on": day + dt.timedelta(days=40),
+        "summary": "An old record from the previous system.",
+        "events": [
+            {"type": "complaint_received", "date": day},
+            {"type": "case_closed", "date": day + dt.timedelta(days=40), "data": {"reason": "Imported."}},
+        ],
+    }
 
 
-def _snapshot() -> tuple[int, int, int]:
-    return CaseEvent.objects.count(), AuditEntry.objects.count(), Case.objects.count()
+def _certify(w: World, stage: str | None) -> None:
+    oa.record_determination(
+        w.users[A.OIG_AUDITOR], w.case(stage or ""), "certified", criteria={"a": "Every witness was interviewed."}
+    )
 
 
-@pytest.mark.parametrize("action", sorted(R.PERMISSIONS))
-def test_each_role_is_refused_what_it_may_not_do(investigation, staff, today, action):
-    call = _calls(investigation, staff, today)[action]
-    refused_roles = [r for r in R.ROLES if r not in R.PERMISSIONS[action].roles] + ["nobody"]
-    for role in refused_roles:
-        before = _snapshot()
-        with pytest.raises(actions.Refused) as err:
-            call(staff[role])
-        assert R.PERMISSIONS[action].label in str(err.value)
-        assert _snapshot() == before, f"{role} refused {action} but something was written"
-    with pytest.raises(actions.Refused):
-        call(AnonymousUser())
+def _unpublished_audit(w: World, stage: str | None) -> Any:
+    year, quarter = quarter_of(w.today - dt.timedelta(days=3 * 365))
+    return oa.create_audit(w.users[A.OIG_AUDITOR], year, quarter, seed=3)
 
 
-@pytest.mark.parametrize("action", sorted(R.PERMISSIONS))
-def test_each_allowed_role_may(investigation, staff, today, action):
-    """The refusals above are specific: a role the table allows is not refused."""
-    role = sorted(R.PERMISSIONS[action].roles)[0]
-    calls = _calls(investigation, staff, today)
-    try:
-        calls[action](staff[role])
-    except actions.Refused as e:  # pragma: no cover - the failure message says which
-        pytest.fail(f"{role} was refused {action}: {e}")
-    except actions.ActionError:
-        pass  # allowed, but the case's state rejects it: not a role refusal
+def _report(kind: str) -> Call:
+    """The status reports have no action function: their door is the report view (signed in or not)."""
+    view = discipline_views.report_view.__wrapped__
+
+    def call(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+        request = RequestFactory().get(f"/discipline/reports/{kind}/", {"year": w.today.year, "month": 6})
+        request.user = u
+        response = view(request, kind)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return call
 
 
-def test_cpc_staff_read_closed_cases_only(force_case, staff):
-    cpc = Client()
-    cpc.force_login(staff[R.CPC_STAFF])
-    r = cpc.get(f"/cases/{force_case.number}/")
-    assert r.status_code == 403
-    assert cpc.get("/").status_code == 403  # the board lists open cases
-    assert cpc.get(f"/api/cases/{force_case.number}").status_code == 403
-    actions.close_case(staff[R.DIRECTOR], force_case, "Complete.")
-    r = cpc.get(f"/cases/{force_case.number}/")
-    assert r.status_code == 200
-    assert "Close the case" not in r.content.decode()  # no forms for a reader
+def _search(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    """The search's door is its page (the query function only narrows to what the person reads)."""
+    request = RequestFactory().get("/search/", {"q": "force"})
+    request.user = u
+    response = cases_views.search.__wrapped__(request)
+    assert response.status_code == 200, response.status_code
+    return response
 
 
-def test_no_role_reads_nothing(force_case, staff):
-    c = Client()
-    c.force_login(staff["nobody"])
-    assert c.get(f"/cases/{force_case.number}/").status_code == 403
-    assert c.get("/").status_code == 403
-    anon = Client()
-    assert anon.get("/").status_code == 302  # to the login page
+def _new_person(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    return accounts_actions.create_user(
+        u, username="newcomer", full_name="Nell Newcomer", email="nell@city.example.org", roles=[A.INTAKE]
+    )
 
 
-def test_a_refused_post_through_the_web_writes_nothing(force_case, staff):
-    c = Client()
-    c.force_login(staff[R.INVESTIGATOR])
-    before = _snapshot()
-    r = c.post(f"/cases/{force_case.number}/do/classify/", {"classification": "investigation", "rationale": "x"})
-    assert r.status_code == 403
-    assert "Only" in r.content.decode() and _snapshot() == before
+def _training_finding(w: World, stage: str | None) -> Finding:
+    return Finding.objects.get(case__number=w.cases[stage or ""], finding="training_referral", stage="recommended")
+
+
+WEB = tuple(s for s, st in STAGES.items() if st.web)
+SUBPOENAED = ("others", "plan", "submitted", "findings", "decided", "appealed", "closed")
+PLAN_TEXT = {
+    "priority": "Medium.",
+    "witnesses": "The bus driver.",
+    "perishable_evidence": "Transit camera.",
+    "other_evidence": "CAD.",
+    "approach": "Video first.",
+}
+
+DOORS: dict[str, Door] = {
+    # --- the system and CPC
+    "manage_users": Door(_new_person),
+    "search": Door(_search),
+    "cpc_review": Door(lambda w, u, s, p: cpc_actions.mark_reviewed(u, case=w.case(s or "")), ("closed",)),
+    # --- OPA: intake and classification
+    "open_case": Door(lambda w, u, s, p: ca.open_case(u, **_intake_kwargs(w))),
+    "edit_parties": Door(
+        lambda w, u, s, p: ca.add_witness(u, w.case(s or ""), kind="civilian", name="Orla Penhallow"),
+        ("intake", "assigned", "plan"),
+    ),
+    "read_additions": Door(
+        lambda w, u, s, p: pa.mark_read(u, w.web(s or "")), ("intake", "assigned", "plan"), where=WEB
+    ),
+    "add_note": Door(lambda w, u, s, p: ca.add_note(u, w.case(s or ""), "Left a message."), ("intake", "plan")),
+    "classify": Door(lambda w, u, s, p: ca.classify(u, w.case(s or ""), "investigation", "Force."), ("intake",)),
+    "route": Door(lambda w, u, s, p: ca.route(u, w.case(s or ""), "oig", "A conflict of interest."), ("intake",)),
+    "assign": Door(
+        lambda w, u, s, p: ca.assign(u, w.case(s or ""), w.users[A.INVESTIGATOR], w.users[A.SUPERVISOR]), ("intake",)
+    ),
+    "refer_supervisor_action": Door(
+        lambda w, u, s, p: ca.refer_supervisor_action(
+            u, w.case(s or ""), _ne(w, s), w.today + dt.timedelta(days=20), "Sgt. Brenholt"
+        ),
+        ("supervisor_action",),
+    ),
+    "record_supervisor_report": Door(
+        lambda w, u, s, p: ca.record_supervisor_report(u, w.referral(s or ""), "Spoke with the officer."),
+        ("supervisor_action",),
+        where=("supervisor_action",),
+    ),
+    "send_notice": Door(lambda w, u, s, p: ca.send_notice(u, w.case(s or ""), w.today), ("assigned",)),
+    # --- OPA: the investigation
+    "submit_plan": Door(lambda w, u, s, p: ca.submit_plan(u, w.case(s or ""), **PLAN_TEXT), ("assigned",)),
+    "approve_plan": Door(
+        lambda w, u, s, p: ca.approve_plan(u, ca.plan_awaiting(w.case(s or ""))), ("assigned",), where=("assigned",)
+    ),
+    "record_exigent": Door(
+        lambda w, u, s, p: ca.record_exigent(u, w.case(s or ""), "Orla Penhallow", "At sea until March."), ("plan",)
+    ),
+    "investigate": Door(
+        lambda w, u, s, p: ca.add_evidence(u, w.case(s or ""), SimpleUploadedFile("cad.m4a", M4A + b"cad")),
+        ("plan",),
+    ),
+    "toll": Door(
+        lambda w, u, s, p: ca.postpone_interview(u, w.case(s or ""), 7, "The guild representative is away."),
+        ("plan",),
+    ),
+    "director_vacancy": Door(
+        lambda w, u, s, p: ca.record_clock_event(u, w.case(s or ""), "director_vacancy", w.today), ("plan",)
+    ),
+    "issue_subpoena": Door(
+        lambda w, u, s, p: ca.issue_subpoena(u, w.case(s or ""), "Metro Transit", "Bus camera footage"), ("plan",)
+    ),
+    "update_subpoena": Door(
+        lambda w, u, s, p: ca.update_subpoena(u, w.subpoena(s or ""), "served"), ("plan",), where=SUBPOENAED
+    ),
+    "submit_to_oig": Door(lambda w, u, s, p: ca.submit_to_oig(u, w.case(s or "")), ("plan",)),
+    "close_case": Door(lambda w, u, s, p: ca.close_case(u, w.case(s or ""), "Complete."), ("plan",)),
+    "import_cases": Door(lambda w, u, s, p: ca.import_cases(u, [_import_row(w)])),
+    # --- OPA: findings and what follows them
+    "recommend_findings": Door(
+        lambda w, u, s, p: da.recommend_findings(
+            u, w.case(s or ""), on=w.today, findings=dict.fromkeys(_allegations(w, s), "sustained")
+        ),
+        ("submitted",),
+        prepare=_certify,
+        where=("submitted",),
+    ),
+    "management_action": Door(
+        lambda w, u, s, p: da.issue_management_action(
+            u, w.case(s or ""), letter="Train on de-escalation at crowded sites.", on=w.today
+        ),
+        ("findings",),
+    ),
+    "training_report": Door(
+        lambda w, u, s, p: da.record_training_report(
+            u, _training_finding(w, s), reported_by_name="Lt. Marrow", training_given="Courtesy refresher", on=w.today
+        ),
+        ("findings",),
+        where=("findings",),
+    ),
+    "timeline_statement": Door(
+        lambda w, u, s, p: da.issue_timeline_statement(
+            u,
+            w.case(s or ""),
+            nature="An allegation of force.",
+            reasons="The investigation waited for video that never came.",
+            on=w.today,
+        ),
+        ("late",),
+    ),
+    "grant_access": Door(
+        lambda w, u, s, p: da.grant_access(
+            u, w.case(s or ""), grantee=w.users[A.NAMED_EMPLOYEE], named_employee=_ne(w, s), role=A.NAMED_EMPLOYEE
+        ),
+        ("findings",),
+    ),
+    "publish": Door(
+        lambda w, u, s, p: pa.publish(
+            u,
+            w.case(s or ""),
+            kind="summary",
+            title="Force on the library steps",
+            text="The allegation of force was sustained.",
+            reviewed="The allegation of force was sustained.",
+            findings=["sustained"],
+        ),
+        ("closed",),
+    ),
+    "library": Door(
+        lambda w, u, s, p: pa.add_library_document(u, kind="cba", title="SPOG agreement", text="Article 3.")
+    ),
+    # --- OIG
+    "record_determination": Door(
+        lambda w, u, s, p: oa.record_determination(
+            u, w.case(s or ""), "certified", criteria={"a": "Every witness was interviewed."}
+        ),
+        ("submitted",),
+    ),
+    "direct_review": Door(
+        lambda w, u, s, p: oa.direct_review(u, w.case(s or ""), "A pattern of similar complaints."), ("plan",)
+    ),
+    "set_review_policy": Door(
+        lambda w, u, s, p: oa.set_review_policy(u, mode=rules_review.ALL_MANDATORY, reason="Review all again.")
+    ),
+    "classification_input": Door(
+        lambda w, u, s, p: oa.give_classification_input(
+            u, w.case(s or ""), proposed="investigation", concur=True, comment="Agreed: force alleged."
+        ),
+        ("intake",),
+    ),
+    "run_audit": Door(lambda w, u, s, p: oa.create_audit(u, *quarter_of(w.today - dt.timedelta(days=2 * 365)))),
+    "publish_audit": Door(
+        lambda w, u, s, p: oa.publish_audit(u, p, findings="All appropriate.", recommendations="None."),
+        prepare=_unpublished_audit,
+    ),
+    "handle_hotline": Door(
+        lambda w, u, s, p: oa.hotline_answer(u, w.hotline_report(), status="under_review", text="We are looking.")
+    ),
+    "record_withheld": Door(
+        lambda w, u, s, p: oa.record_withheld(
+            u, department="SPD", request="Patrol logs", items=[{"description": "Log 4", "legal_basis": "RCW 42.56"}]
+        )
+    ),
+    "classify_conflict": Door(
+        lambda w, u, s, p: oa.classify_conflict(u, w.case(s or ""), "investigation", "Force; OPA is conflicted."),
+        ("routed",),
+    ),
+    # --- SPD: the Chief
+    "chief_decision": Door(
+        lambda w, u, s, p: da.record_chief_decision(
+            u,
+            w.case(s or ""),
+            decided_on=w.today,
+            due_process_hearing_on=w.today,
+            findings=dict(zip(_allegations(w, s), ("sustained", "training_referral"), strict=False)),
+            discipline={_ne(w, s).pk: ("suspension", 2)},
+        ),
+        ("findings",),
+    ),
+    "chief_statement": Door(
+        lambda w, u, s, p: da.issue_chief_statement(
+            u, w.case(s or ""), reasons="The video shows no discourtesy.", on=w.today
+        ),
+        ("decided",),
+    ),
+    "leave_without_pay": Door(
+        lambda w, u, s, p: da.record_leave_without_pay(
+            u, w.case(s or ""), named_employee=_ne(w, s), charge="felony", charged_on=w.today, leave_from=w.today
+        ),
+        ("plan",),
+    ),
+    "separation": Door(
+        lambda w, u, s, p: da.record_separation(
+            u, w.case(s or ""), named_employee=_ne(w, s), kind="resigned_in_lieu", separated_on=w.today
+        ),
+        ("plan",),
+    ),
+    # --- The City Attorney
+    "appeal": Door(
+        lambda w, u, s, p: da.file_appeal(
+            u,
+            w.case(s or ""),
+            named_employee=_ne(w, s),
+            appellant="employee",
+            forum="pscsc",
+            nature="Too severe.",
+            notice_filed_on=w.today,
+        ),
+        ("decided",),
+    ),
+    "settle": Door(
+        lambda w, u, s, p: da.record_settlement(
+            u, w.appeal(s or ""), terms="Two days instead of five.", settled_on=w.today
+        ),
+        ("appealed",),
+        where=("appealed",),
+        outside="an appeal is filed only after the Chief's decision, so every appeal is on a decided case",
+    ),
+    "appeals_report": Door(_report("appeals")),
+    "criminal_report": Door(_report("criminal_referrals")),
+}
+
+
+def test_the_doors_cover_exactly_the_permissions() -> None:
+    assert set(DOORS) | set(NOT_YET) == set(A.PERMISSIONS), "one door per action of rules.access.PERMISSIONS"
+    assert not set(DOORS) & set(NOT_YET)
+
+
+# --------------------------------------------------------------------------
+# The world, once for the module
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def media(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings: Any, media: Path) -> None:
+    """(Replaces the shared fixture: the world's files stay in the world's folder.)"""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.MEDIA_ROOT = str(media)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: Any, django_db_blocker: Any, media: Path) -> Iterator[World]:
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=str(media)), transaction.atomic():
+        yield build()
+        transaction.set_rollback(True)
+
+
+def _user(w: World, who: str) -> Any:
+    return AnonymousUser() if who == ANONYMOUS else w.users[who]
+
+
+def _grant(action: str, role: str) -> A.Grant | None:
+    return A.PERMISSIONS[action].grants.get(role)
+
+
+def _inside(action: str, role: str) -> str | None:
+    """The first stage the door names where ``role``'s grant holds, by the stage's known facts."""
+    door, grant = DOORS[action], _grant(action, role)
+    assert grant is not None
+    return next((s for s in door.on if grant.holds(STAGES[s].facts(role))), None)
+
+
+def _outside(action: str, role: str) -> str | None:
+    door, grant = DOORS[action], _grant(action, role)
+    assert grant is not None
+    return next((s for s in door.where if not grant.holds(STAGES[s].facts(role))), None)
+
+
+def _take(w: World, action: str, who: str, stage: str | None) -> object:
+    door = DOORS[action]
+    prepared = door.prepare(w, stage) if door.prepare else None
+    return door.call(w, _user(w, who), stage, prepared)
+
+
+def _refused(w: World, action: str, who: str, stage: str | None, words: str) -> None:
+    door = DOORS[action]
+    prepared = door.prepare(w, stage) if door.prepare else None
+    before = snapshot()
+    with pytest.raises(PermissionDenied) as err:
+        door.call(w, _user(w, who), stage, prepared)
+    label = A.PERMISSIONS[action].label
+    assert label in str(err.value), f"the refusal does not name the action: {err.value}"
+    assert words in str(err.value), f"{err.value}"
+    assert snapshot() == before, f"{who} was refused {action} but something was written"
+
+
+# --------------------------------------------------------------------------
+# (a) roles without the action, (b) granted roles outside their scope, (c) inside it
+# --------------------------------------------------------------------------
+
+
+def _not_granted() -> list[Any]:
+    return [
+        pytest.param(action, who, id=f"{action}-{who}")
+        for action in sorted(DOORS)
+        for who in [*sorted(set(A.ROLES) - A.PERMISSIONS[action].roles), NOBODY, ANONYMOUS]
+    ]
+
+
+def _scoped() -> list[Any]:
+    return [
+        pytest.param(action, role, id=f"{action}-{role}")
+        for action in sorted(DOORS)
+        for role, grant in sorted(A.PERMISSIONS[action].grants.items())
+        if A.ANY not in grant.scopes
+    ]
+
+
+def _granted() -> list[Any]:
+    return [
+        pytest.param(action, role, id=f"{action}-{role}")
+        for action in sorted(DOORS)
+        for role in sorted(A.PERMISSIONS[action].roles)
+    ]
+
+
+@pytest.mark.parametrize(("action", "who"), _not_granted())
+def test_a_role_not_granted_the_action_is_refused_and_nothing_is_written(world: World, action: str, who: str) -> None:
+    door = DOORS[action]
+    stage = door.on[0] if door.on else None
+    _refused(world, action, who, stage, "Only ")
+
+
+@pytest.mark.parametrize(("action", "role"), _scoped())
+def test_a_role_granted_the_action_on_some_cases_is_refused_on_another(world: World, action: str, role: str) -> None:
+    door = DOORS[action]
+    stage = _outside(action, role)
+    if stage is None:
+        assert door.outside, (
+            f"the world has no case outside {role}'s scope for {action} ({_grant(action, role)}): add one to the world"
+        )
+        assert door.where and all(_grant(action, role).holds(STAGES[s].facts(role)) for s in door.where)  # type: ignore[union-attr]
+        return
+    _refused(world, action, role, stage, " only on ")
+
+
+@pytest.mark.parametrize(("action", "role"), _granted())
+def test_each_granted_role_takes_the_action_inside_its_scope(world: World, action: str, role: str) -> None:
+    door = DOORS[action]
+    stage = _inside(action, role) if door.on else None
+    assert not door.on or stage is not None, f"the door of {action} names no stage inside {role}'s scope"
+    before = snapshot()
+    _take(world, action, role, stage)
+    if action not in ("appeals_report", "criminal_report", "search"):  # a report or a search is read, not written
+        assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -247,13 +247,17 @@ def plan(page: CasePage) -> reg.Section | None:
         for e in page.events
         if e.type == "plan_returned"
     }
+    reads_text = page.reader.reads[A.EVIDENCE]  # the plan's text is part of the evidence (rules.access)
     rows = [
         {
             "plan": p,
             "approved": approved is not None and p.pk == approved.pk,
-            "returned": returned.get(p.version),
+            "returned": p.version in returned,
+            "returned_text": returned.get(p.version) if reads_text else "",
             "awaiting": awaiting is not None and p.pk == awaiting.pk,
-            "text": {
+            "text": None
+            if not reads_text
+            else {
                 f: page.reader.redact(getattr(p, f))
                 for f in (
                     "priority",
@@ -274,11 +278,12 @@ def plan(page: CasePage) -> reg.Section | None:
         "cases/sections/plan.html",
         {
             "rows": rows,
+            "withheld": "" if reads_text else A.WITHHELD[A.EVIDENCE],
             "approved": approved,
             "awaiting": awaiting,
             "may_decide": page.is_open and awaiting is not None and may["approve_plan"],
             "may_submit": page.is_open and may["submit_plan"] and awaiting is None,
-            "submit_open": not plans or (plans and returned.get(plans[-1].version) is not None),
+            "submit_open": not plans or (plans and plans[-1].version in returned),
             "form": page.form("plan", F.PlanForm),
             "return_form": page.form("return_plan", F.ReturnPlanForm),
             "error": page.error("plan", "approve", "return_plan"),
@@ -294,6 +299,8 @@ def investigation(page: CasePage) -> reg.Section | None:
     interviews = list(case.interviews.select_related("audio", "transcript").order_by("held_on", "pk"))
     evidence = list(case.evidence.order_by("added_at", "pk"))
     subpoenas = list(case.subpoenas.order_by("issued_on", "pk"))
+    for s in subpoenas:
+        s.recipient_shown = page.reader.redact(s.recipient)
     is_investigation = case.classification in ("investigation", "rapid_adjudication") or bool(approved)
     if not (interviews or evidence or subpoenas or is_investigation):
         return None

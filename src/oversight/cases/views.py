@@ -137,13 +137,15 @@ def case_detail(request: HttpRequest, number: str) -> HttpResponse:
 
 @login_required
 def notice_view(request: HttpRequest, number: str, seq: int) -> HttpResponse:
-    """A notice as it was generated and sent (plain text): it names the named employees."""
+    """A notice as it was generated and sent (plain text): it names the named employees. Whoever
+    else it names (a witness) is shown by role to a reader who does not read their identity."""
     case = _case_for(request, number, A.EMPLOYEES)
     ev = case.events.filter(seq=seq, type="notice_sent").first()
     if ev is None:
         raise Http404("no notice with that number")
     actions.audit(request.user, "read_notice", case, seq=seq)
-    return HttpResponse(ev.data.get("document", ""), content_type="text/plain; charset=utf-8")
+    document = access.Reader(request.user, case).redact(ev.data.get("document", ""))
+    return HttpResponse(document, content_type="text/plain; charset=utf-8")
 
 
 @login_required
@@ -396,36 +398,45 @@ def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]
     ]
 
 
-# action: (form class, handler, form prefix; None for the default, "pk" for a per-row form)
-HANDLERS: dict[str, tuple[Any, Handler, str | None]] = {
-    "classify": (F.ClassifyForm, _do_classify, None),
-    "route": (F.RouteForm, _do_route, None),
-    "assign": (F.AssignForm, _do_assign, None),
-    "notice": (F.NoticeForm, _do_notice, None),
-    "plan": (F.PlanForm, _do_plan, None),
-    "approve": (None, _do_approve, None),
-    "return_plan": (F.ReturnPlanForm, _do_return_plan, None),
-    "postpone": (F.PostponeForm, _do_postpone, None),
-    "clock": (F.ClockEventForm, _do_clock, None),
-    "submit_to_oig": (F.SubmitToOigForm, _do_submit_to_oig, None),
-    "exigent": (F.ExigentForm, _do_exigent, None),
-    "interview": (F.InterviewForm, _do_interview, None),
-    "evidence": (F.EvidenceForm, _do_evidence, None),
-    "subpoena": (F.SubpoenaForm, _do_subpoena, None),
-    "subpoena_status": (F.SubpoenaStatusForm, _do_subpoena_status, None),
-    "referral": (F.ReferralForm, _do_referral, None),
-    "report": (F.ReportForm, _do_report, None),
-    "close": (F.CloseForm, _do_close, None),
-    "note": (F.NoteForm, _do_note, None),
-    "add_complainant": (F.ComplainantForm, _do_add_complainant, "newc"),
-    "add_employee": (F.NamedEmployeeForm, _do_add_employee, "newe"),
-    "add_witness": (F.WitnessForm, _do_add_witness, "neww"),
-    "add_allegation": (F.CaseAllegationForm, _do_add_allegation, "newa"),
-    "edit_complainant": (F.ComplainantForm, _edit(Complainant, actions.edit_complainant), "pk"),
-    "edit_employee": (F.NamedEmployeeForm, _edit(NamedEmployee, actions.edit_named_employee), "pk"),
-    "edit_witness": (F.WitnessForm, _edit(Witness, actions.edit_witness), "pk"),
-    "edit_allegation": (F.CaseAllegationForm, _edit_allegation, "pk"),
+# action: (form class, handler, form prefix; None for the default, "pk" for a per-row form,
+#          the permissions of the access model it takes: any one of them lets the form be read)
+HANDLERS: dict[str, tuple[Any, Handler, str | None, tuple[str, ...]]] = {
+    "classify": (F.ClassifyForm, _do_classify, None, ("classify",)),
+    "route": (F.RouteForm, _do_route, None, ("route",)),
+    "assign": (F.AssignForm, _do_assign, None, ("assign",)),
+    "notice": (F.NoticeForm, _do_notice, None, ("send_notice",)),
+    "plan": (F.PlanForm, _do_plan, None, ("submit_plan",)),
+    "approve": (None, _do_approve, None, ("approve_plan",)),
+    "return_plan": (F.ReturnPlanForm, _do_return_plan, None, ("approve_plan",)),
+    "postpone": (F.PostponeForm, _do_postpone, None, ("toll",)),
+    "clock": (F.ClockEventForm, _do_clock, None, tuple(dict.fromkeys(p for _, _, p in F.CLOCK_FORM_EVENTS))),
+    "submit_to_oig": (F.SubmitToOigForm, _do_submit_to_oig, None, ("submit_to_oig",)),
+    "exigent": (F.ExigentForm, _do_exigent, None, ("record_exigent",)),
+    "interview": (F.InterviewForm, _do_interview, None, ("investigate",)),
+    "evidence": (F.EvidenceForm, _do_evidence, None, ("investigate",)),
+    "subpoena": (F.SubpoenaForm, _do_subpoena, None, ("issue_subpoena",)),
+    "subpoena_status": (F.SubpoenaStatusForm, _do_subpoena_status, None, ("update_subpoena",)),
+    "referral": (F.ReferralForm, _do_referral, None, ("refer_supervisor_action",)),
+    "report": (F.ReportForm, _do_report, None, ("record_supervisor_report",)),
+    "close": (F.CloseForm, _do_close, None, ("close_case",)),
+    "note": (F.NoteForm, _do_note, None, ("add_note",)),
+    "add_complainant": (F.ComplainantForm, _do_add_complainant, "newc", ("edit_parties",)),
+    "add_employee": (F.NamedEmployeeForm, _do_add_employee, "newe", ("edit_parties",)),
+    "add_witness": (F.WitnessForm, _do_add_witness, "neww", ("edit_parties",)),
+    "add_allegation": (F.CaseAllegationForm, _do_add_allegation, "newa", ("edit_parties",)),
+    "edit_complainant": (F.ComplainantForm, _edit(Complainant, actions.edit_complainant), "pk", ("edit_parties",)),
+    "edit_employee": (F.NamedEmployeeForm, _edit(NamedEmployee, actions.edit_named_employee), "pk", ("edit_parties",)),
+    "edit_witness": (F.WitnessForm, _edit(Witness, actions.edit_witness), "pk", ("edit_parties",)),
+    "edit_allegation": (F.CaseAllegationForm, _edit_allegation, "pk", ("edit_parties",)),
 }
+
+
+def _require_any(request: HttpRequest, case: Case, permissions: tuple[str, ...]) -> None:
+    """Refuse, with the site's refusal page, a person the access model lets take none of
+    ``permissions`` on this case, before their form is read."""
+    reader = access.Reader(request.user, case)
+    if not any(reader.may[p] for p in permissions):
+        raise access.Refused(A.refusal(reader.roles, permissions[0], reader.facts))
 
 
 def _bind(request: HttpRequest, case: Case, action: str, form_class: Any, prefix: str | None) -> tuple[Any, str]:
@@ -454,7 +465,8 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
     if action not in HANDLERS:
         raise Http404("no such action")
     case = _case_for(request, number)
-    form_class, handler, prefix = HANDLERS[action]
+    form_class, handler, prefix, permissions = HANDLERS[action]
+    _require_any(request, case, permissions)
     form, key = (None, action) if form_class is None else _bind(request, case, action, form_class, prefix)
     status = 400
     if form is None or form.is_valid():

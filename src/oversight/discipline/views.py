@@ -379,7 +379,13 @@ def _own_case(request: HttpRequest, case: Case) -> HttpResponse:
         access.require_read(request.user, case, R.DISCIPLINE)
     emp_ids = {g.named_employee_id for g in grants}
     record = _record(case)
+    reader = access.Reader(request.user, case)
     notices = [e for e in case.events.filter(type="notice_sent").order_by("seq")]
+    for n in notices:  # the notice as sent, with the people this reader does not read shown by role
+        n.document_shown = reader.redact(n.data.get("document", ""))
+    appeals = [a for a in record["appeals"] if a.named_employee_id in emp_ids]
+    for a in appeals:
+        a.modification_shown = reader.redact(a.modification)
     return render(
         request,
         "discipline/own.html",
@@ -390,7 +396,7 @@ def _own_case(request: HttpRequest, case: Case) -> HttpResponse:
             "decision": record["decision"],
             "discipline": [d for d in record["discipline"] if d.named_employee_id in emp_ids],
             "statements": record["statements"],
-            "appeals": [a for a in record["appeals"] if a.named_employee_id in emp_ids],
+            "appeals": appeals,
             "notices": notices,
             "deadlines": [d for d in record["deadlines"] if d["id"] == "appeal_notice"],
         },

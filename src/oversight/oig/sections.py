@@ -21,6 +21,8 @@ def oig_section(page: CasePage) -> reg.Section | None:
     policy = current_policy()
     may = page.reader.may
     determinations = list(case.oig_determinations.select_related("decided_by").order_by("pk"))
+    for d in determinations:  # OIG's words may name the people whose identity this reader does not read
+        d.memorandum_shown = page.reader.redact(d.memorandum)
     inputs = list(case.oig_classification_inputs.order_by("pk"))
     directions = list(case.oig_directions.order_by("pk"))
     may_determine = may["record_determination"] and st.pending is not None

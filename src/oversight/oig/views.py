@@ -100,9 +100,13 @@ def queue_view(request: HttpRequest) -> HttpResponse:
     return render(request, "oig/queue.html", {"rows": queue(today), "today": today, "policy": current_policy()})
 
 
-def _case_for(request: HttpRequest, number: str) -> Case:
+def _case_for(request: HttpRequest, number: str, action: str | None = None) -> Case:
+    """The case, for one who reads it (and, with ``action``, may take it on this case:
+    refused with the site's refusal page before anything posted is read)."""
     case = get_object_or_404(Case, number=number)
     access.require_read(request.user, case)
+    if action is not None:
+        access.require(request.user, action, case)
     return case
 
 
@@ -124,7 +128,7 @@ def _back(case: Case) -> HttpResponse:
 @login_required
 @require_POST
 def determine(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
+    case = _case_for(request, number, "record_determination")
     p = request.POST
 
     def call() -> Any:
@@ -147,7 +151,7 @@ def determine(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def direct(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
+    case = _case_for(request, number, "direct_review")
     error = _attempt(
         request,
         lambda: actions.direct_review(request.user, case, request.POST.get("reason", "")),
@@ -159,7 +163,7 @@ def direct(request: HttpRequest, number: str) -> HttpResponse:
 @login_required
 @require_POST
 def classification_input(request: HttpRequest, number: str) -> HttpResponse:
-    case = _case_for(request, number)
+    case = _case_for(request, number, "classification_input")
     p = request.POST
     error = _attempt(
         request,
@@ -180,6 +184,7 @@ def policy_view(request: HttpRequest) -> HttpResponse:
     _oig_only(request, "OIG's review policy")
     error = None
     if request.method == "POST":
+        access.require(request.user, "set_review_policy")
         p = request.POST
         error = _attempt(
             request,
@@ -282,6 +287,7 @@ def audit_view(request: HttpRequest, pk: int) -> HttpResponse:
                 f"{item.case.number} checked.",
             )
         else:
+            access.require(request.user, "publish_audit")
             error = _attempt(
                 request,
                 lambda: actions.publish_audit(
