@@ -25,6 +25,7 @@ from oversight.rules.events import CaseError
 
 from . import actions, search
 from .clock import board_queryset, board_rows, deadline_label, stage_of, timeline
+from .history import data_for
 from .models import Case
 
 api = NinjaAPI(
@@ -214,13 +215,15 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
         "complainants": len(comps),
         "anonymous_complainants": sum(1 for c in comps if c.anonymous),
         "named_employees": [
+            # a reader who does not read the names gets the rank only: unit, shift and years of
+            # service together can point to one officer
             {
                 "name": e.name if names else role[e.pk],
                 "rank": e.rank,
-                "unit": e.unit,
-                "assignment": e.assignment,
-                "shift": e.shift,
-                "years_of_service": e.years_of_service,
+                "unit": e.unit if names else "",
+                "assignment": e.assignment if names else "",
+                "shift": e.shift if names else "",
+                "years_of_service": e.years_of_service if names else None,
             }
             for e in employees
         ],
@@ -247,7 +250,7 @@ def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
             "seq": e.seq,
             "type": e.type,
             "date": e.date,
-            "data": reader.redact_data({k: v for k, v in e.data.items() if k != "document"}),
+            "data": {k: v for k, v in data_for(e, reader).items() if k != "document"},
             "recorded_at": e.recorded_at,
             "recorded_by": e.recorded_by.get_username() if e.recorded_by else None,
             "prev_hash": e.prev_hash,

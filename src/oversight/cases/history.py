@@ -154,6 +154,28 @@ DESCRIBE: dict[str, Describe] = {
     ),
 }
 
+# Fields of an event that belong to a part of the case: a reader who does not read that part
+# does not get them (the plan's text is part of the evidence, rules.access).
+FIELD_PARTS: dict[tuple[str, str], str] = {
+    ("plan_returned", "reasons"): "evidence",
+    ("notice_sent", "document"): "named_employees",
+    ("interview_recorded", "audio_sha256"): "evidence",
+    ("interview_recorded", "transcript_sha256"): "evidence",
+    ("evidence_added", "sha256"): "evidence",
+}
+
+
+def data_for(event: CaseEvent, reader: Any) -> dict[str, Any]:
+    """An event's data as ``reader`` may read it: the fields of parts they do not read left
+    out, every string through their redaction. The history and the API both read this."""
+    data = {
+        k: v
+        for k, v in (event.data or {}).items()
+        if (event.type, k) not in FIELD_PARTS or reader.reads[FIELD_PARTS[(event.type, k)]]
+    }
+    return reader.redact_data(data)
+
+
 # keys never shown in a history line (documents are opened from their own link)
 _HIDDEN_KEYS = frozenset({"document", "document_sha256", "memorandum_sha256", "audio_sha256", "transcript_sha256"})
 
@@ -174,11 +196,10 @@ def _generic(d: dict[str, Any]) -> str:
 def describe(event: CaseEvent, reader: Any, names: dict[str, str] | None = None) -> str:
     """One history line's details, as ``reader`` may read them (``names``: staff usernames
     with their full names)."""
-    data = dict(event.data or {})
+    data = data_for(event, reader)
     for k in ("investigator", "supervisor"):
         if names and data.get(k) in names:
             data[f"{k}_name"] = names[data[k]]
-    data = reader.redact_data(data)
     fn = DESCRIBE.get(event.type, _generic)
     try:
         return fn(data)

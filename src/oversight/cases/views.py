@@ -154,7 +154,8 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
     case = _case_for(request, number, A.EVIDENCE)
     ef = get_object_or_404(EvidenceFile, pk=pk, case=case)
     actions.audit(request.user, "download_evidence", case, evidence=ef.pk, sha256=ef.sha256)
-    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=ef.name)
+    name = access.Reader(request.user, case).redact(ef.name)  # the name may carry someone's identity
+    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=name)
 
 
 # --------------------------------------------------------------------------

@@ -460,6 +460,7 @@ def publish(
             published_by=user,
             replaces=replaces,
         )
+        case_actions.audit(user, "publish", case, publication=pub.pk, kind=kind)
     return pub
 
 
@@ -494,15 +495,18 @@ def add_library_document(
     body = redact(text or "", [])
     if reviewed is not None and body.text != reviewed:
         raise ActionError("reviewed", "the redacted text differs from the one reviewed")
-    return LibraryDocument.objects.create(
-        kind=kind,
-        title=redact(title, []).text.strip()[:300],
-        text=body.text,
-        url=url.strip(),
-        effective_on=effective_on,
-        published_on=timezone.localdate(),
-        published_by=user,
-    )
+    with transaction.atomic():
+        doc = LibraryDocument.objects.create(
+            kind=kind,
+            title=redact(title, []).text.strip()[:300],
+            text=body.text,
+            url=url.strip(),
+            effective_on=effective_on,
+            published_on=timezone.localdate(),
+            published_by=user,
+        )
+        case_actions.audit(user, "add_library_document", None, document=doc.pk, kind=kind)
+    return doc
 
 
 # --------------------------------------------------------------------------

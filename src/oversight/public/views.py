@@ -400,7 +400,8 @@ def staff_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     from oversight.cases.actions import audit
 
     audit(request.user, "download_web_evidence", case, web_evidence=ev.pk, sha256=ev.sha256)
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=ev.name)
+    name = access.Reader(request.user, case).redact(ev.name)  # the name may carry someone's identity
+    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required

@@ -435,12 +435,12 @@ PERMISSIONS: dict[str, Permission] = {
     "appeal": _p("record an appeal, its hearing and ruling", {CITY_ATTORNEY: DECIDED}, "SMC 3.29.305.J"),
     "settle": _p("approve a settlement of an appeal or grievance", {CITY_ATTORNEY: DECIDED}, "SMC 3.29.310.A.11"),
     "appeals_report": _p(
-        "produce the status report of appealed cases",
+        "open the status report of appealed cases (the City Attorney's, to the Director and OIG)",
         _all(CITY_ATTORNEY, DIRECTOR, INSPECTOR_GENERAL, OIG_AUDITOR),
         "SMC 3.29.305.J",
     ),
     "criminal_report": _p(
-        "produce the status report of criminal referrals", _all(DIRECTOR, CITY_ATTORNEY), "SMC 3.29.030.F"
+        "open the status report of criminal referrals", _all(DIRECTOR, CITY_ATTORNEY), "SMC 3.29.030.F"
     ),
     # --- CPC
     "cpc_review": _p(
