@@ -66,7 +66,8 @@ def format_text(result: dict[str, Any]) -> str:
             status += f", {d['days_remaining']} days remaining"
         if d["completed_on"]:
             status += f", completed {d['completed_on']}"
-        lines.append(f"{d['id']}: due {d['due']} ({status}; from {d['start']})")
+        due = f"due {d['due']}" if d["due"] is not None else "no due date"
+        lines.append(f"{d['id']}: {due} ({status.replace('_', ' ')}; from {d['start']})")
         for step in d["explanation"]:
             lines.append(f"    {step['days']:+d} days  {step['text']}  [{step['cite']}]")
     if result["flags"]:
@@ -186,19 +187,37 @@ def profile_show(
     prof = _profile(name)
     rules = prof.at(_today(at))
     typer.echo(f"{prof.name} on {at or dt.date.today().isoformat()}")
+    if rules.before_chapter:
+        first = min(k for d in prof.spec.deadlines.model_dump().values() for k in d["days"])
+        typer.echo(f"  before the chapter took effect ({first}): no deadline applies  [{rules.not_retroactive.cite}]")
+        return
     for d in rules.deadlines.values():
+        if d.not_in_force is not None:
+            typer.echo(f"  {d.id}: not in force: {d.not_in_force[0]}  [{d.not_in_force[1]}]")
+            continue
         typer.echo(f"  {d.id}: {d.days} days from {' / '.join(d.trigger)}  [{d.cite}]")
         for a in d.adjustments:
-            extra = (
-                f"+{a.days} days"
-                if a.kind == "fixed"
-                else ("+ the event's days" if a.kind == "event_days" else "+ the days paused")
-            )
+            extra = {
+                "fixed": f"+{a.days} days",
+                "event_days": "+ the event's days",
+                "pause": "+ the days paused" + (f" (resumed by {', '.join(a.resumed_by)})" if a.resumed_by else ""),
+                "toll": f"tolls {a.days} days (tolled days count once)",
+                "later_of": f"{a.days} days after the later of its date and its other date, instead",
+            }[a.kind]
             typer.echo(f"      {a.event}: {extra} ({a.when.replace('_', ' ')})  [{a.cite}]")
+    for r in rules.referrals:
+        typer.echo(f"  {r.event}: {r.starts} {r.days} days later  [{r.cite}]")
     lim = rules.limitation
     typer.echo(f"  limitation: {lim.years} years, except {', '.join(lim.exceptions)}  [{lim.cite}]")
     for flag_id, f in rules.flags.items():
         typer.echo(f"  flag {flag_id}  [{f.cite}]")
+    for p in rules.pending:
+        status = (
+            "pending bargaining: not in force"
+            if p.bargaining == "pending"
+            else f"bargained, in force from {p.bargaining}: not yet in force"
+        )
+        typer.echo(f"  {p.key} = {p.value!r} [{p.cite}]: {status}  [{rules.bargaining.cite}]")
 
 
 def _django(argv: list[str]) -> None:

@@ -111,6 +111,42 @@ def test_today_defaults_to_the_current_date(tmp_path: Path) -> None:
             [{"type": "complaint_received", "date": "2018-01-05"}, {"type": "oig_certified", "date": "2018-06-01"}],
             "events[1]",
         ),
+        (
+            [
+                {"type": "complaint_received", "date": "2018-01-05"},
+                {"type": "administrative_step", "date": "2018-02-01"},
+            ],
+            "events[1].what",
+        ),
+        (
+            [
+                {"type": "complaint_initiated", "date": "2018-08-15"},
+                {"type": "failure_to_refer_determined", "date": "2018-08-15", "underlying_due": "2018-06-31"},
+            ],
+            "events[1].underlying_due",
+        ),
+        (
+            [
+                {"type": "complaint_initiated", "date": "2018-08-15"},
+                {"type": "failure_to_refer_determined", "date": "2018-08-15"},
+            ],
+            "events[1].underlying_due",
+        ),
+        (
+            [{"type": "incident_review_completed", "date": "2018-04-01", "unit": "Force Review Board"}],
+            "events[0].type",
+        ),
+        (
+            [
+                {"type": "incident_review_started", "date": "2018-01-05", "unit": "Collision Review Board"},
+                {"type": "incident_review_completed", "date": "2018-04-01", "unit": "Force Review Board"},
+            ],
+            "events[1].unit",
+        ),
+        (
+            [{"type": "incident_review_started", "date": "2018-01-05"}],
+            "events[0].unit",
+        ),
     ],
 )
 def test_bad_input_exits_2_with_one_line_naming_the_event_and_field(
@@ -121,6 +157,16 @@ def test_bad_input_exits_2_with_one_line_naming_the_event_and_field(
     assert out.stdout == ""
     assert len(out.stderr.splitlines()) == 1
     assert needle in out.stderr
+
+
+def test_an_allegation_field_that_is_not_true_or_false(tmp_path: Path) -> None:
+    case = {
+        "allegations": [{"id": "A1", "category": "use_of_force", "type_iii_force": "yes"}],
+        "events": [{"type": "complaint_received", "date": "2018-01-05"}],
+    }
+    out = run("timeline", case_file(tmp_path, case), "--today", "2018-03-01")
+    assert out.returncode == 2 and out.stdout == "" and len(out.stderr.splitlines()) == 1
+    assert "allegations[0].type_iii_force" in out.stderr
 
 
 @pytest.mark.parametrize(

@@ -225,3 +225,163 @@ def test_a_later_profile_changes_the_publication_threshold_from_its_date(tmp_pat
     assert prof.at(dt.date(2023, 12, 31)).publication.min_cell == 5
     assert prof.at(dt.date(2024, 1, 1)).publication.min_cell == 10
     assert prof.at(dt.date(2024, 1, 1)).publication.cite == "SMC 3.29.320.B (a larger threshold)"
+
+
+# --------------------------------------------------------------------------
+# Bargaining (SMC 3.29.400.B) and the chapter's start (SMC 3.29.400.F)
+# --------------------------------------------------------------------------
+
+OVER_SEATTLE = '[profile]\nname = "bargained"\ntitle = "x"\njurisdiction = "x"\nextends = "seattle"\n'
+
+
+def _deadline(result: object, dl_id: str) -> dict[str, object]:
+    return next(d for d in result["deadlines"] if d["id"] == dl_id)  # type: ignore[index]
+
+
+def _case(received: str, *events: dict[str, object]) -> object:
+    return parse_case({"events": [{"type": "complaint_received", "date": received}, *events]})
+
+
+def test_a_value_pending_bargaining_is_not_in_force(tmp_path: Path) -> None:
+    """3.29.400.B: a provision that requires bargaining "shall not become effective until the City satisfies its
+    collective bargaining obligations": the value before it stays in force, and the explanation says why."""
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[deadlines.named_employee_notice]\ndays."2019-01-01" = '
+        '{ value = 20, cite = "Hypothetical contract, SMC 3.29.026.A", bargaining = "pending" }\n',
+    )
+    prof = load_profile(p)
+    notice = _deadline(compute(_case("2019-03-01"), prof, dt.date(2019, 3, 5)), "named_employee_notice")
+    assert notice["due"] == "2019-03-31"  # 30 days, the value in force
+    steps = notice["explanation"]
+    assert [(s["days"], s["cite"]) for s in steps] == [(30, "SMC 3.29.026.A")]  # type: ignore[index,union-attr]
+    assert "awaits collective bargaining" in steps[0]["text"] and "SMC 3.29.400.B" in steps[0]["text"]  # type: ignore[index]
+    pending = prof.at(dt.date(2019, 3, 1)).pending
+    assert [(v.key, v.value, v.bargaining) for v in pending] == [
+        ('deadlines.named_employee_notice.days."2019-01-01"', 20, "pending")
+    ]
+    assert prof.at(dt.date(2018, 12, 31)).pending == ()
+
+
+def test_a_bargained_value_is_in_force_from_the_day_it_took_effect(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[deadlines.named_employee_notice]\ndays."2019-01-01" = '
+        '{ value = 20, cite = "Hypothetical contract, SMC 3.29.026.A", bargaining = "2019-06-01" }\n',
+    )
+    prof = load_profile(p)
+    before = _deadline(compute(_case("2019-05-31"), prof, dt.date(2019, 6, 2)), "named_employee_notice")
+    after = _deadline(compute(_case("2019-06-01"), prof, dt.date(2019, 6, 2)), "named_employee_notice")
+    assert before["due"] == "2019-06-30"  # 30 days: the bargained value was not yet in force when this case began
+    assert after["due"] == "2019-06-21"  # 20 days, from the day it took effect
+    assert after["explanation"][0]["cite"] == "Hypothetical contract, SMC 3.29.026.A"  # type: ignore[index]
+
+
+def test_a_deadline_whose_only_value_awaits_bargaining_does_not_apply(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[deadlines.incident_review]\ndays."2017-07-01" = '
+        '{ value = 90, cite = "SMC 3.29.335.A", bargaining = "pending" }\n',
+    )
+    case = parse_case(
+        {"events": [{"type": "incident_review_started", "date": "2018-01-05", "unit": "Force Review Board"}]}
+    )
+    review = _deadline(compute(case, load_profile(p), dt.date(2018, 6, 1)), "incident_review_1")
+    assert review["status"] == "not_applicable" and review["due"] is None
+    assert [(s["days"], s["cite"]) for s in review["explanation"]] == [(0, "SMC 3.29.400.B")]  # type: ignore[union-attr]
+    # the shipped profile marks nothing pending: the same review has its 90 days
+    shipped = _deadline(compute(case, load_profile(), dt.date(2018, 6, 1)), "incident_review_1")
+    assert shipped["due"] == "2018-04-05" and shipped["status"] == "overdue"
+
+
+def test_an_adjustment_pending_bargaining_adds_nothing(tmp_path: Path) -> None:
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[adjustments.interview_postponed]\nevent."2017-07-01" = '
+        '{ value = "interview_postponed", cite = "SMC 3.29.026.D", bargaining = "pending" }\n',
+    )
+    case = _case("2018-01-10", {"type": "interview_postponed", "date": "2018-02-01", "days": 5})
+    inv = _deadline(compute(case, load_profile(p), dt.date(2018, 3, 1)), "investigation")
+    assert inv["due"] == "2018-07-09"
+    assert _deadline(compute(case, load_profile(), dt.date(2018, 3, 1)), "investigation")["due"] == "2018-07-14"
+
+
+def test_profile_show_says_what_awaits_bargaining(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[deadlines.named_employee_notice]\ndays."2019-01-01" = '
+        '{ value = 20, cite = "Hypothetical contract", bargaining = "pending" }\n',
+    )
+    oversight = str(Path(sys.executable).parent / "oversight")
+    out = subprocess.run([oversight, "profile", "show", str(p), "--at", "2019-03-01"], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    line = next(x for x in out.stdout.splitlines() if "named_employee_notice.days" in x)
+    assert "pending bargaining: not in force" in line and "SMC 3.29.400.B" in line
+    assert "named_employee_notice: 30 days" in out.stdout
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "needle"),
+    [
+        (
+            'days."2017-07-01" = { value = 30, cite = "SMC 3.29.026.A" }',
+            'days."2017-07-01" = { value = 30, cite = "SMC 3.29.026.A", bargaining = "soon" }',
+            r'deadlines\.named_employee_notice\.days\."2017-07-01"\.bargaining: .*neither',
+        ),
+        (
+            'days."2017-07-01" = { value = 30, cite = "SMC 3.29.026.A" }',
+            'days."2017-07-01" = { value = 30, cite = "SMC 3.29.026.A", bargaining = "2017-01-01" }',
+            r"named_employee_notice\.days\.\"2017-07-01\"\.bargaining: 2017-01-01 is before the value was enacted",
+        ),
+        (
+            'years."2017-07-01" = { value = 3, cite = "SMC 3.29.310.A.5" }',
+            'years."2017-07-01" = { value = 3, cite = "SMC 3.29.310.A.5", bargaining = "pending" }',
+            r'limitation\.years\."2017-07-01"\.bargaining: only a deadline',
+        ),
+    ],
+)
+def test_a_broken_bargaining_mark_is_refused(tmp_path: Path, old: str, new: str, needle: str) -> None:
+    p = _seattle_with(tmp_path, old, new)
+    with pytest.raises(ProfileError, match=needle) as e:
+        load_profile(p)
+    assert str(e.value).startswith(str(p))
+
+
+def test_the_chapter_is_not_retroactive() -> None:
+    """3.29.400.F: a case begun before 2017-07-01 (Ordinance 125315 in force) is judged by none of its clocks."""
+    rules = load_profile().at(dt.date(2017, 6, 30))
+    assert rules.before_chapter and rules.not_retroactive.cite == "SMC 3.29.400.F"
+    assert all(d.not_in_force is not None for d in rules.deadlines.values())
+    assert not load_profile().at(dt.date(2017, 7, 1)).before_chapter
+    result = compute(_case("2017-06-30"), load_profile(), dt.date(2018, 6, 1))
+    assert {d["status"] for d in result["deadlines"]} == {"not_applicable"} and result["flags"] == []
+    result = compute(_case("2017-07-01"), load_profile(), dt.date(2018, 6, 1))
+    assert _deadline(result, "investigation")["status"] == "overdue"
+
+
+def test_a_profile_may_apply_its_first_rules_to_earlier_cases(tmp_path: Path) -> None:
+    """Another jurisdiction's law may reach back: applicability.not_retroactive = false applies the first values."""
+    p = _write(
+        tmp_path,
+        OVER_SEATTLE + '[applicability]\nnot_retroactive."2017-07-01" = { value = false, cite = "Hypothetical" }\n',
+    )
+    inv = _deadline(compute(_case("2017-01-10"), load_profile(p), dt.date(2017, 3, 1)), "investigation")
+    assert inv["due"] == "2017-07-09" and inv["status"] == "open"
+    assert "first rules, of 2017-07-01, applied here" in inv["explanation"][0]["text"]  # type: ignore[index]
+
+
+def test_every_value_the_profile_holds_is_read_or_says_who_will() -> None:
+    """No dated value sits in the profile unread: each period and schedule is read by the code, or its comment
+    says which later work will read it."""
+    text = SEATTLE.read_text()
+    src = "\n".join(p.read_text() for p in (RULES_DIR.parent).rglob("*.py"))
+    raw = tomllib.loads(text)
+    for section in ("periods", "schedules"):
+        for key in raw[section]:
+            read = f'"{key}"' in src
+            block = text.split(f"[{section}.{key}]", 1)[1].split("\n[", 1)[0]
+            preface = text.split(f"[{section}.{key}]", 1)[0].rsplit("\n\n", 1)[-1]
+            assert read or "Read by no engine yet" in block + preface, f"{section}.{key} is read by nothing"

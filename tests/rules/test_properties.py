@@ -6,14 +6,16 @@ import datetime as dt
 import random
 from typing import Any
 
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from oversight.rules import compute, get_profile, parse_case
 
 PROFILE = get_profile("seattle")
-FIRST = dt.date(2017, 7, 1).toordinal()
+CHAPTER = dt.date(2017, 7, 1).toordinal()  # Ordinance 125315 in force (SMC 3.29.400.F: not retroactive)
+FIRST = CHAPTER + 61  # a complaint late enough that everything said to precede it is still in force
 LAST = dt.date(2026, 12, 31).toordinal()
+ADJUSTING = ("interview_postponed", "director_vacancy", "additional_investigation", "criminal_pause_started")
 
 
 def _iso(o: int) -> str:
@@ -21,16 +23,33 @@ def _iso(o: int) -> str:
 
 
 @st.composite
-def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
+def cases(draw: Any, early_adjustments_only: bool = False, first: int = FIRST, last: int = LAST) -> dict[str, Any]:
     """A plausible case: a complaint and any mix of the events that follow it."""
-    r = draw(st.integers(FIRST, LAST))
+    r = draw(st.integers(first, last))
     horizon = 100 if early_adjustments_only else 400
     day = st.integers(0, horizon)
     events: list[dict[str, Any]] = [{"type": "complaint_received", "date": _iso(r)}]
     if draw(st.booleans()):
         events.append({"type": "should_have_been_referred", "date": _iso(r - draw(st.integers(0, 60)))})
+    if draw(st.integers(0, 5)) == 0:
+        unit = draw(st.sampled_from(["Force Review Board", "Collision Review"]))
+        seen = r - draw(st.integers(0, 60))
+        events.append({"type": "incident_review_started", "date": _iso(seen - draw(st.integers(0, 30))), "unit": unit})
+        events.append({"type": "review_found_potential_misconduct", "date": _iso(seen), "unit": unit})
+        if draw(st.booleans()):
+            events.append(
+                {"type": "incident_review_completed", "date": _iso(seen + draw(st.integers(0, 120))), "unit": unit}
+            )
     if draw(st.booleans()):
         events.append({"type": "notice_sent", "date": _iso(r + draw(st.integers(0, 60)))})
+    if draw(st.integers(0, 5)) == 0:
+        events.append(
+            {
+                "type": "failure_to_refer_determined",
+                "date": _iso(r + draw(st.integers(0, 30))),
+                "underlying_due": _iso(r + draw(st.integers(-200, 60))),
+            }
+        )
     for _ in range(draw(st.integers(0, 3))):
         events.append(
             {
@@ -45,7 +64,9 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
         events.append({"type": "criminal_pause_started", "date": _iso(a)})
         if draw(st.integers(0, 3)):
             events.append({"type": "criminal_pause_ended", "date": _iso(a + draw(st.integers(0, 90)))})
-    if draw(st.integers(0, 4)) == 0:
+    for _ in range(draw(st.integers(0, 2))):
+        events.append({"type": "administrative_step", "date": _iso(r + draw(day)), "what": "an interview"})
+    for _ in range(draw(st.integers(0, 2))):
         events.append({"type": "director_vacancy", "date": _iso(r + draw(day))})
     for _ in range(draw(st.integers(0, 2))):
         events.append({"type": "additional_investigation", "date": _iso(r + draw(day)), "reason": "y"})
@@ -59,9 +80,11 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
                     {"type": draw(st.sampled_from(["oig_certified", "oig_not_certified"])), "date": _iso(sub)}
                 )
             sub += draw(st.integers(0, 40))
-        if draw(st.booleans()):
+        for _ in range(draw(st.integers(0, 2))):
             f = r + draw(st.integers(0, 400))
             events.append({"type": "proposed_findings_issued", "date": _iso(f)})
+            if draw(st.booleans()):
+                events.append({"type": "additional_investigation", "date": _iso(f + draw(st.integers(0, 60)))})
             if draw(st.booleans()):
                 events.append({"type": "timeline_statement_issued", "date": _iso(f + draw(st.integers(0, 45)))})
             if draw(st.booleans()):
@@ -79,7 +102,15 @@ def cases(draw: Any, early_adjustments_only: bool = False) -> dict[str, Any]:
     return {
         "case_id": "P",
         "incident_date": _iso(r - draw(st.integers(0, 1500))),
-        "allegations": [{"id": "A1", "category": category, "criminal": draw(st.booleans()), "concealment": False}],
+        "allegations": [
+            {
+                "id": "A1",
+                "category": category,
+                "criminal": draw(st.booleans()),
+                "concealment": False,
+                "type_iii_force": draw(st.booleans()),
+            }
+        ],
         "events": events,
     }
 
@@ -94,6 +125,14 @@ def _deadline(result: dict[str, Any], dl_id: str) -> dict[str, Any]:
 
 def _days(iso: str) -> int:
     return dt.date.fromisoformat(iso).toordinal()
+
+
+def _without(case: dict[str, Any], *types: str) -> dict[str, Any]:
+    return dict(case, events=[e for e in case["events"] if e["type"] not in types])
+
+
+def _with(case: dict[str, Any], *events: dict[str, Any]) -> dict[str, Any]:
+    return dict(case, events=[*case["events"], *events])
 
 
 @settings(max_examples=300, deadline=None)
@@ -117,9 +156,7 @@ def test_postponing_n_days_moves_the_due_date_exactly_n_days(
     today = r + offset
     before = _deadline(_run(case, today), "investigation")
     start = _days(before["start"])  # a postponement inside the 180 days, whatever else happened
-    postponed = dict(
-        case, events=[*case["events"], {"type": "interview_postponed", "date": _iso(start + at), "days": n}]
-    )
+    postponed = _with(case, {"type": "interview_postponed", "date": _iso(start + at), "days": n})
     after = _deadline(_run(postponed, today), "investigation")
     assert _days(after["due"]) - _days(before["due"]) == n
 
@@ -127,28 +164,122 @@ def test_postponing_n_days_moves_the_due_date_exactly_n_days(
 @settings(max_examples=300, deadline=None)
 @given(cases(), st.integers(0, 400), st.integers(0, 120), st.integers(0, 700))
 def test_a_pause_never_shortens_a_deadline(case: dict[str, Any], at: int, length: int, offset: int) -> None:
-    if any(e["type"].startswith("criminal_pause") for e in case["events"]):
-        case = dict(case, events=[e for e in case["events"] if not e["type"].startswith("criminal_pause")])
+    case = _without(case, "criminal_pause_started", "criminal_pause_ended")
     r = _days(case["events"][0]["date"])
     today = r + offset
     before = _run(case, today)
-    paused = dict(
+    paused = _with(
         case,
-        events=[
-            *case["events"],
-            {"type": "criminal_pause_started", "date": _iso(r + at)},
-            {"type": "criminal_pause_ended", "date": _iso(r + at + length)},
-        ],
+        {"type": "criminal_pause_started", "date": _iso(r + at)},
+        {"type": "criminal_pause_ended", "date": _iso(r + at + length)},
     )
     after = _run(paused, today)
-    for d in before["deadlines"]:
-        if d["id"] in ("investigation",):
-            assert _days(_deadline(after, d["id"])["due"]) >= _days(d["due"])
+    assert _days(_deadline(after, "investigation")["due"]) >= _days(_deadline(before, "investigation")["due"])
     # and a pause left running never shortens it either
-    running = dict(case, events=[*case["events"], {"type": "criminal_pause_started", "date": _iso(r + at)}])
+    running = _with(case, {"type": "criminal_pause_started", "date": _iso(r + at)})
     assert _days(_deadline(_run(running, today), "investigation")["due"]) >= _days(
         _deadline(before, "investigation")["due"]
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(early_adjustments_only=True), st.integers(0, 400), st.integers(0, 700))
+def test_a_vacancy_never_delays_more_than_60_days(case: dict[str, Any], at: int, offset: int) -> None:
+    """3.29.026.E: the period "shall toll for 60 days", and no more: 0 days when the vacancy falls
+    after the period, fewer when some of its days are already tolled, never more than 60."""
+    r = _days(case["events"][0]["date"])
+    today = r + offset
+    before = _days(_deadline(_run(case, today), "investigation")["due"])
+    after = _days(
+        _deadline(_run(_with(case, {"type": "director_vacancy", "date": _iso(r + at)}), today), "investigation")["due"]
+    )
+    assert 0 <= after - before <= 60
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cases(early_adjustments_only=True),
+    st.integers(0, 100),
+    st.integers(0, 150),
+    st.integers(-80, 160),
+    st.integers(0, 700),
+)
+def test_tolling_a_day_twice_counts_it_once(case: dict[str, Any], at: int, length: int, v: int, offset: int) -> None:
+    """3.29.026.E-F: a criminal pause and a vacancy toll days; a day inside both delays the due date by one day.
+    A pause of ``length`` days from day ``at`` of the period and a vacancy ``v`` days after the pause began
+    delay the due date by exactly the number of days in the union of the two spans."""
+    case = _without(case, "criminal_pause_started", "criminal_pause_ended", "director_vacancy", "administrative_step")
+    r = _days(case["events"][0]["date"])
+    today = r + offset + 1000  # both tolls over by today
+    base = _deadline(_run(case, today), "investigation")
+    start = _days(base["start"])
+    a = start + at
+    vacancy = max(a + v, start)
+    assume(vacancy <= start + 180 + length)  # while the period runs: the due date is at least that late by then
+    both = _with(
+        case,
+        {"type": "criminal_pause_started", "date": _iso(a)},
+        {"type": "criminal_pause_ended", "date": _iso(a + length)},
+        {"type": "director_vacancy", "date": _iso(vacancy)},
+    )
+    tolled = set(range(a, a + length)) | set(range(vacancy, vacancy + 60))
+    assert _days(_deadline(_run(both, today), "investigation")["due"]) - _days(base["due"]) == len(tolled)
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(), st.sampled_from(ADJUSTING + ("administrative_step", "submitted_to_oig")), st.integers(1, 400))
+def test_an_event_after_the_findings_never_changes_the_investigation(
+    case: dict[str, Any], kind: str, after: int
+) -> None:
+    """3.29.026.B: "The time period ends on the date the OPA Director issues proposed findings." Nothing later
+    (an additional investigation, a vacancy, a postponement, a pause, a step) reopens it or moves its due date."""
+    result = _run(case, LAST + 1000)
+    inv = _deadline(result, "investigation")
+    assume(inv["completed_on"] is not None)
+    day = _days(inv["completed_on"]) + after
+    extra: dict[str, Any] = {"type": kind, "date": _iso(day)}
+    if kind == "interview_postponed":
+        extra["days"] = 30
+    elif kind == "administrative_step":
+        extra["what"] = "an interview"
+    assert _deadline(_run(_with(case, extra), LAST + 1000), "investigation") == inv
+
+
+@settings(max_examples=200, deadline=None)
+@given(cases(first=CHAPTER - 900, last=CHAPTER - 61), st.integers(0, 3000))
+def test_nothing_before_the_chapter_is_anything_but_not_applicable(case: dict[str, Any], offset: int) -> None:
+    """3.29.400.F: "The terms and provisions of this Chapter 3.29 are not retroactive"."""
+    result = _run(case, CHAPTER - 900 + offset)
+    assert result["deadlines"], "a case with a complaint has deadlines, if only to say they do not apply"
+    for d in result["deadlines"]:
+        assert d["status"] == "not_applicable" and d["due"] is None and d["days_remaining"] is None
+        assert [(s["days"], s["cite"]) for s in d["explanation"]] == [(0, "SMC 3.29.400.F")]
+    assert result["flags"] == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(cases(), st.integers(0, 60), st.integers(0, 700))
+def test_an_additional_investigation_after_the_period_never_makes_it_met(
+    case: dict[str, Any], after: int, offset: int
+) -> None:
+    """3.29.026.I: the 60 days are "to complete that work": they cannot turn a missed or overdue period into a
+    met one; the late additional investigation gets a deadline of its own, 60 days long."""
+    r = _days(case["events"][0]["date"])
+    today = r + offset
+    before = _run(case, today)
+    inv = _deadline(before, "investigation")
+    assume(inv["status"] != "tolled")  # a pause still running: the period has not ended
+    late = _days(inv["completed_on"] or inv["due"]) + 1 + after
+    result = _run(_with(case, {"type": "additional_investigation", "date": _iso(late)}), today)
+    assert _deadline(result, "investigation") == inv
+
+    def own(res: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            d for d in res["deadlines"] if d["id"].startswith("additional_investigation_") and d["start"] == _iso(late)
+        ]
+
+    assert len(own(result)) == len(own(before)) + 1
+    assert all(_days(d["due"]) - late == 60 for d in own(result))
 
 
 @settings(max_examples=400, deadline=None)
@@ -176,6 +307,10 @@ def test_status_agrees_with_the_dates(case: dict[str, Any], offset: int) -> None
         else:
             raise AssertionError(f"unexpected status {status!r}")
         assert sum(s["days"] for s in d["explanation"]) == due - _days(d["start"])
+        assert all(s["cite"].startswith("SMC 3.29.") and s["text"] for s in d["explanation"])
     flags = {f["id"] for f in result["flags"]}
     assert ("discipline_barred_timeline" in flags) == (_deadline(result, "investigation")["status"] == "missed")
     assert any(d["id"] == "timeline_statement" for d in result["deadlines"]) == ("discipline_barred_timeline" in flags)
+    a = case["allegations"][0]
+    reviewed = a["category"] in ("use_of_force", "type_iii_force", "honesty") or a["type_iii_force"]
+    assert ("oig_review_required" in flags) == reviewed

@@ -29,6 +29,7 @@ CLOCK_EVENT_LABELS: dict[str, str] = {
     "interview_postponed": "Interview postponed",
     "criminal_pause_started": "Paused for a criminal investigation",
     "criminal_pause_ended": "Criminal-investigation pause ended",
+    "administrative_step": "Administrative investigation step taken",
     "director_vacancy": "OPA Director position vacant",
     "additional_investigation": "Additional investigation",
     "submitted_to_oig": "Submitted to OIG for review",
@@ -40,6 +41,10 @@ CLOCK_EVENT_LABELS: dict[str, str] = {
     "timeline_statement_issued": "The Director's timeline statement issued",
     "discipline_determination_received": "Final determination received by the employee",
     "appeal_notice_filed": "Notice of intent to appeal filed",
+    "failure_to_refer_determined": "Deadline found missed for a failure to refer",
+    "incident_review_started": "SPD incident review started",
+    "incident_review_completed": "SPD incident review completed",
+    "review_found_potential_misconduct": "Potential misconduct found in an SPD review",
 }
 OFFICE_EVENT_TYPES: dict[str, str] = {
     "intake_recorded": "Intake recorded",

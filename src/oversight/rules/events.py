@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-# type -> extra fields: name -> (kind, required)
+# type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
+# "text", "bool", "date" (another date, YYYY-MM-DD). At most one field of each kind.
 EVENT_TYPES: dict[str, dict[str, tuple[str, bool]]] = {
     "complaint_received": {},
     "complaint_initiated": {},
@@ -19,6 +20,8 @@ EVENT_TYPES: dict[str, dict[str, tuple[str, bool]]] = {
     "interview_postponed": {"days": ("days", True), "reason": ("text", False)},
     "criminal_pause_started": {},
     "criminal_pause_ended": {},
+    # 3.29.026.F: "the 180-day clock shall resume whenever any administrative investigation steps are taken"
+    "administrative_step": {"what": ("text", True)},
     "director_vacancy": {},
     "additional_investigation": {"reason": ("text", False)},
     "submitted_to_oig": {},
@@ -30,6 +33,13 @@ EVENT_TYPES: dict[str, dict[str, tuple[str, bool]]] = {
     "timeline_statement_issued": {},
     "discipline_determination_received": {},
     "appeal_notice_filed": {},
+    # 3.29.026.C.2: this case investigates a failure to refer that made the underlying deadline missed
+    "failure_to_refer_determined": {"underlying_due": ("date", True)},
+    # 3.29.335.A: an SPD administrative investigation unit's incident review ("including the Force Review Board")
+    "incident_review_started": {"unit": ("text", True)},
+    "incident_review_completed": {"unit": ("text", True)},
+    # 3.29.300.A: potential misconduct found in such a review, to be "forwarded in a timely manner to OPA"
+    "review_found_potential_misconduct": {"unit": ("text", True)},
 }
 
 
@@ -38,12 +48,16 @@ class CaseError(ValueError):
 
 
 # An event, as a plain tuple (the clock reads millions of them):
-#   (date ordinal, input index, type, days, reason, follows_recommendation)
+#   (date ordinal, input index, type, days, text, follows_recommendation)
+# ``days`` holds the event's "days" field, or its "date"-kind field as an ordinal
+# (failure_to_refer_determined.underlying_due); ``text`` its text field (reason, what, unit).
 Event = tuple[int, int, str, int, str | None, bool | None]
-DATE, INDEX, TYPE, DAYS, REASON, FOLLOWS = range(6)
+DATE, INDEX, TYPE, DAYS, TEXT, FOLLOWS = range(6)
+REASON = TEXT
+OTHER_DATE = DAYS
 
-# An allegation: (id, category, criminal, concealment)
-Allegation = tuple[str | None, str | None, bool, bool]
+# An allegation: (id, category, criminal, concealment, type_iii_force)
+Allegation = tuple[str | None, str | None, bool, bool, bool]
 
 
 class Case:
@@ -127,11 +141,14 @@ def parse_case(obj: object) -> Case:
                 raise CaseError(f"allegations[{i}].id: must be a string")
             criminal = a.get("criminal") or False
             concealment = a.get("concealment") or False
+            force3 = a.get("type_iii_force") or False
             if criminal is not True and criminal is not False:
                 raise CaseError(f"allegations[{i}].criminal: must be true or false")
             if concealment is not True and concealment is not False:
                 raise CaseError(f"allegations[{i}].concealment: must be true or false")
-            allegations.append((aid, cat, criminal, concealment))
+            if force3 is not True and force3 is not False:
+                raise CaseError(f"allegations[{i}].type_iii_force: must be true or false")
+            allegations.append((aid, cat, criminal, concealment, force3))
 
     raw_events = obj.get("events")
     if raw_events is None:
@@ -183,24 +200,30 @@ def _date_index(e: Event) -> tuple[int, int]:
 def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:
     days = 0
     follows = None
-    reason = None
-    if "days" in fields:
-        d = e.get("days")
-        if d is None:
-            raise CaseError(f"events[{i}].days: missing (a whole number of days is required)")
-        if type(d) is not int or d < 0:
-            raise CaseError(f"events[{i}].days: {d!r} is not a whole number of days (0 or more)")
-        days = d
-    if "follows_recommendation" in fields:
-        f = e.get("follows_recommendation")
-        if f is None:
-            raise CaseError(f"events[{i}].follows_recommendation: missing (true or false is required)")
-        if not isinstance(f, bool):
-            raise CaseError(f"events[{i}].follows_recommendation: {f!r} is not true or false")
-        follows = f
-    if "reason" in fields:
-        r = e.get("reason")
-        if r is not None and not isinstance(r, str):
-            raise CaseError(f"events[{i}].reason: must be text")
-        reason = r
-    return (date, i, etype, days, reason, follows)
+    text = None
+    for name, (kind, required) in fields.items():
+        v = e.get(name)
+        if kind == "days":
+            if v is None:
+                raise CaseError(f"events[{i}].{name}: missing (a whole number of days is required)")
+            if type(v) is not int or v < 0:
+                raise CaseError(f"events[{i}].{name}: {v!r} is not a whole number of days (0 or more)")
+            days = v
+        elif kind == "bool":
+            if v is None:
+                raise CaseError(f"events[{i}].{name}: missing (true or false is required)")
+            if not isinstance(v, bool):
+                raise CaseError(f"events[{i}].{name}: {v!r} is not true or false")
+            follows = v
+        elif kind == "date":
+            days = parse_date(v, f"events[{i}].{name}")
+        elif v is None:
+            if required:
+                raise CaseError(f"events[{i}].{name}: missing (text is required)")
+        elif not isinstance(v, str):
+            raise CaseError(f"events[{i}].{name}: must be text")
+        elif required and not v.strip():
+            raise CaseError(f"events[{i}].{name}: must not be empty")
+        else:
+            text = v
+    return (date, i, etype, days, text, follows)

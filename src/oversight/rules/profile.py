@@ -10,6 +10,14 @@ history rather than rewriting it.
 the :class:`Rules` in force on that day (as a date ordinal or ``datetime.date``).
 A broken profile raises :class:`ProfileError` whose message names the file, the
 key and what is wrong.
+
+Bargaining (SMC 3.29.400.B): "Any provision of this Chapter 3.29 that requires
+collective bargaining shall not become effective until the City satisfies its
+collective bargaining obligations". An entry of a clock's value (a deadline's or an
+adjustment's days, an adjustment's event) may say so with ``bargaining``:
+``"pending"`` (not in force: the value before it, if any, stays in force) or the
+date it took effect once bargained (in force from that date). The clock uses the
+value in force; ``oversight profile show`` names what is pending.
 """
 
 from __future__ import annotations
@@ -49,9 +57,29 @@ NonNegativeCount = Annotated[int, Field(ge=0, strict=True)]
 Cite = Annotated[str, Field(min_length=1, strict=True)]
 
 
+PENDING = "pending"
+
+
 class Entry[T](_Strict):
     value: T
     cite: Cite
+    # SMC 3.29.400.B: "pending", or the date the value took effect once bargained
+    bargaining: str | None = None
+
+    @field_validator("bargaining")
+    @classmethod
+    def _bargaining(cls, v: str | None) -> str | None:
+        if v is None or v == PENDING:
+            return v
+        if not _DATE_KEY.match(v):
+            raise ValueError(
+                f"{v!r} is neither {PENDING!r} nor the date (YYYY-MM-DD) the value took effect once bargained"
+            )
+        try:
+            dt.date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"{v!r} is not a real date") from None
+        return v
 
 
 def _check_date_keys(v: dict[str, Any]) -> dict[str, Any]:
@@ -79,20 +107,66 @@ class DeadlineSpec(_Strict):
     trigger: DatedNames
     completed_by: DatedNames
     repeat: Literal["once", "each_trigger"] = "once"
-    condition: Literal["chief_departs_from_recommendation", "investigation_missed"] | None = None
+    condition: (
+        Literal["chief_departs_from_recommendation", "investigation_missed", "does_not_extend_investigation"] | None
+    ) = None
+    # Which trigger starts a "once" deadline: the first, or the last (the final certification, 3.29.027.C)
+    trigger_instance: Literal["first", "last"] = "first"
+    # Completion is looked for on or after the start, or on or after the first trigger
+    completed_from: Literal["start", "first_trigger"] = "start"
+    # A completion with no trigger on or before it is bad input (an OIG answer with no submission)
+    completion_needs_trigger: bool = False
+    # Trigger and completion must agree on this event field (one review unit's start and end)
+    match: Literal["unit"] | None = None
 
     _v = field_validator("days", "trigger", "completed_by")(_check_date_keys)
 
 
 class AdjustmentSpec(_Strict):
+    """How an event moves a deadline. Kinds:
+
+    - ``event_days``: the event's own ``days`` are added;
+    - ``fixed``: ``days`` are added for each event;
+    - ``toll``: the clock stops for ``days`` from the event's date (tolled days count once);
+    - ``pause``: the clock stops from the event until ``end_event`` or any ``resumed_by`` event;
+    - ``later_of``: the period ends ``days`` after the later of the event's date and its
+      other date (failure to refer, 3.29.026.C.2), instead of ``days`` after the start.
+    """
+
     applies_to: str
-    kind: Literal["event_days", "pause", "fixed"]
+    kind: Literal["event_days", "pause", "fixed", "toll", "later_of"]
     when: Literal["while_running", "always"]
     event: DatedName
     end_event: DatedName | None = None
+    resumed_by: DatedNames | None = None
     days: DatedDays | None = None
 
-    _v = field_validator("event", "end_event", "days")(_check_date_keys)
+    _v = field_validator("event", "end_event", "resumed_by", "days")(_check_date_keys)
+
+
+class ReferralSpec(_Strict):
+    """An event that fixes the date a complaint should have been referred to OPA: ``days`` after it."""
+
+    label: str
+    starts: Literal["should_have_been_referred"] = "should_have_been_referred"
+    event: DatedName
+    days: DatedDays
+
+    _v = field_validator("event", "days")(_check_date_keys)
+
+
+class ApplicabilitySpec(_Strict):
+    """When the chapter's clocks apply at all.
+
+    ``not_retroactive`` true: a case begun before a deadline's first dated value is not judged
+    by it (status ``not_applicable``); false: the first value is applied to earlier cases.
+    ``bargaining`` true: a value marked pending bargaining is not in force; false: it is.
+    """
+
+    not_retroactive: DatedFlag
+    bargaining: DatedFlag
+
+    _v = field_validator("*")(_check_date_keys)
 
 
 class LimitationSpec(_Strict):
@@ -136,7 +210,9 @@ class DeadlinesSpec(_Strict):
     oig_review: DeadlineSpec
     chief_statement: DeadlineSpec
     timeline_statement: DeadlineSpec
+    additional_investigation: DeadlineSpec
     appeal_notice: DeadlineSpec
+    incident_review: DeadlineSpec
 
 
 class TaxonomiesSpec(_Strict):
@@ -199,8 +275,10 @@ class ProfileHeader(_Strict):
 
 class ProfileSpec(_Strict):
     profile: ProfileHeader
+    applicability: ApplicabilitySpec
     deadlines: DeadlinesSpec
     adjustments: dict[str, AdjustmentSpec] = Field(default_factory=dict)
+    referrals: dict[str, ReferralSpec] = Field(default_factory=dict)
     limitation: LimitationSpec
     flags: FlagsSpec
     taxonomies: TaxonomiesSpec
@@ -225,10 +303,11 @@ class Cited:
 @dataclass(frozen=True, slots=True)
 class AdjustmentRule:
     id: str
-    kind: str  # "event_days" | "pause" | "fixed"
+    kind: str  # "event_days" | "pause" | "fixed" | "toll" | "later_of"
     when: str  # "while_running" | "always"
     event: str
     end_event: str | None
+    resumed_by: tuple[str, ...]  # a pause also ends at the first of these after it (3.29.026.F)
     days: int
     cite: str
 
@@ -243,8 +322,37 @@ class DeadlineRule:
     completed_by: tuple[str, ...]
     repeat: str
     condition: str | None
+    trigger_instance: str  # "first" | "last"
+    completed_from: str  # "start" | "first_trigger"
+    completion_needs_trigger: bool
+    match: str | None
     adjustments: tuple[AdjustmentRule, ...]
     adjustment_events: frozenset[str]  # every event type its adjustments read
+    # Not in force for a case begun on the day (not retroactive, or pending bargaining):
+    # the one explanation step (text, cite) of its not_applicable status; None when in force.
+    not_in_force: tuple[str, str] | None
+    note: str  # said after the first step's text ("" or why an older or earlier value applies)
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRule:
+    id: str
+    label: str
+    event: str
+    days: int
+    cite: str
+    starts: str
+
+
+@dataclass(frozen=True, slots=True)
+class PendingValue:
+    """A value enacted on or before the day but not in force on it, for want of bargaining."""
+
+    key: str
+    enacted: str  # the entry's own date
+    value: Any
+    cite: str
+    bargaining: str  # "pending", or the later date it took effect once bargained
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,7 +395,11 @@ class Rules:
     profile: str
     in_force_from: int  # ordinal of the latest change on or before the day
     predates_profile: bool  # the day falls before the profile's first value
+    before_chapter: bool  # not retroactive and before every deadline's first value: nothing applies
+    not_retroactive: Cited
+    bargaining: Cited
     deadlines: dict[str, DeadlineRule]
+    referrals: tuple[ReferralRule, ...]
     limitation: LimitationRule
     flags: dict[str, Cited]  # enabled flags only
     taxonomies: dict[str, Cited]
@@ -297,16 +409,66 @@ class Rules:
     schedules: dict[str, Cited]  # id -> (months of the year, cite)
     sampling: dict[str, SamplingRule]
     publication: PublicationRule
+    pending: tuple[PendingValue, ...]  # values enacted by the day but awaiting bargaining on it
     # derived once, for the clock's hot path
     oig_review_categories: frozenset[str]
-    answer_pairs: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]  # (triggers, answers) of repeating deadlines
+    # (deadline id, triggers, answers, field they must agree on) of deadlines whose answers need a trigger
+    answer_pairs: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str | None], ...]
     pauses: tuple[AdjustmentRule, ...]
 
 
 def _pick(dated: dict[str, Entry[Any]], day: str) -> Entry[Any]:
+    """The entry of the latest date on or before ``day`` (the first, for an earlier day)."""
     keys = sorted(dated)
     i = bisect.bisect_right(keys, day)
     return dated[keys[max(i - 1, 0)]]
+
+
+def _effective(key: str, entry: Entry[Any], honour_bargaining: bool) -> str | None:
+    """The date an entry is in force from: its own, or the date bargained; None while pending."""
+    b = entry.bargaining
+    if b is None or not honour_bargaining:
+        return key
+    if b == PENDING:
+        return None
+    return max(key, b)
+
+
+def _in_force(
+    dated: dict[str, Entry[Any]], day: str, honour_bargaining: bool
+) -> tuple[str, Entry[Any]] | tuple[str, None]:
+    """(key, entry) of the value in force on ``day``: of those enacted by then and in force
+    (bargained where needed), the one that took effect last. Else (why, None): "before"
+    when nothing was enacted by ``day``, "pending" when what was awaits bargaining."""
+    best: tuple[str, str] | None = None
+    why = "before"
+    for key, entry in dated.items():
+        if key > day:
+            continue
+        why = "pending"
+        eff = _effective(key, entry, honour_bargaining)
+        if eff is None or eff > day:
+            continue
+        if best is None or (eff, key) > best:
+            best = (eff, key)
+    if best is None:
+        return why, None
+    return best[1], dated[best[1]]
+
+
+def _awaiting(
+    path: str, dated: dict[str, Entry[Any]], day: str, honour_bargaining: bool, after: str | None
+) -> list[PendingValue]:
+    """Entries enacted by ``day`` (later than ``after``) that are not in force on it for want of bargaining."""
+    out = []
+    for key in sorted(dated):
+        entry = dated[key]
+        if key > day or entry.bargaining is None or (after is not None and key <= after):
+            continue
+        eff = _effective(key, entry, honour_bargaining)
+        if eff is None or eff > day:
+            out.append(PendingValue(f'{path}."{key}"', key, entry.value, entry.cite, str(entry.bargaining)))
+    return out
 
 
 class Profile:
@@ -319,6 +481,10 @@ class Profile:
         dates: set[str] = set()
         for entry_table in _dated_tables(spec.model_dump()):
             dates.update(entry_table)
+            for entry in entry_table.values():
+                b = entry.get("bargaining") if isinstance(entry, dict) else None
+                if b is not None and b != PENDING:
+                    dates.add(b)  # a bargained value changes the rules on the day it took effect
         self._change_dates = sorted(dates)
         self._change_ordinals = [dt.date.fromisoformat(d).toordinal() for d in self._change_dates]
         self._segments: dict[int, Rules] = {}
@@ -346,11 +512,33 @@ class Profile:
 
     def _resolve(self, day: str, predates: bool) -> Rules:
         s = self.spec
+        # A day before the profile's first value: nothing is in force; the first values give
+        # the structure (which events trigger what) and, for a retroactive profile, the numbers.
+        asof = "0000-01-01" if predates else day
+        nr_entry = _pick(s.applicability.not_retroactive, day)
+        barg_entry = _pick(s.applicability.bargaining, day)
+        not_retroactive = Cited(bool(nr_entry.value), nr_entry.cite)
+        bargaining = Cited(bool(barg_entry.value), barg_entry.cite)
+        honour = bargaining.value
+        pending: list[PendingValue] = []
+
+        def in_force(path: str, dated: dict[str, Entry[Any]]) -> Entry[Any] | None:
+            """The value in force, or None. Before its first value a table has none, except for
+            a case earlier than the whole profile under a retroactive profile (the first applies)."""
+            key, entry = _in_force(dated, asof, honour)
+            pending.extend(_awaiting(path, dated, asof, honour, key if entry is not None else None))
+            if entry is None and key == "before" and predates and not not_retroactive.value:
+                return dated[min(dated)]
+            return entry
+
         adjustments: dict[str, list[AdjustmentRule]] = {}
         for adj_id, adj in s.adjustments.items():
-            ev = _pick(adj.event, day)
-            days = _pick(adj.days, day) if adj.days else None
+            ev = in_force(f"adjustments.{adj_id}.event", adj.event)
+            days = in_force(f"adjustments.{adj_id}.days", adj.days) if adj.days else None
+            if ev is None or (adj.days and days is None):
+                continue  # not (yet) in force for this day
             end = _pick(adj.end_event, day).value if adj.end_event else None
+            resumed = tuple(_pick(adj.resumed_by, day).value) if adj.resumed_by else ()
             adjustments.setdefault(adj.applies_to, []).append(
                 AdjustmentRule(
                     id=adj_id,
@@ -358,14 +546,52 @@ class Profile:
                     when=adj.when,
                     event=ev.value,
                     end_event=end,
+                    resumed_by=resumed,
                     days=days.value if days else 0,
                     cite=days.cite if days else ev.cite,
                 )
             )
         deadlines: dict[str, DeadlineRule] = {}
+        first_days: list[str] = []
         for dl_id in DeadlinesSpec.model_fields:
             d: DeadlineSpec = getattr(s.deadlines, dl_id)
-            days_entry = _pick(d.days, day)
+            first_key = min(d.days)
+            first_days.append(first_key)
+            days_entry = in_force(f"deadlines.{dl_id}.days", d.days)
+            not_in_force: tuple[str, str] | None = None
+            note = ""
+            if predates and not not_retroactive.value:
+                note = f" (this case began before the profile's first rules, of {first_key}, applied here)"
+            if days_entry is None:
+                key, _ = _in_force(d.days, asof, honour)
+                if key == "before":
+                    days_entry = d.days[first_key]
+                    if not_retroactive.value:
+                        not_in_force = (
+                            f"{d.label}: this case began before the rule took effect on {first_key}, and "
+                            "the chapter is not retroactive: it applies only to proceedings initiated on or "
+                            "after its effective date",
+                            not_retroactive.cite,
+                        )
+                    else:
+                        note = f" (this case began before the profile's first rules, of {first_key}, applied here)"
+                else:
+                    days_entry = _pick(d.days, day)
+                    not_in_force = (
+                        f"{d.label}: the rule ({days_entry.value} days, {days_entry.cite}) requires collective "
+                        "bargaining and was not in force when this case began; it does not become effective until "
+                        "the City satisfies its bargaining obligations",
+                        bargaining.cite,
+                    )
+            else:
+                later = [pv for pv in pending if pv.key.startswith(f"deadlines.{dl_id}.days.")]
+                if later:
+                    pv = later[-1]
+                    note = (
+                        f" (the change to {pv.value} days enacted {pv.enacted} awaits collective bargaining, "
+                        f"{bargaining.cite}, and is not in force for this case)"
+                    )
+            adjs = tuple(adjustments.get(dl_id, ()))
             deadlines[dl_id] = DeadlineRule(
                 id=dl_id,
                 label=d.label,
@@ -375,17 +601,31 @@ class Profile:
                 completed_by=tuple(_pick(d.completed_by, day).value),
                 repeat=d.repeat,
                 condition=d.condition,
-                adjustments=tuple(adjustments.get(dl_id, ())),
+                trigger_instance=d.trigger_instance,
+                completed_from=d.completed_from,
+                completion_needs_trigger=d.completion_needs_trigger,
+                match=d.match,
+                adjustments=adjs,
                 adjustment_events=frozenset(
-                    t for a in adjustments.get(dl_id, ()) for t in (a.event, a.end_event) if t is not None
+                    t for a in adjs for t in (a.event, a.end_event, *a.resumed_by) if t is not None
                 ),
+                not_in_force=not_in_force,
+                note=note,
             )
+        referrals = []
+        for r_id, r in s.referrals.items():
+            ev = in_force(f"referrals.{r_id}.event", r.event)
+            days = in_force(f"referrals.{r_id}.days", r.days)
+            if ev is None or days is None:
+                continue
+            referrals.append(ReferralRule(r_id, r.label, ev.value, days.value, days.cite, r.starts))
         lim = s.limitation
         years = _pick(lim.years, day)
         flags = {}
         for flag_id in FlagsSpec.model_fields:
-            e = _pick(getattr(s.flags, flag_id), day)
-            if e.value:
+            table = getattr(s.flags, flag_id)
+            e = in_force(f"flags.{flag_id}", table)
+            if e is not None and e.value:
                 flags[flag_id] = Cited(True, e.cite)
         taxonomies = {}
         for tax_id in TaxonomiesSpec.model_fields:
@@ -396,7 +636,9 @@ class Profile:
             e = _pick(c.categories, day)
             constraints.append(ConstraintRule(c_id, c.label, c.classification, frozenset(e.value), e.cite))
         pauses = tuple(a for adjs in adjustments.values() for a in adjs if a.kind == "pause")
-        answer_pairs = tuple((d.trigger, d.completed_by) for d in deadlines.values() if d.repeat == "each_trigger")
+        answer_pairs = tuple(
+            (d.id, d.trigger, d.completed_by, d.match) for d in deadlines.values() if d.completion_needs_trigger
+        )
         periods = {}
         for p_id, p in s.periods.items():
             e = _pick(p.length, day)
@@ -429,7 +671,11 @@ class Profile:
             profile=self.name,
             in_force_from=dt.date.fromisoformat(day).toordinal(),
             predates_profile=predates,
+            before_chapter=bool(not_retroactive.value) and asof < min(first_days),
+            not_retroactive=not_retroactive,
+            bargaining=bargaining,
             deadlines=deadlines,
+            referrals=tuple(referrals),
             limitation=LimitationRule(
                 years=years.value,
                 cite=years.cite,
@@ -440,6 +686,7 @@ class Profile:
             taxonomies=taxonomies,
             taxonomy_labels={t: dict(getattr(s.taxonomies, t).labels) for t in TaxonomiesSpec.model_fields},
             constraints=tuple(constraints),
+            pending=tuple(pending),
         )
 
 
@@ -613,10 +860,50 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
                     problems.append(
                         (("adjustments", adj_id, field, date_key, "value"), f"unknown event type {entry.value!r}")
                     )
+        for date_key, entry in (adj.resumed_by or {}).items():
+            for i, name in enumerate(entry.value):
+                if name not in EVENT_TYPES:
+                    problems.append(
+                        (("adjustments", adj_id, "resumed_by", date_key, "value", i), f"unknown event type {name!r}")
+                    )
         if adj.kind == "pause" and adj.end_event is None:
             problems.append((("adjustments", adj_id, "end_event"), "a pause needs an end_event"))
-        if adj.kind == "fixed" and adj.days is None:
-            problems.append((("adjustments", adj_id, "days"), "a fixed extension needs days"))
+        if adj.kind != "pause":
+            for field in ("end_event", "resumed_by"):
+                if getattr(adj, field) is not None:
+                    problems.append((("adjustments", adj_id, field), f"only a pause has {field}"))
+        if adj.kind in ("fixed", "toll", "later_of") and adj.days is None:
+            problems.append((("adjustments", adj_id, "days"), f"a {adj.kind} adjustment needs days"))
+        if adj.kind == "later_of":
+            for date_key, entry in adj.event.items():
+                fields = EVENT_TYPES.get(entry.value, {})
+                if not any(kind == "date" for kind, _ in fields.values()):
+                    problems.append(
+                        (
+                            ("adjustments", adj_id, "event", date_key, "value"),
+                            f"{entry.value!r} has no second date for later_of to compare",
+                        )
+                    )
+    for r_id, r in spec.referrals.items():
+        for date_key, entry in r.event.items():
+            if entry.value not in EVENT_TYPES:
+                problems.append(
+                    (("referrals", r_id, "event", date_key, "value"), f"unknown event type {entry.value!r}")
+                )
+    for dl_id in DeadlinesSpec.model_fields:
+        d = getattr(spec.deadlines, dl_id)
+        if d.match is not None:
+            for field in ("trigger", "completed_by"):
+                for date_key, entry in getattr(d, field).items():
+                    for i, name in enumerate(entry.value):
+                        if d.match not in EVENT_TYPES.get(name, {d.match: None}):
+                            problems.append(
+                                (
+                                    ("deadlines", dl_id, field, date_key, "value", i),
+                                    f"{name!r} has no field {d.match!r} to match on",
+                                )
+                            )
+    problems.extend(_check_bargaining(spec))
     labelled: dict[str, str] = {}
     for tax_id in TaxonomiesSpec.model_fields:
         tax: TaxonomySpec = getattr(spec.taxonomies, tax_id)
@@ -668,6 +955,42 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
                             f"unknown allegation category {name!r}",
                         )
                     )
+    return problems
+
+
+# The values that may await bargaining: the clocks' numbers and the events that move them.
+_BARGAINABLE = (("deadlines", "*", "days"), ("adjustments", "*", "days"), ("adjustments", "*", "event"))
+
+
+def _check_bargaining(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
+    problems: list[tuple[tuple[int | str, ...], str]] = []
+
+    def walk(node: Any, loc: tuple[str, ...]) -> None:
+        if not isinstance(node, dict):
+            return
+        if node and all(isinstance(k, str) and _DATE_KEY.match(k) for k in node):
+            for key, entry in node.items():
+                b = entry.get("bargaining") if isinstance(entry, dict) else None
+                if b is None:
+                    continue
+                allowed = len(loc) == 3 and any(
+                    loc[0] == a and loc[2] == c and (b_ == "*" or loc[1] == b_) for a, b_, c in _BARGAINABLE
+                )
+                where = (*loc, key, "bargaining")
+                if not allowed:
+                    problems.append(
+                        (
+                            where,
+                            "only a deadline's or an adjustment's days, or an adjustment's event, can await bargaining",
+                        )
+                    )
+                elif b != PENDING and b < key:
+                    problems.append((where, f"{b} is before the value was enacted ({key})"))
+            return
+        for k, v in node.items():
+            walk(v, (*loc, str(k)))
+
+    walk(spec.model_dump(), ())
     return problems
 
 

@@ -1,37 +1,59 @@
 """The deadline clock: every clock of the profile computed from a case's events.
 
-Implements ``shared/spec/timeline.md``. Each deadline carries the explanation of
-every day in it, each step citing its section. Where the ordinance leaves a
-question open, the reading taken is written here and in the step's text:
+Implements ``shared/spec/timeline.md`` (version 2). Each deadline carries the
+explanation of every day in it, each step citing its section. Where the ordinance
+leaves a question open, the reading taken is written here and in the step's text:
 
-- An interview postponement or a Director vacancy counts only when it falls
-  while the period runs: on or after its start, on or before its (adjusted) due
-  date, and not after the period ended with proposed findings. While a pause
-  runs the period has not ended.
-- A criminal pause that began before the complaint reached OPA counts from the
-  day the period began ("not commenced ... due to a criminal investigation").
-  A pause still running at proposed findings counts until the findings, the
-  first administrative step. A pause with no end at ``today`` counts to
-  ``today``: the due date then is the date it would fall on if it ended today.
-- Each additional investigation adds its days whenever it falls (3.29.026.I
-  sets no window).
+- The investigation period runs from its start until the first proposed findings,
+  and at most until its adjusted due date. An event falls "while the period runs"
+  when it is on or after the start, on or before the due date as adjusted by then,
+  and before the day of the findings. While a toll runs the period has not ended.
+- Days added (interview postponements, additional investigations) add up. Tolled
+  days (a criminal pause, a Director vacancy's 60 days) are a set of days, counted
+  once: a day inside two tolls delays the due date by one day. A toll's step counts
+  the days it adds that no earlier-starting toll had already tolled.
+- A criminal pause that began before the complaint reached OPA counts from the day
+  the period began ("not commenced ... due to a criminal investigation"). It ends at
+  the first ``criminal_pause_ended``, or at the first administrative step, submission
+  to OIG or proposed findings on a later day ("the 180-day clock shall resume
+  whenever any administrative investigation steps are taken by OPA"). A pause with
+  no end at ``today`` counts to ``today``: the due date then is the date it would
+  fall on if it ended today, and the status is ``tolled``. Whether a later-dated
+  event falls while the period runs is judged the same way (the pause ending today).
+- An additional investigation while the period runs adds its 60 days; one after the
+  period ended (late findings, or none by the due date) cannot reopen it or make a
+  missed deadline met: it has a deadline of its own, 60 days to complete that work
+  and provide it to OIG (completed by the next submission to OIG).
+- A failure-to-refer investigation (3.29.026.C.2) ends the later of 180 days after
+  the underlying deadline and 180 days after the determination it was missed; the
+  first such determination in a case counts, and its other adjustments apply on top.
+- Potential misconduct found in an SPD review (3.29.300.A) sets the date the
+  complaint should have been referred: the profile says how many days after the
+  finding "timely" allows (Seattle: none).
 - Events on one day are taken in an order that does not depend on how the input
   lists them: a running pause ends first, then extensions that always apply, then
   those that apply while the period runs, then pauses that begin.
-- A deadline is completed by the first completing event on or after its start.
+- A deadline is completed by the first completing event on or after its start (the
+  timeline statement: on or after the first findings; a review: of the same unit).
+- A case begun before a deadline's rule took effect is not judged by it (3.29.400.F):
+  ``not_applicable``, one explanation step, no flags when it predates the chapter. So
+  is a deadline whose rule awaits collective bargaining (3.29.400.B). Such a case's
+  deadlines are those its events trigger; the timeline statement (which needs a
+  missed investigation) does not arise, and each additional investigation is listed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
 from oversight.rules.events import _ISO_CACHE as _ISO
 from oversight.rules.events import Case, CaseError, Event, iso
-from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, Rules
+from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, ReferralRule, Rules
 
 START_EVENTS = ("complaint_received", "complaint_initiated", "should_have_been_referred")
+NOT_APPLICABLE = "not_applicable"
 
 
 class Step(TypedDict):
@@ -43,7 +65,7 @@ class Step(TypedDict):
 class Deadline(TypedDict):
     id: str
     start: str
-    due: str
+    due: str | None
     status: str
     completed_on: str | None
     days_remaining: int | None
@@ -69,12 +91,15 @@ _START_TEXT = {
     "should_have_been_referred": "the date the complaint should have been referred to OPA",
     "submitted_to_oig": "the date the investigation was submitted to OIG",
     "chief_decision": "the Chief's decision not to follow the OPA Director's recommendations",
-    "proposed_findings_issued": "the date proposed findings were issued after the investigation period had ended",
+    "proposed_findings_issued": "the OPA Director's final certification of the investigation (the last proposed "
+    "findings, {d}), the investigation's time limit having been exceeded",
     "discipline_determination_received": "the date the named employee received the Chief's final disciplinary "
     "determination",
+    "additional_investigation": "the additional investigation begun after the investigation period had ended, "
+    "to complete that work and provide it for final review by OIG",
+    "incident_review_started": "the start of the incident review",
 }
 _DATED = frozenset(_START_TEXT) - set(START_EVENTS)
-_TEXT_CACHE: dict[tuple[int, str, bool, int], str] = {}
 _YEARS_CACHE: dict[tuple[int, int], int] = {}
 
 
@@ -90,16 +115,32 @@ def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | Non
     return best
 
 
-def _first_on_or_after(by_type: dict[str, list[Event]], types: Sequence[str], day: int) -> int | None:
+def _of_types(by_type: dict[str, list[Event]], types: Sequence[str]) -> list[Event]:
+    """Every event of the given types, in date order; on a tie, the type named first, then input order."""
+    if len(types) == 1:
+        return list(by_type.get(types[0], ()))
+    rank = {t: i for i, t in enumerate(types)}
+    out: list[Event] = []
+    for t in types:
+        out.extend(by_type.get(t, ()))
+    out.sort(key=lambda e: (e[0], rank[e[2]], e[1]))
+    return out
+
+
+def _date_index(e: Event) -> tuple[int, int]:
+    return (e[0], e[1])
+
+
+def _first_on_or_after(
+    by_type: dict[str, list[Event]], types: Sequence[str], day: int, unit: str | None = None
+) -> int | None:
     best: int | None = None
     for t in types:
-        lst = by_type.get(t)
-        if lst is not None:
-            for e in lst:
-                if e[0] >= day:
-                    if best is None or e[0] < best:
-                        best = e[0]
-                    break
+        for e in by_type.get(t, ()):
+            if e[0] >= day and (unit is None or e[4] == unit):
+                if best is None or e[0] < best:
+                    best = e[0]
+                break
     return best
 
 
@@ -124,81 +165,170 @@ def _add_years(ordinal: int, years: int) -> int:
     return found
 
 
-class _Clock:
+def _d(ordinal: int) -> str:
+    return _ISO.get(ordinal) or iso(ordinal)
+
+
+# --------------------------------------------------------------------------
+# The investigation period: additions, tolls counted once, its own end
+# --------------------------------------------------------------------------
+
+
+class _Toll:
+    """Days the clock stood still: [since, until) once closed, ``until`` None while a pause runs.
+    ``describe(days, already_tolled)`` words its step."""
+
+    __slots__ = ("since", "until", "seq", "cite", "describe")
+
+    def __init__(self, since: int, until: int | None, seq: int, cite: str) -> None:
+        self.since = since
+        self.until = until
+        self.seq = seq
+        self.cite = cite
+        self.describe: Callable[[int, int], str] = _no_text
+
+
+def _no_text(n: int, overlap: int) -> str:  # pragma: no cover - every toll kept is described
+    raise AssertionError("an undescribed toll")
+
+
+def _union_measure(intervals: list[tuple[int, int]]) -> int:
+    total = 0
+    reach: int | None = None
+    for a, b in sorted(intervals):
+        if b <= a:
+            continue
+        if reach is None or a >= reach:
+            total += b - a
+            reach = b
+        elif b > reach:
+            total += b - reach
+            reach = b
+    return total
+
+
+def _tolled(n: int, overlap: int) -> str:
+    """The end of a toll's step: how many of its days count (a day already tolled counts once)."""
+    if not overlap:
+        return f"{n} days added"
+    if overlap == n:
+        return f"{n} days, all of them already tolled: 0 days added"
+    return f"{n} days, {overlap} of them already tolled: {n - overlap} days added"
+
+
+class _Period:
     """One deadline's running period while its adjustments are applied."""
 
-    __slots__ = ("start", "due", "completed", "pauses", "steps", "tolled")
-
-    def __init__(self, start: int, due: int, completed: int | None, steps: list[Step]) -> None:
+    def __init__(self, start: int, due: int, completed: int | None, today: int) -> None:
         self.start = start
-        self.due = due
+        self.today = today
+        self.base_due = due
+        self.added = 0
         self.completed = completed
-        self.pauses: dict[str, tuple[int, bool, Event]] = {}  # adj id -> (from, counts, start event)
-        self.steps = steps
+        self.tolls: list[_Toll] = []
+        self.open: tuple[int, bool, Event] | None = None  # a running pause: (since, counts, start event)
+        self.open_toll: _Toll | None = None
+        self.steps: list[tuple[int, int, Step]] = []  # (day, seq, step) of the days added
+        self.seq = 0
         self.tolled = False
+        self.extended: set[int] = set()  # input indexes of the events that adjusted the period
 
     def due_on(self, day: int) -> int:
-        due = self.due
-        for since, counts, _ in self.pauses.values():
-            if counts and day > since:
-                due += day - since
-        return due
+        """The due date as adjusted by ``day``: a running pause counted up to it, and no further
+        than ``today`` (a pause with no end is taken as ending today)."""
+        upto = min(day, self.today)
+        spans = [(t.since, t.until if t.until is not None else max(upto, t.since)) for t in self.tolls]
+        return self.base_due + self.added + _union_measure(spans)
 
     def running(self, day: int) -> bool:
         if day < self.start:
             return False
-        if self.completed is not None and day > self.completed:
+        if self.completed is not None and day >= self.completed:
             return False
         return day <= self.due_on(day)
 
-    def add(self, days: int, text: str, cite: str) -> None:
+    def next_seq(self) -> int:
+        self.seq += 1
+        return self.seq
+
+    def add(self, day: int, days: int, text: str, cite: str, e: Event) -> None:
+        self.extended.add(e[1])
         if days:
-            self.due += days
-            self.steps.append({"text": text, "days": days, "cite": cite})
+            self.added += days
+            self.steps.append((day, self.next_seq(), {"text": text, "days": days, "cite": cite}))
+
+    def toll(self, since: int, until: int | None, cite: str) -> _Toll:
+        t = _Toll(since, until, self.next_seq(), cite)
+        self.tolls.append(t)
+        return t
 
 
 def _reason(e: Event) -> str:
     return f" ({e[4]})" if e[4] else ""
 
 
-def _single(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
-    if adj.when == "while_running" and not clock.running(e[0]):
+def _single(p: _Period, adj: AdjustmentRule, e: Event) -> None:
+    day = e[0]
+    if adj.when == "while_running" and not p.running(day):
+        return
+    if adj.kind == "toll":
+        p.extended.add(e[1])
+        what = (
+            f"OPA Director position vacant on {iso(day)}: the period tolls"
+            if e[2] == "director_vacancy"
+            else f"{e[2].replace('_', ' ')} on {iso(day)}: the period tolls"
+        )
+        p.toll(day, day + adj.days, adj.cite).describe = lambda n, overlap: f"{what} {_tolled(n, overlap)}"
         return
     days = e[3] if adj.kind == "event_days" else adj.days
     if e[2] == "interview_postponed":
-        text = f"interview postponed on {iso(e[0])}{_reason(e)}: {days} days added"
-    elif e[2] == "director_vacancy":
-        text = f"OPA Director position vacant on {iso(e[0])}: the period tolls {days} days"
+        text = f"interview postponed on {iso(day)}{_reason(e)}: {days} days added"
     elif e[2] == "additional_investigation":
-        text = f"additional investigation on {iso(e[0])}{_reason(e)}: {days} days added"
+        text = f"additional investigation on {iso(day)}{_reason(e)}, while the period ran: {days} days added"
     else:
-        text = f"{e[2].replace('_', ' ')} on {iso(e[0])}: {days} days added"
-    clock.add(days, text, adj.cite)
+        text = f"{e[2].replace('_', ' ')} on {iso(day)}: {days} days added"
+    p.add(day, days, text, adj.cite, e)
 
 
-def _pause_start(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
-    if adj.id in clock.pauses:
+def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
+    if p.open is not None:
         return  # already paused: the later start changes nothing
-    since = max(e[0], clock.start)
-    clock.pauses[adj.id] = (since, clock.running(since), e)
+    since = max(e[0], p.start)
+    counts = p.running(since)
+    p.open = (since, counts, e)
+    p.open_toll = p.toll(since, None, adj.cite) if counts else None
 
 
-def _pause_end(clock: _Clock, adj: AdjustmentRule, e: Event) -> None:
-    since, counts, started = clock.pauses.pop(adj.id)
-    if not counts:
+_RESUMED = {
+    "administrative_step": "OPA took an administrative investigation step",
+    "submitted_to_oig": "the investigation was submitted to OIG",
+    "proposed_findings_issued": "proposed findings were issued",
+}
+
+
+def _pause_end(p: _Period, e: Event, resumed: bool) -> None:
+    assert p.open is not None
+    since, _, started = p.open
+    toll = p.open_toll
+    p.open = None
+    p.open_toll = None
+    if toll is None:
         return
-    stop = e[0] if clock.completed is None else min(e[0], clock.completed)
-    if stop > since:
-        clock.add(
-            stop - since,
-            f"paused for a criminal investigation from {iso(started[0])} to {iso(e[0])}"
-            + (f" (counted from {iso(since)}, when the period began)" if since != started[0] else "")
-            + f": {stop - since} days added",
-            adj.cite,
-        )
+    stop = e[0] if p.completed is None else min(e[0], p.completed)
+    if stop <= since:
+        p.tolls.remove(toll)
+        return
+    toll.until = stop
+    if resumed:
+        how = _RESUMED.get(e[2], e[2].replace("_", " "))
+        until = f" until {iso(e[0])}, when {how}{_reason(e)}, which resumed the clock"
+    else:
+        until = f" to {iso(e[0])}"
+    counted = f" (counted from {iso(since)}, when the period began)" if since != started[0] else ""
+    head = f"paused for a criminal investigation from {iso(started[0])}{until}{counted}"
+    toll.describe = lambda n, overlap: f"{head}: {_tolled(n, overlap)}"
 
 
-# The order of a day's events, by kind.
 _ENDS, _ALWAYS, _WHILE_RUNNING, _STARTS = range(4)
 
 
@@ -206,23 +336,24 @@ def _item_key(t: tuple[int, int, str, int, str, AdjustmentRule, str, Event]) -> 
     return t[:5]
 
 
-def _apply_adjustments(clock: _Clock, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
-    # (date, order-within-date class, input index, adjustment, role)
-    # Within a day, the order depends on what the events are, never on how the
-    # input listed them: identical events are interchangeable.
+def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
     items: list[tuple[int, int, str, int, str, AdjustmentRule, str, Event]] = []
     for adj in rule.adjustments:
+        if adj.kind == "later_of":
+            continue
         for e in by_type.get(adj.event, ()):
             role = "start" if adj.kind == "pause" else "single"
             klass = _STARTS if role == "start" else (_ALWAYS if adj.when == "always" else _WHILE_RUNNING)
             items.append((e[0], klass, e[2], e[3], e[4] or "", adj, role, e))
-        if adj.kind == "pause" and adj.end_event:
-            for e in by_type.get(adj.end_event, ()):
-                items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "end", e))
-    if not items:
-        return
+        if adj.kind == "pause":
+            if adj.end_event:
+                for e in by_type.get(adj.end_event, ()):
+                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "end", e))
+            for t in adj.resumed_by:
+                for e in by_type.get(t, ()):
+                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "resume", e))
     items.sort(key=_item_key)
-    leftover_ends: list[tuple[AdjustmentRule, Event]] = []
+    leftover_ends: list[tuple[AdjustmentRule, Event]] = []  # ends met with no pause open
     i = 0
     n = len(items)
     while i < n:
@@ -231,110 +362,185 @@ def _apply_adjustments(clock: _Clock, rule: DeadlineRule, by_type: dict[str, lis
         while i < n and items[i][0] == day:
             adj, role, e = items[i][5:]
             if role == "end":
-                if adj.id in clock.pauses:
-                    _pause_end(clock, adj, e)
+                if p.open is not None:
+                    _pause_end(p, e, resumed=False)
                 else:
                     leftover_ends.append((adj, e))
+            elif role == "resume":
+                if p.open is not None and e[0] > p.open[2][0]:
+                    _pause_end(p, e, resumed=True)
             elif role == "single":
-                _single(clock, adj, e)
+                _single(p, adj, e)
             else:
-                _pause_start(clock, adj, e)
+                _pause_start(p, adj, e)
             i += 1
-        for adj, e in leftover_ends:  # a pause that began and ended the same day
-            if adj.id not in clock.pauses:
-                raise CaseError(f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {adj.event} before it")
-            _pause_end(clock, adj, e)
-    for adj_id, (since, counts, started) in list(clock.pauses.items()):
-        adj = next(a for a in rule.adjustments if a.id == adj_id)
-        del clock.pauses[adj_id]
-        if not counts:
-            continue
-        if clock.completed is not None:
-            if clock.completed > since:
-                clock.add(
-                    clock.completed - since,
-                    f"paused for a criminal investigation from {iso(started[0])} until proposed findings "
-                    f"on {iso(clock.completed)}, the first administrative step after it: "
-                    f"{clock.completed - since} days added",
-                    adj.cite,
-                )
-        elif today >= since:
-            clock.tolled = True
-            if today > since:
-                clock.add(
-                    today - since,
-                    f"paused for a criminal investigation since {iso(started[0])} and still paused on "
-                    f"{iso(today)}: {today - since} days counted so far; the due date moves a day for each "
-                    "further day of the pause",
-                    adj.cite,
-                )
+        for _, e in leftover_ends:
+            # a pause that began and ended the same day; with none open, an end after the clock
+            # already resumed (an administrative step came first) changes nothing. Ends with no
+            # start at all were refused by _check_pause_pairs.
+            if p.open is not None:
+                _pause_end(p, e, resumed=False)
+    if p.open is not None:
+        since, _, started = p.open
+        toll = p.open_toll
+        p.open = None
+        p.open_toll = None
+        if toll is None:
+            return
+        if p.completed is not None or today < since:
+            # findings resume the clock, and they are among the resuming events: a pause still
+            # open at findings began on their day or later, and does not count; nor does one
+            # that begins after today
+            p.tolls.remove(toll)
+            return
+        p.tolled = True
+        toll.until = today
+        head = f"paused for a criminal investigation since {iso(started[0])} and still paused on {iso(today)}"
+        toll.describe = lambda n, overlap: (
+            f"{head}: {n - overlap} days counted so far; the due date moves a day for each further day of the pause"
+            + (f" ({overlap} days were already tolled)" if overlap else "")
+        )
 
 
-def _deadline(
-    rule: DeadlineRule,
-    dl_id: str,
-    start: int,
-    start_type: str,
-    by_type: dict[str, list[Event]],
-    today: int,
-    rules: Rules,
-) -> Deadline:
-    days = rule.days
-    key = (days, start_type, rules.predates_profile, rules.in_force_from)
-    text = _TEXT_CACHE.get(key)
-    if text is None:
-        text = f"{days} days from {_START_TEXT.get(start_type, start_type)}"
-        if rules.predates_profile:
-            text += f" (this case began before the profile's first rules, of {iso(rules.in_force_from)}, applied here)"
-        _TEXT_CACHE[key] = text
-    if start_type in _DATED:
-        text = f"{text} ({iso(start)})"
-    steps: list[Step] = [{"text": text, "days": days, "cite": rule.cite}]
-    completed = _first_on_or_after(by_type, rule.completed_by, start)
-    due = start + days
-    tolled = False
-    if rule.adjustments and not rule.adjustment_events.isdisjoint(by_type):
-        clock = _Clock(start, due, completed, steps)
-        _apply_adjustments(clock, rule, by_type, today)
-        due = clock.due
-        tolled = clock.tolled
-    remaining: int | None = None
-    if completed is not None:
-        status = "met" if completed <= due else "missed"
-    elif tolled:
-        status = "tolled"
-        remaining = due - today
-    elif today <= due:
-        status = "open"
-        remaining = due - today
+def _period_steps(p: _Period) -> tuple[int, list[Step]]:
+    """Tolls counted once, a later-starting toll giving up the days already tolled; the
+    additions and tolls in the order they began. Returns (tolled days, steps)."""
+    out: list[tuple[int, int, Step]] = list(p.steps)
+    seen: list[tuple[int, int]] = []
+    total = 0
+    for t in sorted(p.tolls, key=lambda t: (t.since, t.seq)):
+        assert t.until is not None
+        n = t.until - t.since
+        before = total
+        seen.append((t.since, t.until))
+        total = _union_measure(seen)
+        new = total - before
+        out.append((t.since, t.seq, {"text": t.describe(n, n - new), "days": new, "cite": t.cite}))
+    out.sort(key=lambda s: (s[0], s[1]))
+    return total, [s for _, _, s in out]
+
+
+def _investigation_clock(
+    rule: DeadlineRule, start: int, completed: int | None, by_type: dict[str, list[Event]], today: int, first: Step
+) -> tuple[int, bool, list[Step], set[int]]:
+    """(due, tolled, steps, input indexes of the events that extended the period)."""
+    base_steps = [first]
+    due = start + rule.days
+    for adj in rule.adjustments:
+        if adj.kind == "later_of":
+            lst = by_type.get(adj.event)
+            if lst:
+                due, base_steps = _later_of(adj, lst[0], start, first)
+    p = _Period(start, due, completed, today)
+    _run_period(p, rule, by_type, today)
+    tolled, steps = _period_steps(p)
+    return due + p.added + tolled, p.tolled, base_steps + steps, p.extended
+
+
+def _later_of(adj: AdjustmentRule, e: Event, start: int, first: Step) -> tuple[int, list[Step]]:
+    determined, underlying = e[0], e[3]
+    if underlying > determined:
+        anchor = underlying
+        which = (
+            f"the end of the underlying complaint's period ({iso(underlying)}), later than the determination "
+            f"on {iso(determined)} that it was missed because of a failure to timely refer"
+        )
     else:
-        status = "overdue"
+        anchor = determined
+        which = (
+            f"the determination on {iso(determined)} that the underlying complaint's deadline "
+            f"({iso(underlying)}) was missed because of a failure to timely refer, the later of the two"
+        )
+    steps: list[Step] = []
+    if anchor != start:
+        steps.append(
+            {
+                "text": f"the period of a failure-to-refer investigation is measured from {which}, not from "
+                f"{first['text'].split(' from ', 1)[-1]} ({iso(start)})",
+                "days": anchor - start,
+                "cite": adj.cite,
+            }
+        )
+    steps.append({"text": f"{adj.days} days following {which}", "days": adj.days, "cite": adj.cite})
+    return anchor + adj.days, steps
+
+
+# --------------------------------------------------------------------------
+# Deadlines
+# --------------------------------------------------------------------------
+
+
+def _first_step(rule: DeadlineRule, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
+    start_type = trig[2]
+    text = f"{rule.days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
+    cite = rule.cite
+    if start_type == "incident_review_started":
+        text = f"{rule.days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})"
+    elif referral is not None:
+        src, rr = referral
+        text += (
+            f" ({iso(trig[0])}): potential misconduct found in the review by {src[4]} on {iso(src[0])}, to be "
+            f"forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
+        )
+        cite = f"{cite}; {rr.cite}"
+    elif "{d}" in text:
+        text = text.replace("{d}", iso(trig[0]))
+    elif start_type in _DATED:
+        text = f"{text} ({iso(trig[0])})"
+    return {"text": text + rule.note, "days": rule.days, "cite": cite}
+
+
+def _status(completed: int | None, due: int, tolled: bool, today: int) -> tuple[str, int | None]:
+    if completed is not None:
+        return ("met" if completed <= due else "missed"), None
+    if tolled:
+        return "tolled", due - today
+    if today <= due:
+        return "open", due - today
+    return "overdue", None
+
+
+def _not_applicable(dl_id: str, start: int, completed: int | None, text: str, cite: str) -> Deadline:
     return {
         "id": dl_id,
-        "start": _ISO.get(start) or iso(start),
-        "due": _ISO.get(due) or iso(due),
-        "status": status,
-        "completed_on": None if completed is None else (_ISO.get(completed) or iso(completed)),
-        "days_remaining": remaining,
-        "explanation": steps,
+        "start": _d(start),
+        "due": None,
+        "status": NOT_APPLICABLE,
+        "completed_on": None if completed is None else _d(completed),
+        "days_remaining": None,
+        "explanation": [{"text": text, "days": 0, "cite": cite}],
     }
 
 
 def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
-    """End events need a start: a pause end its start, an OIG answer a submission."""
-    for triggers, completions in rules.answer_pairs:
-        first: Event | None = None
+    """End events need a start: a pause end its start, an OIG answer a submission, a review's end its start."""
+    for _, triggers, completions, match in rules.answer_pairs:
+        if match is None:
+            first: Event | None = None
+            for t in completions:
+                lst = by_type.get(t)
+                if lst is None:
+                    continue
+                if first is None:
+                    first = _first(by_type, triggers)
+                e = lst[0]
+                if first is None or e[0] < first[0]:
+                    raise CaseError(
+                        f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} on or before it"
+                    )
+            continue
         for t in completions:
-            lst = by_type.get(t)
-            if lst is None:
-                continue
-            if first is None:
-                first = _first(by_type, triggers)
-            e = lst[0]
-            if first is None or e[0] < first[0]:
-                raise CaseError(
-                    f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} on or before it"
-                )
+            for e in by_type.get(t, ()):
+                starts = [s for s in _of_types(by_type, triggers) if s[0] <= e[0]]
+                if not starts:
+                    raise CaseError(
+                        f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} on or before it"
+                    )
+                if not any(s[4] == e[4] for s in starts):
+                    raise CaseError(
+                        f"events[{e[1]}].{match}: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} "
+                        f"of {e[4]!r} on or before it"
+                    )
     for adj in rules.pauses:
         if adj.end_event in by_type:
             _check_pause_pairs(adj, by_type)
@@ -365,68 +571,94 @@ def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> 
             raise CaseError(f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {adj.event} before it")
 
 
+def _with_referrals(
+    case: Case, profile: Profile
+) -> tuple[dict[str, list[Event]], dict[tuple[int, str], tuple[Event, ReferralRule]]]:
+    """The case's events by type, with the should-have-been-referred dates its reviews' findings set."""
+    by_type = case.by_type
+    derived: dict[tuple[int, str], tuple[Event, ReferralRule]] = {}
+    found = [e for e in case.events if e[2] == "review_found_potential_misconduct"]
+    if not found:
+        return by_type, derived
+    by_type = dict(by_type)
+    for e in found:
+        for rr in profile.at(e[0]).referrals:
+            if rr.event != e[2]:
+                continue
+            v: Event = (e[0] + rr.days, e[1], rr.starts, 0, e[4], None)
+            derived[(v[1], v[2])] = (e, rr)
+            by_type[rr.starts] = sorted([*by_type.get(rr.starts, ()), v], key=_date_index)
+    return by_type, derived
+
+
 def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
     """The case's deadlines and flags on ``today`` under ``profile``."""
     today_ord = today if type(today) is int else today.toordinal()  # type: ignore[union-attr]
-    by_type = case.by_type
+    by_type, derived = _with_referrals(case, profile)
     first_start = _first(by_type, START_EVENTS)
     if first_start is not None:
-        rules = profile.at(first_start[0])
+        began = first_start[0]
     else:
-        rules = profile.at(case.events[0][0] if case.events else today_ord)
+        began = case.events[0][0] if case.events else today_ord
+    rules = profile.at(began)
     _check_pairs(rules, by_type)
-    dls = rules.deadlines
     deadlines: list[Deadline] = []
     append = deadlines.append
+    inv: Deadline | None = None
+    extended: set[int] = set()
 
-    investigation: Deadline | None = None
-    inv_start = 0
-    rule = dls["named_employee_notice"]
-    trig = _first(by_type, rule.trigger)
-    if trig is not None:
-        append(_deadline(rule, "named_employee_notice", trig[0], trig[2], by_type, today_ord, rules))
-    rule = dls["investigation"]
-    trig = _first(by_type, rule.trigger)
-    if trig is not None:
-        inv_start = trig[0]
-        investigation = _deadline(rule, "investigation", inv_start, trig[2], by_type, today_ord, rules)
-        append(investigation)
-
-    # OIG review: one window per submission
-    rule = dls["oig_review"]
-    n = 0
-    for t in rule.trigger:
-        for e in by_type.get(t, ()):
-            n += 1
-            append(_deadline(rule, f"oig_review_{n}", e[0], t, by_type, today_ord, rules))
-
-    rule = dls["chief_statement"]
-    for t in rule.trigger:
-        for e in by_type.get(t, ()):
-            if e[5] is False:
-                append(_deadline(rule, "chief_statement", e[0], t, by_type, today_ord, rules))
-                break
-        else:
+    for dl_id, rule in rules.deadlines.items():
+        triggers = _of_types(by_type, rule.trigger)
+        cond = rule.condition
+        if cond == "chief_departs_from_recommendation":
+            triggers = [e for e in triggers if e[5] is False]
+        elif cond == "investigation_missed":
+            if inv is None or inv["status"] != "missed":
+                continue
+        elif cond == "does_not_extend_investigation":
+            triggers = [e for e in triggers if e[1] not in extended]
+        if not triggers:
             continue
-        break
-
-    if investigation is not None and investigation["status"] == "missed":
-        rule = dls["timeline_statement"]
-        completed = _first_on_or_after(by_type, dls["investigation"].completed_by, inv_start)
-        assert completed is not None
-        append(_deadline(rule, "timeline_statement", completed, "proposed_findings_issued", by_type, today_ord, rules))
-
-    rule = dls["appeal_notice"]
-    trig = _first(by_type, rule.trigger)
-    if trig is not None:
-        append(_deadline(rule, "appeal_notice", trig[0], trig[2], by_type, today_ord, rules))
+        if rule.repeat == "once":
+            chosen = [triggers[-1] if rule.trigger_instance == "last" else triggers[0]]
+        else:
+            chosen = triggers
+        for n, trig in enumerate(chosen, 1):
+            name = dl_id if rule.repeat == "once" else f"{dl_id}_{n}"
+            start = trig[0]
+            since = triggers[0][0] if rule.completed_from == "first_trigger" else start
+            unit = trig[4] if rule.match == "unit" else None
+            completed = _first_on_or_after(by_type, rule.completed_by, since, unit)
+            if rule.not_in_force is not None:
+                append(_not_applicable(name, start, completed, *rule.not_in_force))
+                continue
+            first = _first_step(rule, trig, derived.get((trig[1], trig[2])))
+            due = start + rule.days
+            tolled = False
+            steps = [first]
+            if rule.adjustments:
+                due, tolled, steps, ext = _investigation_clock(rule, start, completed, by_type, today_ord, first)
+                extended |= ext
+            status, remaining = _status(completed, due, tolled, today_ord)
+            d: Deadline = {
+                "id": name,
+                "start": _d(start),
+                "due": _d(due),
+                "status": status,
+                "completed_on": None if completed is None else _d(completed),
+                "days_remaining": remaining,
+                "explanation": steps,
+            }
+            if dl_id == "investigation":
+                inv = d
+            append(d)
 
     return {
         "case_id": case.case_id,
         "profile": rules.profile,
         "today": iso(today_ord),
         "deadlines": deadlines,
-        "flags": _flags(case, rules, deadlines, investigation),
+        "flags": [] if rules.before_chapter else _flags(case, rules, deadlines, inv),
     }
 
 
@@ -454,8 +686,10 @@ def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: D
     f = enabled.get("oig_review_required")
     if f is not None and case.allegations:
         review = rules.oig_review_categories
+        # Type III force is a level of force (3.29.007), carried by an allegation; its review
+        # is the profile's: the category "type_iii_force" stands for it in the review lists.
         for a in case.allegations:
-            if a[1] in review:
+            if a[1] in review or (a[4] and "type_iii_force" in review):
                 flags.append({"id": "oig_review_required", "cite": f.cite})
                 break
     return flags
