@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0003_one_case_page'),
+        ('cases', '0004_search'),
     ]
 
     operations = [
