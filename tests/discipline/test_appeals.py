@@ -44,6 +44,28 @@ def test_appeal_needs_the_date_the_determination_was_received(decided, people, t
         )
 
 
+def test_a_union_challenge_has_no_ten_day_notice(decided, people, today):
+    """SMC 3.29.310.A.8 sets no time for the union's challenge: filed a month after the determination it
+    is not late, and it neither answers nor misses the employee's own notice (3.29.310.A.7.b)."""
+    e1, _ = employees(decided)
+    actions.record_determination_received(people["chief"], decided, named_employee=e1, on=ago(today, 80))
+    ap = actions.file_appeal(
+        people["city_attorney"],
+        decided,
+        named_employee=e1,
+        appellant="union",
+        forum="hearing_examiner",
+        nature="The union challenges the suspension.",
+        notice_filed_on=ago(today, 50),
+    )
+    filed = decided.events.get(type="appeal_filed")
+    assert filed.data["late"] is False and "City Hearing Examiner" in filed.data["notified"]
+    assert not decided.events.filter(type="appeal_notice_filed").exists()
+    dl = next(d for d in timeline(decided, today)["deadlines"] if d["id"] == "appeal_notice")
+    assert dl["status"] == "overdue" and dl["completed_on"] is None  # the employee's own notice was never filed
+    assert ap.forum == "hearing_examiner"
+
+
 def test_appeal_on_day_ten_meets_the_notice_deadline(decided, people, today):
     e1, _ = employees(decided)
     actions.record_determination_received(people["chief"], decided, named_employee=e1, on=ago(today, 80))

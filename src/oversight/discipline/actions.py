@@ -715,8 +715,10 @@ def file_appeal(
     nature: str,
     notice_filed_on: dt.date,
 ) -> Appeal:
-    """The written notice of intent to appeal (SMC 3.29.310.A.7.b): the employee's to the PSCSC
-    or its hearing examiner, the union's to the City Hearing Examiner (SMC 3.29.310.A.8)."""
+    """An appeal: the employee's written notice of intent to appeal to the PSCSC or its hearing
+    examiner, within the days SMC 3.29.310.A.7.b gives from the final determination; or the
+    union's challenge through the City Hearing Examiner (SMC 3.29.310.A.8), for which the
+    chapter sets no time: it is not judged by, and does not answer, the employee's notice."""
     require(user, "appeal", case)
     notice_filed_on = _day("notice_filed_on", notice_filed_on)  # type: ignore[assignment]
     nature = _text("nature", nature)
@@ -732,17 +734,25 @@ def file_appeal(
         )
     if named_employee.case_id != case.pk:
         raise ActionError("named_employee", "is not named in this case")
+    by_employee = appellant == "employee"
     received = case.events.filter(type="discipline_determination_received").order_by("date").first()
-    if received is None:
-        raise ActionError(
-            "case", "record the day the employee received the Chief's final determination first [SMC 3.29.310.A.7.b]"
-        )
-    if notice_filed_on < received.date:
-        raise ActionError(
-            "notice_filed_on", f"falls before the determination was received on {received.date.isoformat()}"
-        )
-    days = _rules(case, notice_filed_on).deadlines["appeal_notice"].days
-    late = (notice_filed_on - received.date).days > days
+    late = False
+    if by_employee:
+        if received is None:
+            raise ActionError(
+                "case",
+                "record the day the employee received the Chief's final determination first [SMC 3.29.310.A.7.b]",
+            )
+        if notice_filed_on < received.date:
+            raise ActionError(
+                "notice_filed_on", f"falls before the determination was received on {received.date.isoformat()}"
+            )
+        days = _rules(case, notice_filed_on).deadlines["appeal_notice"].days
+        late = (notice_filed_on - received.date).days > days
+    else:
+        decided = case.events.filter(type="chief_decision").order_by("date").first()
+        if decided is not None and notice_filed_on < decided.date:
+            raise ActionError("notice_filed_on", f"falls before the Chief's decision of {decided.date.isoformat()}")
     with transaction.atomic():
         case = _lock(case)
         appeal = Appeal.objects.create(
@@ -754,7 +764,8 @@ def file_appeal(
             notice_filed_on=notice_filed_on,
             recorded_by=user,
         )
-        _clock(case, "appeal_notice_filed", notice_filed_on, user)
+        if by_employee:  # the employee's notice answers the clock's appeal_notice (SMC 3.29.310.A.7.b)
+            _clock(case, "appeal_notice_filed", notice_filed_on, user)
         _log(
             case,
             "appeal_filed",
@@ -765,7 +776,7 @@ def file_appeal(
                 "forum": forum,
                 "appellant": appellant,
                 "late": late,
-                "notified": ["Chief of Police", "City Attorney", "PSCSC"],
+                "notified": ["Chief of Police", "City Attorney", "PSCSC" if by_employee else "City Hearing Examiner"],
             },
         )
         _audit(user, "file_appeal", case, appeal=appeal.pk, late=late)
