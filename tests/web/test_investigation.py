@@ -200,3 +200,33 @@ def test_closed_case_takes_no_more_steps(investigation, staff, today):
         actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"late", name="late.txt"))
     with pytest.raises(actions.ActionError, match="already closed"):
         actions.close_case(staff[R.DIRECTOR], investigation, "Again.")
+
+
+def test_an_investigation_step_during_a_criminal_pause_resumes_the_clock(investigation, staff, today):
+    """3.29.026.F: "the 180-day clock shall resume whenever any administrative investigation steps
+    are taken by OPA". An interview recorded while the pause runs appends the administrative step
+    that ends it; the board shows the clock running again, and says why."""
+    from oversight.cases.clock import board
+
+    actions.send_notice(
+        staff[R.INTAKE], investigation, today - dt.timedelta(12)
+    )  # the board's next deadline: the period
+    actions.record_clock_event(staff[R.INVESTIGATOR], investigation, "criminal_pause_started", today - dt.timedelta(10))
+    assert next(r for r in board(today) if r.number == investigation.number).deadline["status"] == "tolled"
+    actions.record_interview(
+        staff[R.INVESTIGATOR],
+        investigation,
+        interviewee="Jules Northcott",
+        held_on=today - dt.timedelta(4),
+        audio=ContentFile(b"ID3audio", name="a.mp3"),
+        transcript=ContentFile(b"Q: A:", name="t.txt"),
+    )
+    step = investigation.events.get(type="administrative_step")
+    assert step.date == today - dt.timedelta(4) and step.data == {"what": "an interview recorded"}
+    assert "Northcott" not in str(step.data)
+    row = next(r for r in board(today) if r.number == investigation.number)
+    assert row.deadline["id"] == "investigation" and row.deadline["status"] == "open"
+    assert any("6 days" in s["text"] or s["days"] == 6 for s in row.deadline["explanation"]), row.deadline
+    # a second step while the clock runs appends nothing more
+    actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"video", name="v.mp4"))
+    assert investigation.events.filter(type="administrative_step").count() == 1

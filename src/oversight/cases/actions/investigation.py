@@ -67,6 +67,32 @@ def submit_plan(user: User, case: Case, **fields: str) -> InvestigationPlan:
     return plan
 
 
+# What ends a criminal pause in the clock (SMC 3.29.026.F; shared/spec/timeline.md version 2).
+PAUSE_ENDS = ("criminal_pause_ended", "administrative_step", "submitted_to_oig", "proposed_findings_issued")
+
+
+def running_pause(case: Case) -> CaseEvent | None:
+    """The criminal pause still running: started, and nothing that resumes the clock after it."""
+    last = case.events.filter(type="criminal_pause_started").order_by("-date", "-seq").first()
+    if last is None:
+        return None
+    ended = case.events.filter(type__in=PAUSE_ENDS, date__gte=last.date).exclude(seq__lt=last.seq).exists()
+    return None if ended else last
+
+
+def resume_if_paused(case: Case, user: User, on: dt.date, what: str) -> CaseEvent | None:
+    """"The 180-day clock shall resume whenever any administrative investigation steps are taken
+    by OPA" (SMC 3.29.026.F): a step recorded while a criminal pause runs appends the
+    administrative_step that ends it. ``what`` names the step, never a person. Inside a transaction."""
+    pause = running_pause(case)
+    if pause is None or on <= pause.date:  # a step dated before the pause, or on its first day, resumes nothing
+        return None
+    check_clock(case, [{"type": "administrative_step", "date": on.isoformat(), "what": what}])
+    ev = append_event(case, "administrative_step", on, user, {"what": what})
+    audit(user, "administrative_step", case, what=what)
+    return ev
+
+
 def plan_awaiting(case: Case) -> InvestigationPlan | None:
     """The latest plan, if it awaits the Director's decision (neither approved nor returned)."""
     latest = case.plans.order_by("-version").first()
@@ -93,6 +119,7 @@ def approve_plan(user: User, plan: InvestigationPlan, on: dt.date | None = None)
         _awaiting(case, plan)
         ev = append_event(case, "plan_approved", on, user, {"version": plan.version})
         audit(user, "approve_plan", case, version=plan.version)
+        resume_if_paused(case, user, on, f"investigation plan version {plan.version} approved")
     return ev
 
 
@@ -164,6 +191,7 @@ def add_evidence(user: User, case: Case, upload: Any, description: str = "", kin
             {"name": ef.name, "sha256": ef.sha256, "size": ef.size, "kind": kind},
         )
         audit(user, "add_evidence", case, sha256=ef.sha256)
+        resume_if_paused(case, user, timezone.localdate(), "evidence stored")
     return ef
 
 
@@ -223,6 +251,7 @@ def record_interview(
             },
         )
         audit(user, "record_interview", case, interview=iv.pk)
+        resume_if_paused(case, user, held_on, "an interview recorded")
     return iv
 
 
@@ -328,6 +357,7 @@ def issue_subpoena(user: User, case: Case, recipient: str, material: str, on: dt
             case, "subpoena_issued", on, user, {"subpoena": sp.pk, "recipient": recipient, "material": material}
         )
         audit(user, "issue_subpoena", case, subpoena=sp.pk)
+        resume_if_paused(case, user, on, "a subpoena issued")
     return sp
 
 
