@@ -119,6 +119,7 @@ FIELD_LABELS: dict[str, str] = {
     "description": "description",
     "criminal": "criminal conduct",
     "concealment": "concealment",
+    "type_iii_force": "Type III force",
     "to": "to",
     "reason": "reason",
     "days": "days",

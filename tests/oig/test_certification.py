@@ -262,3 +262,19 @@ def test_queue_lists_cases_awaiting_review_at_risk_first(people, today):
     assert [r.case.number for r in rows] == [late.number, soon.number, later.number]
     assert [r.status for r in rows] == ["overdue", "open", "open"]
     assert rows[1].days_remaining < rows[2].days_remaining
+
+
+def test_a_type_iii_force_allegation_is_reviewed_under_chosen_categories(people, today):
+    """OIG's chosen-categories review (SMC 3.29.112.A.3) keeps the cases whose conduct involved
+    Type III force, marked on the allegation (3.29.007), whatever its category."""
+    from oversight.oig.review import requirement
+
+    oa.set_review_policy(people[R.INSPECTOR_GENERAL], mode="chosen_categories", chosen=["bias"], reason="Focus.")
+    case = open_investigation(people, "courtesy")
+    assert not requirement(case).required
+    allegation = case.allegations.get()
+    ca.edit_allegation(people[R.SUPERVISOR], allegation, type_iii_force=True)
+    req = requirement(case)
+    assert req.required and req.reasons[0].cite == "SMC 3.29.112.A.3"
+    flags = {f["id"] for f in timeline(case, today)["flags"]}
+    assert "oig_review_required" in flags

@@ -54,3 +54,12 @@ def test_chosen_categories_mode_never_drops_type_iii_force() -> None:
     assert req.required and req.reasons[0].cite == "SMC 3.29.112.A.3"
     with pytest.raises(ValueError, match="mode"):
         review_requirement(["bias"], RULES, mode="none")
+
+
+def test_type_iii_force_as_a_property_of_an_allegation_is_always_reviewed() -> None:
+    """3.29.007 defines Type III force as a level of force: an allegation of, say, courtesy or
+    use of force whose conduct involved it is reviewed even under chosen categories (A.3)."""
+    req = review_requirement(["courtesy"], RULES, mode=CHOSEN_CATEGORIES, chosen=frozenset(), type_iii_force=True)
+    assert req.required and [r.cite for r in req.reasons] == ["SMC 3.29.112.A.3"]
+    assert "Type III force" in req.reasons[0].text
+    assert not review_requirement(["courtesy"], RULES, mode=CHOSEN_CATEGORIES, chosen=frozenset()).required

@@ -100,6 +100,7 @@ class AllegationForm(forms.Form):
     description = forms.CharField(required=False)
     criminal = forms.BooleanField(required=False, label="Criminal conduct")
     concealment = forms.BooleanField(required=False, label="Concealment")
+    type_iii_force = forms.BooleanField(required=False, label="The conduct involved Type III force")
 
 
 class WitnessForm(forms.Form):
@@ -202,6 +203,7 @@ class CaseAllegationForm(forms.Form):
     description = forms.CharField(required=False)
     criminal = forms.BooleanField(required=False, label="Criminal conduct")
     concealment = forms.BooleanField(required=False, label="Concealment")
+    type_iii_force = forms.BooleanField(required=False, label="The conduct involved Type III force")
 
     def __init__(self, *args: Any, employees: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -239,7 +239,13 @@ class Case(models.Model):
             "case_id": self.number,
             "incident_date": self.incident_date.isoformat() if self.incident_date else None,
             "allegations": [
-                {"id": f"A{a.pk}", "category": a.category, "criminal": a.criminal, "concealment": a.concealment}
+                {
+                    "id": f"A{a.pk}",
+                    "category": a.category,
+                    "criminal": a.criminal,
+                    "concealment": a.concealment,
+                    "type_iii_force": a.type_iii_force,
+                }
                 for a in self.allegations.all()
             ],
             "events": [e.as_clock_input() for e in evs if e.type in CLOCK_EVENT_TYPES],
@@ -303,6 +309,8 @@ class Allegation(Kept):
     description = models.TextField(blank=True)
     criminal = models.BooleanField(default=False)
     concealment = models.BooleanField(default=False)
+    # The conduct involved Type III force: a level of force (SMC 3.29.007), not a kind of allegation.
+    type_iii_force = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["pk"]

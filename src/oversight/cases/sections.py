@@ -158,6 +158,7 @@ def _allegation_edit_form(page: CasePage, a: Any, employees: list[tuple[Any, str
             "description": a.description,
             "criminal": a.criminal,
             "concealment": a.concealment,
+            "type_iii_force": a.type_iii_force,
         },
         prefix=f"edit_allegation-{a.pk}",
         employees=employees,

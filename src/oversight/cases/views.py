@@ -363,6 +363,7 @@ def _do_add_allegation(request: HttpRequest, case: Case, d: dict[str, Any]) -> s
         description=d["description"],
         criminal=d["criminal"],
         concealment=d["concealment"],
+        type_iii_force=d["type_iii_force"],
     )
     return f"{actions.which(a)} added."
 
@@ -387,6 +388,7 @@ def _edit_allegation(request: HttpRequest, case: Case, d: dict[str, Any]) -> str
         description=d["description"],
         criminal=d["criminal"],
         concealment=d["concealment"],
+        type_iii_force=d["type_iii_force"],
     )
     return f"{actions.which(a)} corrected: {', '.join(changed)}."
 

@@ -33,6 +33,7 @@ def requirement(case: Case, policy: ReviewPolicy | None = None) -> rules_review.
     return rules_review.review_requirement(
         case.allegations.values_list("category", flat=True),
         rules_for(day),
+        type_iii_force=case.allegations.filter(type_iii_force=True).exists(),
         mode=policy.mode if policy else rules_review.ALL_MANDATORY,
         chosen=frozenset(policy.chosen) if policy else frozenset(),
         directed_by_oig=ReviewDirection.objects.filter(case=case).exists(),

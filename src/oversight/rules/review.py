@@ -36,24 +36,33 @@ def review_requirement(
     mode: str = ALL_MANDATORY,
     chosen: frozenset[str] = frozenset(),
     directed_by_oig: bool = False,
+    type_iii_force: bool = False,
 ) -> Requirement:
-    """Whether OIG must review this investigation, and why, each reason cited."""
+    """Whether OIG must review this investigation, and why, each reason cited. ``type_iii_force``:
+    an allegation's conduct involved Type III force (3.29.007 defines it as a level of force)."""
     if mode not in (ALL_MANDATORY, CHOSEN_CATEGORIES):
         raise ValueError(f"mode: {mode!r} is not {ALL_MANDATORY} or {CHOSEN_CATEGORIES}")
     cats = {c for c in categories if c}
     mandatory = rules.taxonomies["oig_mandatory_review"]
     always = rules.taxonomies["oig_always_review"]
+    labels: dict[str, str] = {}
+    for table in rules.taxonomy_labels.values():
+        labels.update(table)
+
+    def name(c: str) -> str:
+        return labels.get(c, c.replace("_", " ")).lower()
+
     reasons: list[Reason] = []
     for c in sorted(cats & set(always.value)):
-        reasons.append(Reason(f"an allegation of {c.replace('_', ' ')} is always reviewed", always.cite))
+        reasons.append(Reason(f"an allegation of {name(c)} is always reviewed", always.cite))
+    if type_iii_force and not cats & set(always.value):
+        reasons.append(Reason("the conduct alleged involved Type III force, which OIG always reviews", always.cite))
     if mode == ALL_MANDATORY:
         for c in sorted(cats & set(mandatory.value)):
-            reasons.append(
-                Reason(f"an allegation of {c.replace('_', ' ')} is on the mandatory review list", mandatory.cite)
-            )
+            reasons.append(Reason(f"an allegation of {name(c)} is on the mandatory review list", mandatory.cite))
     else:
         for c in sorted(cats & chosen):
-            reasons.append(Reason(f"OIG reviews the chosen category {c.replace('_', ' ')}", always.cite))
+            reasons.append(Reason(f"OIG reviews the chosen category {name(c)}", always.cite))
     if directed_by_oig:
         reasons.append(Reason("OIG directed that this investigation be submitted for review", "SMC 3.29.112.A.2"))
     return Requirement(bool(reasons), tuple(reasons))

@@ -86,6 +86,7 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
                             description=a.get("description", ""),
                             criminal=bool(a.get("criminal")),
                             concealment=bool(a.get("concealment")),
+                            type_iii_force=bool(a.get("type_iii_force")),
                         )
                     )
                 for p in c.get("plans", ()):

@@ -176,6 +176,7 @@ def open_case(
                 description=a.get("description") or "",
                 criminal=bool(a.get("criminal")),
                 concealment=bool(a.get("concealment")),
+                type_iii_force=bool(a.get("type_iii_force")),
             )
         if should_have_been_referred_on is not None:
             append_event(case, "should_have_been_referred", should_have_been_referred_on, user)
@@ -253,7 +254,10 @@ PARTY_MODELS: dict[str, tuple[type[Any], tuple[str, ...]]] = {
     "complainant": (Complainant, COMPLAINANT_FIELDS),
     "named_employee": (NamedEmployee, EMPLOYEE_FIELDS),
     "witness": (Witness, WITNESS_FIELDS),
-    "allegation": (Allegation, ("named_employee_id", "category", "description", "criminal", "concealment")),
+    "allegation": (
+        Allegation,
+        ("named_employee_id", "category", "description", "criminal", "concealment", "type_iii_force"),
+    ),
 }
 
 
@@ -352,6 +356,7 @@ def add_allegation(
     description: str = "",
     criminal: bool = False,
     concealment: bool = False,
+    type_iii_force: bool = False,
 ) -> Allegation:
     require(user, "edit_parties", case)
     if named_employee.case_id != case.pk:
@@ -370,6 +375,7 @@ def add_allegation(
             description=(description or "").strip(),
             criminal=bool(criminal),
             concealment=bool(concealment),
+            type_iii_force=bool(type_iii_force),
         )
         _added(user, case, a, "allegation", category=category, against=which(named_employee))
     return a
@@ -465,6 +471,7 @@ def edit_allegation(
     description: str | None = None,
     criminal: bool | None = None,
     concealment: bool | None = None,
+    type_iii_force: bool | None = None,
 ) -> list[str]:
     case = allegation.case
     require(user, "edit_parties", case)
@@ -482,6 +489,8 @@ def edit_allegation(
         new["criminal"] = bool(criminal)
     if concealment is not None:
         new["concealment"] = bool(concealment)
+    if type_iii_force is not None:
+        new["type_iii_force"] = bool(type_iii_force)
     with transaction.atomic():
         case = lock_case(case)
         ensure_open(case)
