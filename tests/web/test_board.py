@@ -145,3 +145,34 @@ def test_board_for_ten_thousand_open_cases_uses_a_bounded_number_of_queries(toda
     warm, _ = _board_queries(c)
     assert cold <= COLD_QUERY_LIMIT and warm <= WARM_QUERY_LIMIT
     assert "Page 1 of" in page and page.count("data-case=") == 100
+
+
+def test_a_case_begun_before_the_chapter_shows_no_deadline_not_applicable(staff, today):
+    """3.29.400.F: the chapter is not retroactive. A case received before it took effect is on
+    the board and its page as 'not applicable', with the citation, never overdue."""
+    from django.test import Client
+
+    from oversight.cases import actions
+    from oversight.cases.clock import board
+
+    case = actions.open_case(
+        staff[R.INTAKE],
+        channel="phone",
+        received_on=dt.date(2016, 5, 2),
+        incident_date=dt.date(2016, 5, 1),
+        named_employees=[{"name": "Vale Quarry"}],
+        allegations=[{"employee": 0, "category": "courtesy"}],
+    )
+    row = next(r for r in board(today) if r.number == case.number)
+    assert row.deadline["status"] == "not_applicable" and row.deadline["due"] is None
+    assert "SMC 3.29.400.F" in row.deadline["explanation"][0]["cite"]
+    assert [r.number for r in board(today)][-1] == case.number  # after every case at risk
+    c = Client()
+    c.force_login(staff[R.DIRECTOR])
+    page = c.get(f"/cases/{case.number}/").content.decode()
+    main = page[page.index("<main") :]
+    assert "No deadline applies" in main and "SMC 3.29.400.F" in main and ">overdue" not in main
+    listed = c.get("/board/").content.decode()
+    assert "begun before the chapter took effect" in listed and "not applicable" in listed
+    api = c.get(f"/api/cases/{case.number}/deadlines").json()
+    assert {d["status"] for d in api} == {"not_applicable"} and all(d["due"] is None for d in api)

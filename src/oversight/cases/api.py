@@ -47,7 +47,7 @@ class DeadlineOut(Schema):
     id: str
     label: str
     start: str
-    due: str
+    due: str | None  # None for a case the chapter does not apply to (not retroactive, SMC 3.29.400.F)
     status: Literal["met", "missed", "open", "overdue", "tolled", "not_applicable"]
     completed_on: str | None
     days_remaining: int | None

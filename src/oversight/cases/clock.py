@@ -20,7 +20,7 @@ from oversight.rules.timeline import Deadline, Step, Timeline, compute
 if TYPE_CHECKING:
     from oversight.cases.models import Case
 
-RISK = {"overdue": 0, "open": 1, "tolled": 2}
+RISK = {"overdue": 0, "open": 1, "tolled": 2, "not_applicable": 3}
 
 DEADLINE_LABELS = {
     "named_employee_notice": "Notice to named employees",
@@ -202,7 +202,7 @@ def refresh_board(today: dt.date) -> int:
             )
             pending = [d for d in tl["deadlines"] if d["status"] in RISK]
             pending.extend(reports.get(pk, ()))
-            nd = min(pending, key=lambda d: (RISK[d["status"]], d["due"])) if pending else None
+            nd = min(pending, key=lambda d: (RISK[d["status"]], d["due"] or "")) if pending else None
             updates.append(
                 {
                     "id": pk,

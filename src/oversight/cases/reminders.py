@@ -45,7 +45,7 @@ def send_reminders(today: dt.date) -> list[dict[str, Any]]:
     )
     for case in cases:
         for d in timeline(case, today)["deadlines"]:
-            if d["status"] not in RISK or d["status"] == "tolled":
+            if d["status"] not in RISK or d["status"] in ("tolled", "not_applicable"):
                 continue
             due = dt.date.fromisoformat(d["due"])
             t = _threshold((due - today).days, thresholds)

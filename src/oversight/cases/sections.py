@@ -55,6 +55,10 @@ def summary(page: CasePage) -> reg.Section:
             "classification": classification_label(case.classification) if case.classification else "",
             "rationale": page.reader.redact(classified[-1].data.get("rationale", "")) if classified else "",
             "next": page.next_deadline,
+            "not_applicable": next(
+                (d for d in page.timeline["deadlines"] if d["id"] == "investigation" and d["status"] == "not_applicable"),
+                None,
+            ),
             "limitation": intake.data.get("limitation") if intake else None,
             "withheld": _withheld(page),
             "summary": page.reader.redact(case.summary),

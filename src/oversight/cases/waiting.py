@@ -48,7 +48,7 @@ def _deadline_item(
         url=_url(case.number, anchor),
         why=why,
         due=_due(dl),
-        status="overdue" if status == "overdue" else "tolled" if status == "tolled" else "open",
+        status={"overdue": "overdue", "tolled": "tolled", "not_applicable": "info"}.get(status, "open"),
         explanation=list(dl.get("explanation", [])) if dl else [],
         case=case.number,
         more=more,
