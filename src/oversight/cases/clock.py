@@ -162,9 +162,9 @@ def refresh_board(today: dt.date) -> int:
         ):
             events.setdefault(case_id, []).append((etype, date, data))
         allegations: dict[int, list[dict[str, Any]]] = {}
-        for case_id, category, criminal, concealment, type_iii in Allegation.objects.filter(
-            case__in=stale
-        ).values_list("case_id", "category", "criminal", "concealment", "type_iii_force"):
+        for case_id, category, criminal, concealment, type_iii in Allegation.objects.filter(case__in=stale).values_list(
+            "case_id", "category", "criminal", "concealment", "type_iii_force"
+        ):
             allegations.setdefault(case_id, []).append(
                 {"category": category, "criminal": criminal, "concealment": concealment, "type_iii_force": type_iii}
             )

@@ -56,7 +56,11 @@ def summary(page: CasePage) -> reg.Section:
             "rationale": page.reader.redact(classified[-1].data.get("rationale", "")) if classified else "",
             "next": page.next_deadline,
             "not_applicable": next(
-                (d for d in page.timeline["deadlines"] if d["id"] == "investigation" and d["status"] == "not_applicable"),
+                (
+                    d
+                    for d in page.timeline["deadlines"]
+                    if d["id"] == "investigation" and d["status"] == "not_applicable"
+                ),
                 None,
             ),
             "limitation": intake.data.get("limitation") if intake else None,

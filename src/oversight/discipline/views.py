@@ -336,9 +336,7 @@ def _applicable(name: str, record: dict[str, Any]) -> bool:
     }.get(name, True)
 
 
-def _forms(
-    may: Any, case: Case, record: dict[str, Any], bound: tuple[str, Any] | None = None
-) -> list[dict[str, Any]]:
+def _forms(may: Any, case: Case, record: dict[str, Any], bound: tuple[str, Any] | None = None) -> list[dict[str, Any]]:
     """The forms this person may use on this case now: permitted by the access model on
     this case (``may``: a Reader's permissions), and applicable at the case's stage."""
     findings = _rules_findings(case)

@@ -63,9 +63,7 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
     owed = {
         "chief_statement": Case.objects.filter(
             Exists(
-                CaseEvent.objects.filter(
-                    case=OuterRef("pk"), type="chief_decision", data__follows_recommendation=False
-                )
+                CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision", data__follows_recommendation=False)
             )
         ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_statement_issued"))),
         "timeline_statement": Case.objects.filter(

@@ -81,7 +81,7 @@ def running_pause(case: Case) -> CaseEvent | None:
 
 
 def resume_if_paused(case: Case, user: User, on: dt.date, what: str) -> CaseEvent | None:
-    """"The 180-day clock shall resume whenever any administrative investigation steps are taken
+    """ "The 180-day clock shall resume whenever any administrative investigation steps are taken
     by OPA" (SMC 3.29.026.F): a step recorded while a criminal pause runs appends the
     administrative_step that ends it. ``what`` names the step, never a person. Inside a transaction."""
     pause = running_pause(case)
