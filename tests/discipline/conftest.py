@@ -23,6 +23,7 @@ ROLES = [
     "cpc_staff",
     R.CHIEF,
     R.CITY_ATTORNEY,
+    R.OIG_AUDITOR,
     R.NAMED_EMPLOYEE,
     R.UNION,
 ]

@@ -279,6 +279,7 @@ DISCIPLINE_ACTIONS: dict[str, tuple[str, str]] = {
     "spd_response": ("management_action", "findings"),
     "training": ("training_report", "findings"),
     "decide": ("chief_decision", "findings"),
+    "more_investigation": ("request_investigation", "findings"),
     "determination": ("chief_decision", "decided"),
     "chief_statement": ("chief_statement", "decided"),
     "timeline_statement": ("timeline_statement", "late"),

@@ -332,6 +332,12 @@ DOORS: dict[str, Door] = {
         ),
         ("findings",),
     ),
+    "request_investigation": Door(
+        lambda w, u, s, p: da.request_additional_investigation(
+            u, w.case(s or ""), on=w.today, reason="Interview the witness the hearing named."
+        ),
+        ("findings",),
+    ),
     "chief_statement": Door(
         lambda w, u, s, p: da.issue_chief_statement(
             u, w.case(s or ""), reasons="The video shows no discourtesy.", on=w.today

@@ -199,10 +199,14 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
         return
     from oversight.oig.review import findings_gate
 
+    answered = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified")))
+    chief_asked = Exists(
+        CaseEvent.objects.filter(case=OuterRef("pk"), type="additional_investigation", data__by="the Chief of Police")
+    )
     qs = (
         Case.objects.filter(closed_on__isnull=True, routed_to="")
-        .filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified"))))
-        .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
+        .filter(answered)
+        .filter(~Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")) | chief_asked)
         .order_by("number")
     )
     waiting_for_lapse = (
@@ -215,6 +219,10 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
         if case.pk in seen:
             continue
         seen.add(case.pk)
+        from oversight.discipline.actions import recommendation_of, recommending_again
+
+        if recommendation_of(case) is not None and not recommending_again(case):
+            continue
         gate = findings_gate(case, today)
         if not gate.allowed:
             continue

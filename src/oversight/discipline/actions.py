@@ -200,6 +200,50 @@ def _check_findings(case: Case, rules: Rules, findings: Mapping[int, str], field
 # --------------------------------------------------------------------------
 
 
+def recommending_again(case: Case) -> bool:
+    """The Chief asked for additional investigation after the due process hearing, after the
+    Director's last recommendation and before a decision: once OIG re-certifies the case
+    (SMC 3.29.112.E), the Director recommends again."""
+    last = case.events.filter(type="findings_recommended").order_by("-seq").first()
+    if last is None or case.events.filter(type="chief_decision").exists():
+        return False
+    return case.events.filter(
+        type="additional_investigation", seq__gt=last.seq, data__by="the Chief of Police"
+    ).exists()
+
+
+def request_additional_investigation(user: User, case: Case, *, on: dt.date, reason: str) -> CaseEvent:
+    """After the due process hearing the Chief asks for more investigation before deciding: the
+    case returns to OPA, which re-submits it to OIG for re-certification (SMC 3.29.112.E). On the
+    clock it is an additional investigation after the period ended: its own 60 days (3.29.026.I)."""
+    require(user, "request_investigation", case)
+    on = _day("on", on)  # type: ignore[assignment]
+    reason = _text("reason", reason)
+    with transaction.atomic():
+        case = _lock(case)
+        if recommendation_of(case) is None:
+            raise ActionError("case", "the Chief asks for more after the Director's recommended findings")
+        if decision_of(case) is not None:
+            raise ActionError("case", "the Chief's final decision is already recorded")
+        if recommending_again(case):
+            raise ActionError("case", "the additional investigation already asked for has not come back yet")
+        try:  # the clock reads the reason; who asked and why the law says so stay in the log beside it
+            case_actions.check_clock(
+                case, [{"type": "additional_investigation", "date": on.isoformat(), "reason": reason}]
+            )
+        except CaseError as e:
+            raise ActionError("additional_investigation", str(e).split(": ", 1)[-1]) from None
+        ev = _log(
+            case,
+            "additional_investigation",
+            on,
+            user,
+            {"reason": reason, "by": "the Chief of Police", "cite": "SMC 3.29.112.E"},
+        )
+        _audit(user, "request_additional_investigation", case)
+    return ev
+
+
 def recommend_findings(
     user: User,
     case: Case,
@@ -226,12 +270,14 @@ def recommend_findings(
             )
         meet_complainant_reason = _text("meet_complainant_reason", meet_complainant_reason)
     allegations = {a.pk: a for a in case.allegations.all()}
-    if _has_event(case, "proposed_findings_issued") is None:
-        # proposed findings wait for OIG's certification or its lapsed window (SMC 3.29.112.C, D, G)
+    again = recommending_again(case)
+    if _has_event(case, "proposed_findings_issued") is None or again:
+        # proposed findings wait for OIG's certification or its lapsed window (SMC 3.29.112.C, D, G),
+        # and again after the Chief's additional investigation, for re-certification (E)
         case_actions.check_oig_allows_findings(case, on)
     with transaction.atomic():
         case = _lock(case)
-        if recommendation_of(case) is not None:
+        if recommendation_of(case) is not None and not recommending_again(case):
             raise ActionError("case", f"findings were already recommended for {case.number}")
         now = timezone.now()
         rec = Recommendation.objects.create(
@@ -255,7 +301,7 @@ def recommend_findings(
                 recorded_by=user,
                 recorded_at=now,
             )
-        if _has_event(case, "proposed_findings_issued") is None:
+        if _has_event(case, "proposed_findings_issued") is None or again:
             _clock(case, "proposed_findings_issued", on, user)
         _log(
             case,

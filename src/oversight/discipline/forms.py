@@ -155,6 +155,13 @@ class DeterminationForm(_EmployeeForm):
     on = _date("The employee received the Chief's final determination on")
 
 
+class AdditionalInvestigationForm(_CaseForm):
+    reason = forms.CharField(
+        label="What the additional investigation must look into (name no one)", widget=forms.Textarea(attrs={"rows": 2})
+    )
+    on = _date("Asked for on")
+
+
 class ChiefStatementForm(_CaseForm):
     reasons = forms.CharField(
         label="Material reasons (name no employee)", widget=forms.Textarea(attrs={"rows": 4}), required=False

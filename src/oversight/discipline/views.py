@@ -109,6 +109,14 @@ def _decide(request: HttpRequest, case: Case, f: F.ChiefDecisionForm) -> str:
     )
 
 
+def _more_investigation(request: HttpRequest, case: Case, f: Any) -> str:
+    d = f.cleaned_data
+    actions.request_additional_investigation(request.user, case, on=d["on"], reason=d["reason"])
+    return (
+        "The case returns to OPA for the additional investigation, then to OIG for re-certification (SMC 3.29.112.E)."
+    )
+
+
 def _determination(request: HttpRequest, case: Case, f: Any) -> str:
     emp = get_object_or_404(case.named_employees, pk=f.cleaned_data["named_employee"])
     actions.record_determination_received(request.user, case, named_employee=emp, on=f.cleaned_data["on"])
@@ -233,6 +241,12 @@ ACTIONS: dict[str, tuple[type[F._CaseForm], str, str, Handler]] = {
         "Final determination received by the employee",
         _determination,
     ),
+    "more_investigation": (
+        F.AdditionalInvestigationForm,
+        "request_investigation",
+        "Additional investigation after the due process hearing",
+        _more_investigation,
+    ),
     "chief_statement": (
         F.ChiefStatementForm,
         "chief_statement",
@@ -286,7 +300,9 @@ def _record(case: Case) -> dict[str, Any]:
     tl = timeline(case, today)
     from oversight.oig.review import findings_gate
 
-    gate = findings_gate(case, today) if not case.events.filter(type="proposed_findings_issued").exists() else None
+    again = actions.recommending_again(case)
+    first = not case.events.filter(type="proposed_findings_issued").exists()
+    gate = findings_gate(case, today) if first or again else None
     deadlines = [
         dict(d, label=deadline_label(d["id"]))
         for d in tl["deadlines"]
@@ -309,6 +325,7 @@ def _record(case: Case) -> dict[str, Any]:
         "flags": tl["flags"],
         "findings_allowed": gate is None or gate.allowed,
         "gate": gate,
+        "again": again,
     }
 
 
@@ -318,10 +335,11 @@ def _applicable(name: str, record: dict[str, Any]) -> bool:
     kinds = {s.kind for s in record["statements"]}
     open_appeals = any(a.closed_on is None for a in record["appeals"])
     return {
-        "recommend": record["recommendation"] is None and record["findings_allowed"],
+        "recommend": (record["recommendation"] is None or record["again"]) and record["findings_allowed"],
+        "more_investigation": record["recommendation"] is not None and decision is None and not record["again"],
         "management_action": record["recommendation"] is not None,
         "spd_response": bool(record["management_actions"]),
-        "decide": record["recommendation"] is not None and decision is None,
+        "decide": record["recommendation"] is not None and decision is None and not record["again"],
         "determination": decision is not None,
         "chief_statement": decision is not None
         and not decision.follows_recommendation

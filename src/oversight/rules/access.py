@@ -425,6 +425,9 @@ PERMISSIONS: dict[str, Permission] = {
     # --- SPD: the Chief
     "chief_decision": _p("record the Chief's final findings and discipline", {CHIEF: FINDINGS}, "SMC 3.29.310.A"),
     "chief_statement": _p("issue the Chief's statement of reasons", {CHIEF: FINDINGS}, "SMC 3.29.027.B"),
+    "request_investigation": _p(
+        "ask for additional investigation after the due process hearing", {CHIEF: FINDINGS}, "SMC 3.29.112.E"
+    ),
     "leave_without_pay": _p("place an employee on leave without pay", {CHIEF: (NOTICED, CRIMINAL)}, "SMC 3.29.310.A.4"),
     "separation": _p(
         "record a separation for cause and the WSCJTC documentation",

@@ -309,8 +309,9 @@ def oig_submission_open(case: Case) -> tuple[bool, str]:
     before proposed findings, and again after any further investigation (SMC 3.29.112.A.1, D)."""
     from oversight.oig.review import review_state
 
-    st = review_state(case, timezone.localdate())
-    if st.pending is not None:
+    today = timezone.localdate()
+    st = review_state(case, today)
+    if st.pending is not None and not st.pending.lapsed_on(today):
         return False, "the last submission still awaits OIG's answer"
     last = st.latest
     if last is None:
