@@ -264,6 +264,7 @@ CASE_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "edit_employee": (("edit_parties",), "assigned"),
     "edit_witness": (("edit_parties",), "plan"),
     "edit_allegation": (("edit_parties",), "intake"),
+    "failure_to_refer": (("open_case",), "closed"),
 }
 EDIT_ROWS = {
     "edit_complainant": "complainants",

@@ -183,6 +183,21 @@ class ClockEventForm(DatedForm):
             self.fields["type"].choices = [(t, label) for t, label, perm in CLOCK_FORM_EVENTS if allowed[perm]]  # type: ignore[attr-defined]
 
 
+class FailureToReferForm(forms.Form):
+    """The SPD employee whose late referral made OPA miss the deadline (SMC 3.29.026.C.1-2)."""
+
+    name = forms.CharField(label="The employee who failed to refer")
+    serial = forms.CharField(required=False, label="Serial number")
+    rank = forms.CharField(required=False)
+    unit = forms.CharField(required=False)
+    determined_on = forms.DateField(
+        widget=DATE,
+        initial=timezone.localdate,
+        label="Date OPA determined the deadline was missed for the late referral",
+    )
+    summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Summary (optional)")
+
+
 class SubmitToOigForm(DatedForm):
     pass
 

@@ -69,6 +69,8 @@ OFFICE_EVENT_TYPES: dict[str, str] = {
     "subpoena_issued": "Subpoena issued",
     "subpoena_status": "Subpoena status changed",
     "case_closed": "Case closed",
+    "failure_to_refer_of": "Opened for a failure to refer another case",
+    "failure_to_refer_opened": "A failure-to-refer complaint was opened from this case",
     # findings, the Chief, discipline and appeals (oversight.discipline)
     "findings_recommended": "Findings recommended to the Chief",
     "management_action_issued": "Management Action issued",

@@ -19,7 +19,7 @@ from . import actions
 from . import forms as F
 from .clock import rules_for, stage_of
 from .history import history
-from .models import Case
+from .models import Case, event_label
 from .page import CasePage
 
 
@@ -65,6 +65,17 @@ def summary(page: CasePage) -> reg.Section:
             ),
             "limitation": intake.data.get("limitation") if intake else None,
             "withheld": _withheld(page),
+            "related": [
+                {"label": event_label(e.type), "number": e.data.get("case")}
+                for e in page.events
+                if e.type in ("failure_to_refer_of", "failure_to_refer_opened")
+            ],
+            "failure_to_refer_due": actions.failure_to_refer_due(case, page.today)
+            if page.is_open or case.closed_on
+            else None,
+            "may_failure_to_refer": page.reader.may["open_case"] and not page.has("failure_to_refer_opened"),
+            "failure_form": page.form("failure_to_refer", F.FailureToReferForm),
+            "error": page.error("failure_to_refer"),
             "summary": page.reader.redact(case.summary),
         },
         reg.SUMMARY,

@@ -393,6 +393,14 @@ def _edit_allegation(request: HttpRequest, case: Case, d: dict[str, Any]) -> str
     return f"{actions.which(a)} corrected: {', '.join(changed)}."
 
 
+def _do_failure_to_refer(request: HttpRequest, case: Case, d: dict[str, Any]) -> tuple[str, str]:
+    employee = {k: d[k] for k in ("name", "serial", "rank", "unit") if d.get(k)}
+    new = actions.open_failure_to_refer(
+        request.user, case, named_employee=employee, determined_on=d["determined_on"], summary=d.get("summary") or ""
+    )
+    return f"Failure-to-refer complaint {new.number} opened from {case.number} [SMC 3.29.026.C.2].", new.number
+
+
 def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]:
     reads = access.reads(request.user, case, A.EMPLOYEES)
     return [
@@ -405,6 +413,7 @@ def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]
 #          the permissions of the access model it takes: any one of them lets the form be read)
 HANDLERS: dict[str, tuple[Any, Handler, str | None, tuple[str, ...]]] = {
     "classify": (F.ClassifyForm, _do_classify, None, ("classify",)),
+    "failure_to_refer": (F.FailureToReferForm, _do_failure_to_refer, None, ("open_case",)),
     "route": (F.RouteForm, _do_route, None, ("route",)),
     "assign": (F.AssignForm, _do_assign, None, ("assign",)),
     "notice": (F.NoticeForm, _do_notice, None, ("send_notice",)),
@@ -482,6 +491,10 @@ def case_action(request: HttpRequest, number: str, action: str) -> HttpResponse:
             error = str(e) or "Refused."
             status = 403
         else:
+            if isinstance(done, tuple):  # the action opened another case: go there
+                message, number = done
+                messages.success(request, message)
+                return redirect(reverse("cases:detail", args=[number]))
             messages.success(request, done)
             return redirect(reverse("cases:detail", args=[case.number]) + f"#{_anchor(action)}")
     else:
@@ -502,6 +515,7 @@ _ANCHORS = {
     "return_plan": "plan",
     "note": "notes",
     "close": "summary",
+    "failure_to_refer": "summary",
 }
 
 

@@ -60,9 +60,11 @@ from .intake import (
     edit_complainant,
     edit_named_employee,
     edit_witness,
+    failure_to_refer_due,
     limitation_check,
     next_case_number,
     open_case,
+    open_failure_to_refer,
     which,
 )
 from .investigation import (
@@ -121,6 +123,7 @@ __all__ = [
     "edit_named_employee",
     "edit_witness",
     "ensure_open",
+    "failure_to_refer_due",
     "import_cases",
     "issue_subpoena",
     "limitation_check",
@@ -129,6 +132,7 @@ __all__ = [
     "not_future",
     "oig_submission_open",
     "open_case",
+    "open_failure_to_refer",
     "pick",
     "plan_awaiting",
     "postpone_interview",

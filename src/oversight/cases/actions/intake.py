@@ -39,6 +39,7 @@ from .base import (
     User,
     append_event,
     audit,
+    check_clock,
     ensure_open,
     lock_case,
     not_future,
@@ -504,6 +505,78 @@ def edit_allegation(
 
 
 # --------------------------------------------------------------------------
+# A failure to refer (SMC 3.29.026.C)
+# --------------------------------------------------------------------------
+
+FAILURE_TO_REFER_CATEGORY = "timely_referral"
+
+
+def failure_to_refer_due(case: Case, today: dt.date) -> str | None:
+    """The due date of ``case``'s investigation if a late referral made OPA miss it (the
+    failure-to-refer complaint it may open carries that date), else None."""
+    from ..clock import timeline
+
+    if not case.events.filter(type="should_have_been_referred").exists():
+        return None
+    inv = next((d for d in timeline(case, today)["deadlines"] if d["id"] == "investigation"), None)
+    if inv is None or inv["status"] not in ("missed", "overdue"):
+        return None
+    return str(inv["due"])
+
+
+def open_failure_to_refer(
+    user: User,
+    underlying: Case,
+    *,
+    named_employee: Mapping[str, Any],
+    determined_on: dt.date,
+    summary: str = "",
+) -> Case:
+    """ "If the failure by an SPD employee to timely refer results in OPA being unable to complete
+    an investigation within 180 days, OPA shall initiate a complaint and investigation of the
+    failure to timely refer" (SMC 3.29.026.C.2): a new case, initiated by OPA, against the
+    employee who failed to refer, whose period is the later of 180 days after the underlying
+    period's end and 180 days after ``determined_on`` (the clock's failure_to_refer_determined)."""
+    require(user, "open_case")
+    require(user, "open_case", underlying)
+    not_future("determined_on", determined_on)
+    due = failure_to_refer_due(underlying, timezone.localdate())
+    if due is None:
+        raise ActionError(
+            "case",
+            f"{underlying.number}'s investigation deadline was not missed after a late referral: there is no "
+            "failure to refer to investigate under SMC 3.29.026.C.2",
+        )
+    if determined_on <= dt.date.fromisoformat(due):
+        raise ActionError(
+            "determined_on", f"a deadline is found missed after it passed: the underlying deadline was {due}"
+        )
+    employee = _employee(named_employee, "named_employee.")
+    text = (summary or "").strip() or (
+        f"OPA initiated this complaint: a late referral of {underlying.number} made OPA unable to complete its "
+        f"investigation within the period (due {due}) [SMC 3.29.026.C.2]."
+    )
+    with transaction.atomic():
+        case = open_case(
+            user,
+            channel="opa_initiated",
+            received_on=determined_on,
+            summary=text,
+            named_employees=[employee],
+            allegations=[{"employee": 0, "category": FAILURE_TO_REFER_CATEGORY}],
+        )
+        check_clock(
+            case, [{"type": "failure_to_refer_determined", "date": determined_on.isoformat(), "underlying_due": due}]
+        )
+        append_event(case, "failure_to_refer_determined", determined_on, user, {"underlying_due": due})
+        append_event(case, "failure_to_refer_of", determined_on, user, {"case": underlying.number, "due": due})
+        locked = lock_case(underlying)
+        append_event(locked, "failure_to_refer_opened", determined_on, user, {"case": case.number})
+        audit(user, "open_failure_to_refer", case, underlying=underlying.number, underlying_due=due)
+    return case
+
+
+# --------------------------------------------------------------------------
 # Notes in the case file
 # --------------------------------------------------------------------------
 
@@ -535,6 +608,8 @@ __all__ = [
     "edit_witness",
     "limitation_check",
     "next_case_number",
+    "failure_to_refer_due",
     "open_case",
+    "open_failure_to_refer",
     "which",
 ]
