@@ -37,7 +37,10 @@ def test_a_missed_deadline_after_a_late_referral_opens_the_failure_to_refer_comp
     assert due == (today - dt.timedelta(days=400) + dt.timedelta(days=180)).isoformat()
     determined = today - dt.timedelta(days=5)
     new = actions.open_failure_to_refer(
-        staff[R.SUPERVISOR], case, named_employee={"name": "Sgt. Orrin Vale", "serial": "5120"}, determined_on=determined
+        staff[R.SUPERVISOR],
+        case,
+        named_employee={"name": "Sgt. Orrin Vale", "serial": "5120"},
+        determined_on=determined,
     )
     assert new.channel == "opa_initiated" and new.allegations.get().category == "timely_referral"
     inv = next(d for d in timeline(new, today)["deadlines"] if d["id"] == "investigation")
