@@ -314,3 +314,28 @@ def test_status_agrees_with_the_dates(case: dict[str, Any], offset: int) -> None
     a = case["allegations"][0]
     reviewed = a["category"] in ("use_of_force", "type_iii_force", "honesty") or a["type_iii_force"]
     assert ("oig_review_required" in flags) == reviewed
+
+
+@given(cases(), st.integers(-30, 900), st.integers(0, 1000), st.booleans())
+def test_a_timeline_stays_true_through_the_day_the_board_keeps_it(
+    case: dict[str, Any], offset: int, k: int, recorded_so_far: bool
+) -> None:
+    """The board recomputes a case only after ``unchanged_through``: every day up to it must
+    give the same deadlines, statuses and flags (days remaining aside). Cases as the web app
+    holds them (nothing dated after today) and with later-dated events alike."""
+    from oversight.rules.projection import unchanged_through
+
+    today = _days(case["events"][0]["date"]) + offset
+    if recorded_so_far:
+        case = {**case, "events": [e for e in case["events"] if _days(e["date"]) <= today]}
+    parsed = parse_case(case)
+    tl = compute(parsed, PROFILE, today)
+    last = unchanged_through(parsed, tl, today)
+    assert last >= today
+
+    def same(t: dict[str, Any]) -> Any:
+        return [{**d, "days_remaining": None} for d in t["deadlines"]], t["flags"]
+
+    for day in {today + 1, min(last, today + 1 + k), min(last, today + 5000)}:
+        if day <= last:
+            assert same(compute(parsed, PROFILE, day)) == same(tl), (dt.date.fromordinal(day), last)

@@ -15,6 +15,7 @@ from django.conf import settings
 from oversight.rules import classification as rc
 from oversight.rules.events import EVENT_TYPES, parse_case
 from oversight.rules.profile import Rules, get_profile
+from oversight.rules.projection import unchanged_through
 from oversight.rules.timeline import Deadline, Step, Timeline, compute
 
 if TYPE_CHECKING:
@@ -64,6 +65,10 @@ def rules_for(day: dt.date) -> Rules:
 def deadline_label(deadline_id: str) -> str:
     if deadline_id.startswith("oig_review_"):
         return f"OIG review ({deadline_id.rsplit('_', 1)[-1]})"
+    if deadline_id.startswith("incident_review_"):
+        return f"SPD incident review ({deadline_id.rsplit('_', 1)[-1]})"
+    if deadline_id.startswith("additional_investigation_"):
+        return f"Additional investigation ({deadline_id.rsplit('_', 1)[-1]})"
     return DEADLINE_LABELS.get(deadline_id, deadline_id.replace("_", " "))
 
 
@@ -132,42 +137,118 @@ class BoardRow:
         return (self.today - dt.date.fromisoformat(self.deadline["due"])).days
 
 
-def refresh_board(today: dt.date) -> int:
-    """Recompute the board's projection for every open case not yet computed for
-    ``today`` (new events clear it; a new day makes all of it stale). A fixed number
-    of queries: the stale cases, their events, allegations and open referrals, one
-    bulk update. Returns the number of cases recomputed."""
-    from django.db import transaction
+def _stale(today: dt.date, pks: list[int] | None) -> Any:
+    """Open cases whose projection does not hold on ``today``: never computed, cleared by a
+    new event, computed for a later day, or past the last day it stays true (of ``pks``,
+    those cleared by a new event: a write recomputes its case once, however many events)."""
+    from django.db.models import Q
+
+    from oversight.cases.models import Case
+
+    qs = Case.objects.filter(closed_on__isnull=True, routed_to="")
+    if pks is not None:
+        return qs.filter(pk__in=pks, board_day__isnull=True)
+    return qs.filter(
+        Q(board_day__isnull=True) | Q(board_day__gt=today) | Q(board_until__isnull=True) | Q(board_until__lt=today)
+    )
+
+
+def _clock_rows(
+    cases: Any, with_stages: bool = False
+) -> tuple[dict[int, list[tuple[str, dt.date, Any]]], dict[int, list[dict[str, Any]]]]:
+    """The events (those the clock reads; with the stages' too if asked) and allegations of
+    ``cases`` (a queryset of pks), by case, in two queries."""
     from django.db.models import Case as DbCase
     from django.db.models import F, JSONField, When
 
-    from oversight.cases.models import Allegation, Case, CaseEvent, SupervisorActionReferral
+    from oversight.cases.models import Allegation, CaseEvent
+
+    events: dict[int, list[tuple[str, dt.date, Any]]] = {}
+    # Only the events read, and the data only of those that carry fields.
+    with_fields = [t for t, f in EVENT_TYPES.items() if f]
+    types = [*EVENT_TYPES, *STAGES, "classified"] if with_stages else list(EVENT_TYPES)
+    for case_id, etype, date, data in (
+        CaseEvent.objects.filter(case__in=cases, type__in=types)
+        .order_by("case_id", "seq")
+        .annotate(fields=DbCase(When(type__in=with_fields, then=F("data")), default=None, output_field=JSONField()))
+        .values_list("case_id", "type", "date", "fields")
+    ):
+        events.setdefault(case_id, []).append((etype, date, data))
+    allegations: dict[int, list[dict[str, Any]]] = {}
+    for apk, case_id, category, criminal, concealment, type_iii in (
+        Allegation.objects.filter(case__in=cases)
+        .order_by("pk")
+        .values_list("pk", "case_id", "category", "criminal", "concealment", "type_iii_force")
+    ):
+        allegations.setdefault(case_id, []).append(
+            {
+                "id": f"A{apk}",
+                "category": category,
+                "criminal": criminal,
+                "concealment": concealment,
+                "type_iii_force": type_iii,
+            }
+        )
+    return events, allegations
+
+
+def _parsed(
+    number: str, incident: dt.date | None, allegations: list[dict[str, Any]], evs: list[tuple[str, dt.date, Any]]
+) -> Any:
+    clock_events = []
+    for etype, date, data in evs:
+        fields = EVENT_TYPES.get(etype)
+        if fields is None:
+            continue
+        e: dict[str, Any] = {"type": etype, "date": date.isoformat()}
+        if fields and data:
+            e.update({k: v for k, v in data.items() if k in fields})
+        clock_events.append(e)
+    return parse_case(
+        {
+            "case_id": number,
+            "incident_date": incident.isoformat() if incident else None,
+            "allegations": allegations,
+            "events": clock_events,
+        }
+    )
+
+
+def timelines(cases: Any, today: dt.date) -> dict[int, Timeline]:
+    """The timelines of many stored cases (a queryset), by pk, in three queries: the same,
+    case by case, as :func:`timeline`."""
+    heads = list(cases.values_list("pk", "number", "incident_date"))
+    if not heads:
+        return {}
+    events, allegations = _clock_rows([pk for pk, _, _ in heads])
+    profile = get_profile(profile_name())
+    return {
+        pk: compute(_parsed(number, incident, allegations.get(pk, []), events.get(pk, [])), profile, today)
+        for pk, number, incident in heads
+    }
+
+
+def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
+    """Recompute the board's projection of every open case it does not hold for on
+    ``today`` (or of those of the cases ``pks`` that a new event cleared). A projection stays true
+    until a due date passes or, while a criminal pause runs, for a day: so a new day
+    recomputes only the cases whose next deadline fell due, not the whole board. A fixed
+    number of queries: the stale cases, their events, allegations and open referrals, one
+    bulk update. Returns the number of cases recomputed."""
+    from django.db import transaction
+
+    from oversight.cases.models import SupervisorActionReferral
 
     with transaction.atomic():
-        stale_qs = Case.objects.filter(closed_on__isnull=True, routed_to="").exclude(board_day=today)
         heads = list(
-            stale_qs.select_for_update(of=("self",)).values_list("pk", "number", "incident_date", "classification")
+            _stale(today, pks)
+            .select_for_update(of=("self",))
+            .values_list("pk", "number", "incident_date", "classification")
         )
         if not heads:
             return 0
-        stale = Case.objects.filter(closed_on__isnull=True, routed_to="").exclude(board_day=today).values("pk")
-        events: dict[int, list[tuple[str, dt.date, Any]]] = {}
-        # Only the events the clock or the stage read, and the data only of those that carry fields.
-        with_fields = [t for t, f in EVENT_TYPES.items() if f]
-        for case_id, etype, date, data in (
-            CaseEvent.objects.filter(case__in=stale, type__in=[*EVENT_TYPES, *STAGES, "classified"])
-            .order_by("case_id", "seq")
-            .annotate(fields=DbCase(When(type__in=with_fields, then=F("data")), default=None, output_field=JSONField()))
-            .values_list("case_id", "type", "date", "fields")
-        ):
-            events.setdefault(case_id, []).append((etype, date, data))
-        allegations: dict[int, list[dict[str, Any]]] = {}
-        for case_id, category, criminal, concealment, type_iii in Allegation.objects.filter(case__in=stale).values_list(
-            "case_id", "category", "criminal", "concealment", "type_iii_force"
-        ):
-            allegations.setdefault(case_id, []).append(
-                {"category": category, "criminal": criminal, "concealment": concealment, "type_iii_force": type_iii}
-            )
+        stale = _stale(today, pks).values("pk")
+        events, allegations = _clock_rows(stale, with_stages=True)
         reports: dict[int, list[Deadline]] = {}
         for pk, case_id, supervisor, referred_on, due in SupervisorActionReferral.objects.filter(
             case__in=stale, reported_on__isnull=True
@@ -179,29 +260,14 @@ def refresh_board(today: dt.date) -> int:
         updates = []
         for pk, number, incident, classification in heads:
             evs = events.get(pk, [])
-            clock_events = []
-            for etype, date, data in evs:
-                fields = EVENT_TYPES.get(etype)
-                if fields is None:
-                    continue
-                e: dict[str, Any] = {"type": etype, "date": date.isoformat()}
-                if fields and data:
-                    e.update({k: v for k, v in data.items() if k in fields})
-                clock_events.append(e)
-            tl = compute(
-                parse_case(
-                    {
-                        "case_id": number,
-                        "incident_date": incident.isoformat() if incident else None,
-                        "allegations": allegations.get(pk, []),
-                        "events": clock_events,
-                    }
-                ),
-                profile,
-                today_ord,
-            )
+            parsed = _parsed(number, incident, allegations.get(pk, []), evs)
+            tl = compute(parsed, profile, today_ord)
+            until = unchanged_through(parsed, tl, today_ord)
             pending = [d for d in tl["deadlines"] if d["status"] in RISK]
-            pending.extend(reports.get(pk, ()))
+            for report in reports.get(pk, ()):
+                pending.append(report)
+                if report["status"] == "open":  # overdue the day after it falls due
+                    until = min(until, dt.date.fromisoformat(report["due"]).toordinal())
             nd = min(pending, key=lambda d: (RISK[d["status"]], d["due"] or "")) if pending else None
             updates.append(
                 {
@@ -212,6 +278,7 @@ def refresh_board(today: dt.date) -> int:
                     "did": nd["id"] if nd else "",
                     "dl": dict(nd) if nd else None,
                     "flags": list(tl["flags"]),
+                    "until": dt.date.fromordinal(until).isoformat(),
                 }
             )
         _write_projection(updates, today)
@@ -232,17 +299,17 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
     if connection.vendor == "postgresql":
         sql = f"""
             UPDATE {table} AS c SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
-                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until
             FROM jsonb_to_recordset(%s::jsonb)
-                AS v(id bigint, stage text, risk smallint, due date, did text, dl jsonb, flags jsonb)
+                AS v(id bigint, stage text, risk smallint, due date, did text, dl jsonb, flags jsonb, until date)
             WHERE c.id = v.id"""
     elif connection.vendor == "sqlite":
         sql = f"""
             UPDATE {table} SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
-                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until
             FROM (SELECT value ->> '$.id' AS id, value ->> '$.stage' AS stage, value ->> '$.risk' AS risk,
                          value ->> '$.due' AS due, value ->> '$.did' AS did, value -> '$.dl' AS dl,
-                         value -> '$.flags' AS flags
+                         value -> '$.flags' AS flags, value ->> '$.until' AS until
                   FROM json_each(%s)) AS v
             WHERE {table}.id = v.id"""
     else:  # pragma: no cover - other databases: Django's bulk update, in batches
@@ -257,6 +324,7 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
                     board_deadline_id=r["did"],
                     board_deadline=r["dl"],
                     board_flags=r["flags"],
+                    board_until=dt.date.fromisoformat(r["until"]),
                 )
                 for r in rows
             ],
@@ -268,6 +336,7 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
                 "board_deadline_id",
                 "board_deadline",
                 "board_flags",
+                "board_until",
             ],
             batch_size=500,
         )
@@ -312,6 +381,9 @@ def board_rows(cases: Any, today: dt.date) -> list[BoardRow]:
     for pk, number, classification, inv, stage, deadline, flags in cases.values_list(
         "pk", "number", "classification", "investigator__username", "board_stage", "board_deadline", "board_flags"
     ):
+        if deadline and deadline.get("due") and deadline["status"] in ("open", "tolled"):
+            # kept for days: the days remaining are counted from the due date on the day shown
+            deadline = {**deadline, "days_remaining": (dt.date.fromisoformat(deadline["due"]) - today).days}
         out.append(BoardRow(pk, number, classification, inv, stage, deadline, flags, today))
     return out
 

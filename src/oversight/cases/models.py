@@ -201,9 +201,11 @@ class Case(models.Model):
     )
     closed_on = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    # The board's projection: the next deadline as the clock computed it for board_day.
-    # Any appended event clears board_day; the board recomputes what is stale (clock.refresh_board).
+    # The board's projection: the next deadline as the clock computed it on board_day, true
+    # through board_until (rules.projection.unchanged_through). Any appended event recomputes
+    # it; a day past board_until makes it stale and the board recomputes it (clock.refresh_board).
     board_day = models.DateField(null=True, blank=True)
+    board_until = models.DateField(null=True, blank=True)
     board_stage = models.CharField(max_length=48, blank=True)
     board_risk = models.PositiveSmallIntegerField(null=True, blank=True)  # 0 overdue, 1 open, 2 tolled
     board_due = models.DateField(null=True, blank=True)

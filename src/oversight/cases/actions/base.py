@@ -8,6 +8,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -17,7 +18,7 @@ from oversight.rules.events import parse_case
 from oversight.rules.profile import Rules, get_profile
 from oversight.rules.timeline import compute
 
-from ..clock import profile_name
+from ..clock import profile_name, refresh_board
 from ..models import AuditEntry, Case, CaseEvent, ChainHead
 
 User = AbstractBaseUser | AnonymousUser | None
@@ -86,8 +87,10 @@ def append_event(case: Case, type: str, date: dt.date, user: User, data: Mapping
     head.count += 1
     head.save(update_fields=["last_hash", "count"])
     # The board and the search recompute this case: whatever was recorded with this event (a
-    # summary, a note, a person, an allegation, an interview) may change the case's words.
+    # summary, a note, a person, an allegation, an interview) may change the case's words. The
+    # board's projection is recomputed as the write commits, so no reader waits on the clock.
     Case.objects.filter(pk=case.pk).update(board_day=None, search_stale=True)
+    transaction.on_commit(lambda pk=case.pk: refresh_board(timezone.localdate(), [pk]))
     return ev
 
 
