@@ -265,6 +265,7 @@ CASE_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "edit_witness": (("edit_parties",), "plan"),
     "edit_allegation": (("edit_parties",), "intake"),
     "failure_to_refer": (("open_case",), "closed"),
+    "incident_review": (("open_case",), "intake"),
 }
 EDIT_ROWS = {
     "edit_complainant": "complainants",

@@ -198,6 +198,21 @@ class FailureToReferForm(forms.Form):
     summary = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), required=False, label="Summary (optional)")
 
 
+class IncidentReviewForm(forms.Form):
+    """A step of SPD's own review of the incident behind a referral (SMC 3.29.335.A, 3.29.300.A)."""
+
+    unit = forms.CharField(label="The reviewing unit (e.g. Force Review Board)")
+    step = forms.ChoiceField(
+        label="What happened",
+        choices=[
+            ("started", "The review began"),
+            ("found_potential_misconduct", "The review found potential misconduct"),
+            ("completed", "The review was completed"),
+        ],
+    )
+    on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Date")
+
+
 class SubmitToOigForm(DatedForm):
     pass
 

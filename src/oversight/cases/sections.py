@@ -19,7 +19,7 @@ from . import actions
 from . import forms as F
 from .clock import rules_for, stage_of
 from .history import history
-from .models import Case, event_label
+from .models import REFERRAL_CHANNELS, Case, event_label
 from .page import CasePage
 
 
@@ -75,6 +75,15 @@ def summary(page: CasePage) -> reg.Section:
             else None,
             "may_failure_to_refer": page.reader.may["open_case"] and not page.has("failure_to_refer_opened"),
             "failure_form": page.form("failure_to_refer", F.FailureToReferForm),
+            "reviews": [
+                {"label": event_label(e.type), "unit": e.data.get("unit"), "date": e.date}
+                for e in page.events
+                if e.type in actions.INCIDENT_REVIEW_STEPS.values()
+            ],
+            "may_review": page.is_open and case.channel in REFERRAL_CHANNELS and page.reader.may["open_case"],
+            "review_form": page.form("incident_review", F.IncidentReviewForm),
+            "review_days": rules_for(case.received_on or page.today).deadlines["incident_review"].days,
+            "review_error": page.error("incident_review"),
             "error": page.error("failure_to_refer"),
             "summary": page.reader.redact(case.summary),
         },

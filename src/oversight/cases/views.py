@@ -401,6 +401,11 @@ def _do_failure_to_refer(request: HttpRequest, case: Case, d: dict[str, Any]) ->
     return f"Failure-to-refer complaint {new.number} opened from {case.number} [SMC 3.29.026.C.2].", new.number
 
 
+def _do_incident_review(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.record_incident_review(request.user, case, unit=d["unit"], step=d["step"], on=d["on"])
+    return f"SPD review by {d['unit']} recorded [SMC 3.29.335.A]."
+
+
 def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]:
     reads = access.reads(request.user, case, A.EMPLOYEES)
     return [
@@ -414,6 +419,7 @@ def _employee_choices(case: Case, request: HttpRequest) -> list[tuple[Any, str]]
 HANDLERS: dict[str, tuple[Any, Handler, str | None, tuple[str, ...]]] = {
     "classify": (F.ClassifyForm, _do_classify, None, ("classify",)),
     "failure_to_refer": (F.FailureToReferForm, _do_failure_to_refer, None, ("open_case",)),
+    "incident_review": (F.IncidentReviewForm, _do_incident_review, None, ("open_case",)),
     "route": (F.RouteForm, _do_route, None, ("route",)),
     "assign": (F.AssignForm, _do_assign, None, ("assign",)),
     "notice": (F.NoticeForm, _do_notice, None, ("send_notice",)),
@@ -516,6 +522,7 @@ _ANCHORS = {
     "note": "notes",
     "close": "summary",
     "failure_to_refer": "summary",
+    "incident_review": "summary",
 }
 
 

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 
 from oversight import access
@@ -149,7 +149,16 @@ def supervised(user: Any, today: dt.date) -> Iterator[Waiting]:
 def plans_to_approve(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not access.may(user, "approve_plan"):
         return
-    plans = InvestigationPlan.objects.filter(case__closed_on__isnull=True)
+    # Only cases whose last word on a plan is a submission can have one awaiting approval.
+    plan_events = ("plan_submitted", "plan_approved", "plan_returned")
+    last_plan_event = (
+        CaseEvent.objects.filter(case=OuterRef("case_id"), type__in=plan_events).order_by("-seq").values("type")[:1]
+    )
+    plans = InvestigationPlan.objects.filter(case__closed_on__isnull=True).filter(
+        case_id__in=InvestigationPlan.objects.annotate(last=Subquery(last_plan_event))
+        .filter(last="plan_submitted")
+        .values("case_id")
+    )
     decided = _decided_versions(plans.values("case_id"))
     latest = _latest_versions(plans)
     qs = [
@@ -197,7 +206,7 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
     """Cases whose findings OIG's review now allows and that have none yet."""
     if not access.may(user, "recommend_findings"):
         return
-    from oversight.oig.review import findings_gate
+    from oversight.oig.review import findings_gate, review_state
 
     answered = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified")))
     chief_asked = Exists(
@@ -223,17 +232,12 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
 
         if recommendation_of(case) is not None and not recommending_again(case):
             continue
-        gate = findings_gate(case, today)
+        state = review_state(case, today)
+        gate = findings_gate(case, today, state)
         if not gate.allowed:
             continue
-        inv = next((d for d in _timeline(case, today)["deadlines"] if d["id"] == "investigation"), None)
+        inv = next((d for d in state.timeline["deadlines"] if d["id"] == "investigation"), None)
         yield _deadline_item("Findings to recommend", case, inv, f"{gate.reason} [{gate.cite}].", "findings")
-
-
-def _timeline(case: Case, today: dt.date) -> Any:
-    from .clock import timeline
-
-    return timeline(case, today)
 
 
 def overdue(user: Any, today: dt.date) -> Iterator[Waiting]:

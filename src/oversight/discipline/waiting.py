@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from oversight import access
-from oversight.cases.clock import deadline_label, timeline
+from oversight.cases.clock import deadline_label, timeline, timelines
 from oversight.cases.models import Case, CaseEvent
 from oversight.home.registry import Waiting
 
@@ -25,6 +25,15 @@ def _url(number: str) -> str:
 
 def _deadline(case: Case, today: dt.date, deadline_id: str) -> dict[str, Any] | None:
     return next((d for d in timeline(case, today)["deadlines"] if d["id"] == deadline_id), None)
+
+
+def _with_deadline(cases: Any, today: dt.date, deadline_id: str) -> Iterator[tuple[Case, dict[str, Any] | None]]:
+    """Each of ``cases`` (a sliced queryset) with its deadline ``deadline_id``: the clock reads
+    them all at once (a fixed number of queries, however many cases)."""
+    cases = list(cases)
+    tls = timelines(Case.objects.filter(pk__in=[c.pk for c in cases]), today)
+    for case in cases:
+        yield case, next((d for d in tls[case.pk]["deadlines"] if d["id"] == deadline_id), None)
 
 
 def _due(d: dict[str, Any] | None) -> dt.date | None:
@@ -71,8 +80,7 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
         ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))),
     }
     for deadline_id, _ in wanted:
-        for case in owed[deadline_id].order_by("-number")[:200]:
-            d = _deadline(case, today, deadline_id)
+        for case, d in _with_deadline(owed[deadline_id].order_by("-number")[:200], today, deadline_id):
             if d is None or d["status"] not in ("open", "overdue"):
                 continue
             yield Waiting(
@@ -117,8 +125,7 @@ def appeal_windows(user: Any, today: dt.date) -> Iterator[Waiting]:
         .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="appeal_notice_filed")))
         .order_by("-number")
     )
-    for case in qs[:100]:
-        d = _deadline(case, today, "appeal_notice")
+    for case, d in _with_deadline(qs[:100], today, "appeal_notice"):
         if d is None or d["status"] not in ("open", "overdue"):
             continue
         yield Waiting(

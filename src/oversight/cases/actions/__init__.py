@@ -49,6 +49,7 @@ from .classification import (
 from .intake import (
     COMPLAINANT_FIELDS,
     EMPLOYEE_FIELDS,
+    INCIDENT_REVIEW_STEPS,
     PARTY_MODELS,
     WITNESS_FIELDS,
     add_allegation,
@@ -65,6 +66,7 @@ from .intake import (
     next_case_number,
     open_case,
     open_failure_to_refer,
+    record_incident_review,
     which,
 )
 from .investigation import (
@@ -132,7 +134,9 @@ __all__ = [
     "not_future",
     "oig_submission_open",
     "open_case",
+    "INCIDENT_REVIEW_STEPS",
     "open_failure_to_refer",
+    "record_incident_review",
     "pick",
     "plan_awaiting",
     "postpone_interview",

@@ -33,6 +33,7 @@ from ..models import (
     NamedEmployee,
     PartyRevision,
     Witness,
+    event_label,
 )
 from .base import (
     ActionError,
@@ -577,6 +578,48 @@ def open_failure_to_refer(
 
 
 # --------------------------------------------------------------------------
+# SPD's own reviews of an incident (SMC 3.29.335.A, 3.29.300.A)
+# --------------------------------------------------------------------------
+
+# What an SPD administrative review unit reports of one review: the clock's events.
+INCIDENT_REVIEW_STEPS = {
+    "started": "incident_review_started",
+    "found_potential_misconduct": "review_found_potential_misconduct",
+    "completed": "incident_review_completed",
+}
+
+
+def record_incident_review(user: User, case: Case, *, unit: str, step: str, on: dt.date) -> None:
+    """A step of an SPD administrative review behind a referred case: the review began (its
+    90 days run from here, 3.29.335.A), it found potential misconduct (to be forwarded to OPA
+    in a timely manner: the date the complaint should have been referred, 3.29.300.A), or it
+    was completed. A review is named by its unit (the Force Review Board, a collision review)."""
+    require(user, "open_case", case)
+    unit = required_text("unit", unit)
+    etype = INCIDENT_REVIEW_STEPS.get(step)
+    if etype is None:
+        raise ActionError("step", f"{step!r} is not a step of a review (one of: {', '.join(INCIDENT_REVIEW_STEPS)})")
+    not_future("date", on)
+    if case.channel not in REFERRAL_CHANNELS:
+        raise ActionError("case", "an SPD review is recorded on a complaint referred to OPA by SPD or one of its units")
+    with transaction.atomic():
+        case = lock_case(case)
+        ensure_open(case)
+        same = case.events.filter(type=etype, data__unit=unit)
+        if same.exists():
+            raise ActionError("step", f"already recorded for {unit}: {event_label(etype).lower()} on {same[0].date}")
+        if etype == "incident_review_completed" and not case.events.filter(
+            type="incident_review_started", data__unit=unit, date__lte=on
+        ):
+            raise ActionError(
+                "step", f"no review by {unit} began on or before {on.isoformat()}: record its start first"
+            )
+        check_clock(case, [{"type": etype, "date": on.isoformat(), "unit": unit}])
+        append_event(case, etype, on, user, {"unit": unit})
+        audit(user, "record_incident_review", case, unit=unit, step=step)
+
+
+# --------------------------------------------------------------------------
 # Notes in the case file
 # --------------------------------------------------------------------------
 
@@ -611,5 +654,6 @@ __all__ = [
     "failure_to_refer_due",
     "open_case",
     "open_failure_to_refer",
+    "record_incident_review",
     "which",
 ]
