@@ -6,7 +6,8 @@
 Creates a throwaway test database (Django's test database, named after the one in
 DATABASE_URL with a test_ prefix), loads generated open cases through the actions
 layer's bulk import, serves the board page repeatedly through Django's test client
-and writes the numbers to benchmarks/results/board_bench.json. Target: p95 under 300 ms.
+and writes the numbers to benchmarks/results/board_bench.json. Target: p95 under 200 ms at
+any hour: on the first request of a day and after writes alike.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ def main() -> int:
         t1 = time.perf_counter()
         actions.import_cases(users["admin"], cases)
         t2 = time.perf_counter()
+        import datetime as dt
+
+        from oversight.cases.clock import refresh_board
+        from oversight.cases.models import Case
+
         client = Client()
         client.force_login(users["director"])
         queries: list[str] = []
@@ -66,40 +72,57 @@ def main() -> int:
             queries.append(sql)
             return execute(sql, params, many, context)
 
+        def p95(xs: list[float]) -> float:
+            xs = sorted(xs)
+            return xs[min(len(xs) - 1, int(round(0.95 * (len(xs) - 1))))]
+
+        # The whole board computed once, as on the day the office went live (or after an upgrade).
         s = time.perf_counter()
-        with connection.execute_wrapper(count):
-            first = client.get("/")
-        cold_ms = (time.perf_counter() - s) * 1000
-        cold_queries = len(queries)
+        full = refresh_board(today - dt.timedelta(days=1))
+        full_ms = (time.perf_counter() - s) * 1000
+        # The day turns: the first request of the day recomputes only what stopped holding.
+        stale_at_dawn = Case.objects.filter(board_until__lt=today).count()
+        s = time.perf_counter()
+        first = client.get("/board/")
+        dawn_ms = (time.perf_counter() - s) * 1000
         assert first.status_code == 200, first.status_code
-        queries.clear()
-        with connection.execute_wrapper(count):
-            client.get("/")
-        warm_queries = len(queries)
-        times = []
-        for _ in range(args.runs):
-            s = time.perf_counter()
-            r = client.get("/")
-            times.append((time.perf_counter() - s) * 1000)
-            assert r.status_code == 200
-        times.sort()
-        p95 = times[min(len(times) - 1, int(round(0.95 * (len(times) - 1))))]
+        pages = {}
+        for url in ("/board/", "/"):
+            queries.clear()
+            with connection.execute_wrapper(count):
+                client.get(url)
+            n_queries = len(queries)
+            times = []
+            for i in range(args.runs):
+                if i % 5 == 4:  # a write between reads: its case is recomputed as it commits, not by the reader
+                    case = Case.objects.filter(closed_on__isnull=True).order_by("?").first()
+                    actions.add_note(users["director"], case, "benchmark note")
+                s = time.perf_counter()
+                r = client.get(url)
+                times.append((time.perf_counter() - s) * 1000)
+                assert r.status_code == 200
+            pages[url] = {
+                "queries": n_queries,
+                "median_ms": round(statistics.median(times), 1),
+                "p95_ms": round(p95(times), 1),
+                "max_ms": round(max(times), 1),
+            }
         result = {
             "benchmark": "board_bench",
             "cases": args.cases,
             "events": sum(len(c["events"]) for c in cases),
             "runs": args.runs,
             "database": connection.vendor,
-            "queries_first_request": cold_queries,
-            "queries_per_request": warm_queries,
-            "first_request_ms": round(cold_ms, 1),
-            "note": "the first request of a day recomputes every open case's board projection (first_request_ms); "
-            "the daily reminders task does it ahead of the office; median and p95 are the requests after it",
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(p95, 1),
-            "min_ms": round(times[0], 1),
-            "max_ms": round(times[-1], 1),
-            "target_p95_ms": 300,
+            "whole_board_recompute_ms": round(full_ms, 1),
+            "whole_board_cases": full,
+            "day_turn_cases_recomputed": stale_at_dawn,
+            "day_turn_first_request_ms": round(dawn_ms, 1),
+            "board": pages["/board/"],
+            "director_home": pages["/"],
+            "note": "a case's projection holds until a due date passes (rules/projection.py), so the first "
+            "request of a day recomputes only the cases whose deadline fell due or whose criminal pause runs; "
+            "a write recomputes its case as it commits; one request in five follows a write",
+            "target_p95_ms": 200,
             "generate_s": round(t1 - t0, 2),
             "import_s": round(t2 - t1, 2),
             "python": platform.python_version(),

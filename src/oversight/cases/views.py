@@ -73,7 +73,9 @@ def board_view(request: HttpRequest) -> HttpResponse:
     counts = {s: 0 for s in RISK}
     for risk, n in qs.order_by().values_list("board_risk").annotate(n=Count("pk")):
         counts[RISK_NAMES[risk]] = n
-    page = Paginator(qs, PAGE_SIZE).get_page(q.get("page"))
+    paginator = Paginator(qs, PAGE_SIZE)
+    paginator.count = sum(counts.values())  # counted above, by risk: not counted again
+    page = paginator.get_page(q.get("page"))
     rows = board_rows(page.object_list, today)
     User = get_user_model()
     investigators = User.objects.filter(groups__name__in=[A.INVESTIGATOR, A.SUPERVISOR]).distinct().order_by("username")

@@ -15,7 +15,7 @@ from oversight import access
 from oversight.home.registry import Waiting
 from oversight.rules import access as A
 
-from .clock import board_queryset, deadline_label
+from .clock import board_queryset, deadline_label, timelines
 from .models import Case, CaseEvent, InvestigationPlan
 
 # At most this many items of one kind are read for a home page (the page shows fewer).
@@ -206,7 +206,7 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
     """Cases whose findings OIG's review now allows and that have none yet."""
     if not access.may(user, "recommend_findings"):
         return
-    from oversight.oig.review import findings_gate, review_state
+    from oversight.oig.review import current_policy, findings_gate, review_state
 
     answered = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified")))
     chief_asked = Exists(
@@ -223,16 +223,15 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
         .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
         .filter(board_deadline_id__startswith="oig_review_", board_risk=0)
     )
-    seen = set()
-    for case in [*qs[: CAP + 1], *waiting_for_lapse[:CAP]]:
-        if case.pk in seen:
-            continue
-        seen.add(case.pk)
+    candidates = list({c.pk: c for c in [*qs[: CAP + 1], *waiting_for_lapse[:CAP]]}.values())
+    policy = current_policy()
+    tls = timelines(Case.objects.filter(pk__in=[c.pk for c in candidates]), today)
+    for case in candidates:
         from oversight.discipline.actions import recommendation_of, recommending_again
 
         if recommendation_of(case) is not None and not recommending_again(case):
             continue
-        state = review_state(case, today)
+        state = review_state(case, today, policy=policy, tl=tls[case.pk])
         gate = findings_gate(case, today, state)
         if not gate.allowed:
             continue

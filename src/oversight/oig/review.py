@@ -85,9 +85,13 @@ def _ordered(events: list[CaseEvent]) -> list[CaseEvent]:
     return sorted(events, key=lambda e: (e.date, e.seq))
 
 
-def review_state(case: Case, today: dt.date) -> ReviewState:
+def review_state(
+    case: Case, today: dt.date, *, policy: ReviewPolicy | None = None, tl: Any = None
+) -> ReviewState:
+    """``policy`` and ``tl`` (the case's timeline on ``today``) when the caller has them already:
+    a list of cases reads the policy once and the clock in bulk (cases.clock.timelines)."""
     events = _ordered(list(case.events.all()))
-    tl = timeline(case, today)
+    tl = tl if tl is not None else timeline(case, today)
     windows = {d["id"]: d for d in tl["deadlines"] if d["id"].startswith("oig_review_")}
     dets = {d.submission_id: d for d in Determination.objects.filter(case=case)}
     subs: list[Submission] = []
@@ -100,7 +104,7 @@ def review_state(case: Case, today: dt.date) -> ReviewState:
         elif ev.type in ANSWERS and waiting is not None:
             waiting.answer = ev
             waiting = None
-    return ReviewState(case, today, requirement(case), subs, tl)
+    return ReviewState(case, today, requirement(case, policy), subs, tl)
 
 
 @dataclass(frozen=True)
