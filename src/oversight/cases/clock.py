@@ -30,6 +30,8 @@ DEADLINE_LABELS = {
     "timeline_statement": "Director's timeline statement",
     "appeal_notice": "Notice of intent to appeal",
     "supervisor_action_report": "Supervisor Action report",
+    "incident_review": "SPD incident review",
+    "additional_investigation": "Additional investigation after the period",
 }
 
 # The stage a case is in: the latest of these events. One name per stage; a classified case
