@@ -13,6 +13,8 @@ urlpatterns = [
     path("discipline/", include("oversight.discipline.urls")),
     path("public/", include("oversight.public.urls")),
     path("cpc/", include("oversight.cpc.urls")),
+    path("recommendations/", include("oversight.recommendations.urls")),
+    path("public/recommendations/", include("oversight.recommendations.public_urls")),
     path("people/", include("oversight.accounts.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),

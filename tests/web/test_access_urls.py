@@ -370,6 +370,18 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "discipline:notice": Url(Reads(A.DISCIPLINE), ("closed",), pk(World.complainant_notice)),
     # --- The public side
     "public:home": Url(EVERYONE),
+    # --- Recommendations and their answers
+    "recommendations:index": Url(Holds("track_recommendations")),
+    "recommendations:new": both(Holds("issue_recommendation")),
+    "recommendations:notices": both(Holds("track_recommendations"), Holds("record_city_notice")),
+    "recommendations:detail": Url(Holds("track_recommendations"), args=lambda w, s: {"number": w.recommendation}),
+    "recommendations:act": {
+        a: Url(Holds(perm), args=lambda w, s, a=a: {"number": w.recommendation, "action": a}, post=True)
+        for a, perm in (("answer", "answer_recommendation"), ("withdraw", "withdraw_recommendation"))
+    },
+    "recommendations_public:index": Url(EVERYONE),
+    "recommendations_public:feed": Url(EVERYONE),
+    "recommendations_public:detail": Url(EVERYONE, args=lambda w, s: {"number": w.recommendation}),
     "public:set_language": Url(EVERYONE),
     "public:complaint": Url(EVERYONE),
     "public:complaint_received": Url(EVERYONE),

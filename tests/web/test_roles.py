@@ -32,7 +32,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import RequestFactory
 from django.test.utils import override_settings
+from django.utils import timezone
 
+from oversight.access import roles_of
 from oversight.accounts import actions as accounts_actions
 from oversight.cases import actions as ca
 from oversight.cases import views as cases_views
@@ -171,7 +173,73 @@ PLAN_TEXT = {
     "approach": "Video first.",
 }
 
+
+def _rec_for(u: Any) -> Any:
+    """A recommendation this user answers, or whose answers their body records."""
+    from oversight.recommendations import actions as ra
+    from oversight.recommendations.models import Recommendation
+
+    bodies = ra.bodies_of(u)
+    if not bodies:  # SPD's liaison: the world's recommendation is addressed to SPD
+        return Recommendation.objects.filter(addressee="spd").first()
+    return _issue(u)
+
+
+def _issue(u: Any) -> Any:
+    from oversight.recommendations import actions as ra
+
+    body = (ra.bodies_of(u) or ["oig"])[0]
+    return ra.issue(
+        u,
+        body=body,
+        addressee="spd",
+        title="Publish the frisk data monthly",
+        text="Publish it.",
+        category="transparency",
+        issued_on=timezone.localdate(),
+        report_title="A report",
+    )
+
+
+def _answer(w: World, u: Any, s: str | None, p: Any) -> object:
+    from oversight.recommendations import actions as ra
+    from oversight.recommendations.models import Recommendation
+
+    rec = _rec_for(u) if A.holds_role_for(roles_of(u), "answer_recommendation") else Recommendation.objects.first()
+    return ra.record(u, rec, kind="answered", on=timezone.localdate(), text="Under study.")
+
+
+def _withdraw(w: World, u: Any, s: str | None, p: Any) -> object:
+    from oversight.recommendations import actions as ra
+    from oversight.recommendations.models import Recommendation
+
+    rec = _issue(u) if A.holds_role_for(roles_of(u), "withdraw_recommendation") else Recommendation.objects.first()
+    return ra.withdraw(u, rec, on=timezone.localdate(), reason="Superseded.")
+
+
+def _city_notice(w: World, u: Any, s: str | None, p: Any) -> object:
+    from oversight.recommendations import actions as ra
+
+    return ra.record_city_notice(u, kind="council_review", on=timezone.localdate(), text="March.", recommendations=[])
+
+
+def _track(w: World, u: Any, s: str | None, p: Any) -> object:
+    from oversight.recommendations import views as rv
+
+    request = RequestFactory().get("/recommendations/")
+    request.user = u
+    response = rv.index.__wrapped__(request)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
 DOORS: dict[str, Door] = {
+    # --- recommendations and their answers
+    "track_recommendations": Door(_track),
+    "issue_recommendation": Door(lambda w, u, s, p: _issue(u)),
+    "answer_recommendation": Door(_answer),
+    "withdraw_recommendation": Door(_withdraw),
+    "record_city_notice": Door(_city_notice),
     # --- the system and CPC
     "manage_users": Door(_new_person),
     "search": Door(_search),
@@ -507,5 +575,5 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
     assert not door.on or stage is not None, f"the door of {action} names no stage inside {role}'s scope"
     before = snapshot()
     _take(world, action, role, stage)
-    if action not in ("appeals_report", "criminal_report", "search"):  # a report or a search is read, not written
+    if action not in ("appeals_report", "criminal_report", "search", "track_recommendations"):  # read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -134,6 +134,7 @@ class World:
     publication: int = 0
     library: int = 0
     token: str = ""
+    recommendation: str = ""  # its number
     today: dt.date = field(default_factory=timezone.localdate)
 
     def case(self, stage: str) -> Case:
@@ -520,6 +521,18 @@ def build(today: dt.date | None = None) -> World:
         users[A.DIRECTOR], kind="opa_report", title="OPA annual report", text="Complaints rose by a tenth."
     ).pk
     world.token = pa.subscribe("reader@example.org").token
+    from oversight.recommendations import actions as ra
+
+    world.recommendation = ra.issue(
+        users[A.INSPECTOR_GENERAL],
+        body="oig",
+        addressee="spd",
+        title="Record the reason for every frisk",
+        text="SPD should record the articulable reason for each frisk in the stop report.",
+        category="stops",
+        issued_on=today - dt.timedelta(days=3),
+        report_title="OIG review of Terry stops",
+    ).number
     oa.record_withheld(
         users[A.OIG_AUDITOR],
         department="SPD",

@@ -37,10 +37,17 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("auditor", R.OIG_AUDITOR, "Kit Auditor"),
     ("ig", R.INSPECTOR_GENERAL, "Noor Inspector"),
     ("chief", R.CHIEF, "Avery Chief"),
+    ("liaison", R.SPD_LIAISON, "Quinn Liaison"),
     ("cityattorney", R.CITY_ATTORNEY, "Rowan Counsel"),
 ]
 # The address each office's logins get.
-_MAIL_DOMAIN = {R.OIG_AUDITOR: "oig", R.INSPECTOR_GENERAL: "oig", R.CPC_STAFF: "cpc", R.CHIEF: "spd"}
+_MAIL_DOMAIN = {
+    R.OIG_AUDITOR: "oig",
+    R.INSPECTOR_GENERAL: "oig",
+    R.CPC_STAFF: "cpc",
+    R.CHIEF: "spd",
+    R.SPD_LIAISON: "spd",
+}
 
 _FIRST = [
     "Alex",

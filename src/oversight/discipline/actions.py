@@ -344,6 +344,9 @@ def issue_management_action(user: User, case: Case, *, letter: str, on: dt.date)
             {"management_action": ma.pk, "copied_to": ["OIG", "CPC"], "posted": True},
         )
         _audit(user, "issue_management_action", case, management_action=ma.pk)
+        from oversight.recommendations.actions import track_management_action
+
+        track_management_action(user, ma)
     return ma
 
 
@@ -373,6 +376,9 @@ def record_spd_response(
             {"management_action": ma.pk, "status": status, "posted": True, "copied_to": ["OIG", "CPC"]},
         )
         _audit(user, "record_spd_response", case, management_action=ma.pk, status=status)
+        from oversight.recommendations.actions import track_management_action_response
+
+        track_management_action_response(user, ma)
     return ma
 
 

@@ -85,9 +85,7 @@ def _ordered(events: list[CaseEvent]) -> list[CaseEvent]:
     return sorted(events, key=lambda e: (e.date, e.seq))
 
 
-def review_state(
-    case: Case, today: dt.date, *, policy: ReviewPolicy | None = None, tl: Any = None
-) -> ReviewState:
+def review_state(case: Case, today: dt.date, *, policy: ReviewPolicy | None = None, tl: Any = None) -> ReviewState:
     """``policy`` and ``tl`` (the case's timeline on ``today``) when the caller has them already:
     a list of cases reads the policy once and the clock in bulk (cases.clock.timelines)."""
     events = _ordered(list(case.events.all()))

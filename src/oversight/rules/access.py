@@ -45,6 +45,7 @@ OIG_AUDITOR = "oig_auditor"
 INSPECTOR_GENERAL = "inspector_general"
 CPC_STAFF = "cpc_staff"
 CHIEF = "chief"  # the Chief of Police and SPD command acting for the Chief
+SPD_LIAISON = "spd_liaison"  # SPD's staff who answer the oversight bodies' recommendations (3.29.305.A)
 CITY_ATTORNEY = "city_attorney"
 ADMINISTRATOR = "administrator"
 NAMED_EMPLOYEE = "named_employee"  # reads their own case, through a grant
@@ -66,6 +67,7 @@ ROLES: dict[str, Role] = {
     INSPECTOR_GENERAL: Role("Inspector General", OIG),
     CPC_STAFF: Role("CPC staff or commissioner", CPC),
     CHIEF: Role("Chief of Police or SPD command", SPD),
+    SPD_LIAISON: Role("SPD liaison for recommendations", SPD),
     CITY_ATTORNEY: Role("City Attorney's Office", LAW),
     ADMINISTRATOR: Role("Administrator", SYSTEM),
     NAMED_EMPLOYEE: Role("Named employee", PARTIES),
@@ -448,6 +450,31 @@ PERMISSIONS: dict[str, Permission] = {
     # --- CPC
     "cpc_review": _p(
         "review closed investigations and reports for systemic improvements", {CPC_STAFF: CLOSED}, _CPC_CLOSED
+    ),
+    # --- Recommendations and their answers (3.29.305; 3.29.030.D-E; 3.29.115.B; 3.29.215.A)
+    "track_recommendations": _p(
+        "open the recommendations tracker with its sources",
+        _all(DIRECTOR, SUPERVISOR, INSPECTOR_GENERAL, OIG_AUDITOR, CPC_STAFF, CHIEF, SPD_LIAISON),
+        "SMC 3.29.305.A",
+    ),
+    # each body issues its own: the Director for OPA, OIG's staff for the Inspector General, CPC
+    "issue_recommendation": _p(
+        "issue a recommendation", _all(DIRECTOR, INSPECTOR_GENERAL, OIG_AUDITOR, CPC_STAFF), "SMC 3.29.305.A"
+    ),
+    # SPD answers what is addressed to SPD, OPA what is addressed to OPA (3.29.305.A-B); the
+    # issuing body records the answers of the others, whose status it tracks
+    "answer_recommendation": _p(
+        "record a written answer or a progress report on a recommendation",
+        _all(SPD_LIAISON, DIRECTOR, INSPECTOR_GENERAL, OIG_AUDITOR, CPC_STAFF),
+        "SMC 3.29.305.A; SMC 3.29.305.B",
+    ),
+    "withdraw_recommendation": _p(
+        "withdraw a recommendation its body issued", _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF), "SMC 3.29.305.A"
+    ),
+    "record_city_notice": _p(
+        "record the Council's review schedule or the Mayor's written notices",
+        _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
+        "SMC 3.29.305.F-H",
     ),
     # --- The system
     "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),
