@@ -282,6 +282,7 @@ def public_detail(request: HttpRequest, number: str) -> HttpResponse:
             "status": actions.status_of(rec),
             "events": list(rec.events.all()),
             "notices": rec.city_notices.all(),
+            "public": True,
         },
     )
 
