@@ -9,6 +9,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.conf import settings as dj_settings
+from django.test import Client
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
 # make to set up users are not run inside it.
@@ -62,3 +64,37 @@ def _role_groups(transactional_db: Any) -> None:
 
     for name in {**DISCIPLINE_ROLES, **OIG_ROLES}:
         Group.objects.get_or_create(name=name)
+
+
+@pytest.fixture
+def chromium(browser: Any) -> Any:
+    """The session's one Chromium (tests/browser/conftest.py): two Playwright instances in
+    one thread cannot run at once."""
+    return browser
+
+
+@pytest.fixture
+def browse_as(chromium: Any, live_server: Any) -> Iterator[Any]:
+    contexts: list[Any] = []
+
+    def open_as(user: Any) -> Any:
+        client = Client()
+        client.force_login(user)
+        ctx = chromium.new_context(base_url=live_server.url)
+        ctx.add_cookies(
+            [
+                {
+                    "name": dj_settings.SESSION_COOKIE_NAME,
+                    "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
+                    "url": live_server.url,
+                }
+            ]
+        )
+        contexts.append(ctx)
+        page = ctx.new_page()
+        page.set_default_timeout(10_000)
+        return page
+
+    yield open_as
+    for c in contexts:
+        c.close()

@@ -8,13 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings as dj_settings
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.utils import timezone
 
 from oversight.cases import actions as case_actions
@@ -28,13 +25,6 @@ expect = sync_api.expect
 
 
 @pytest.fixture
-def chromium(browser: Any) -> Any:
-    """The session's one Chromium (tests/browser/conftest.py): two Playwright instances in
-    one thread cannot run at once."""
-    return browser
-
-
-@pytest.fixture
 def users(transactional_db: Any, settings: Any, tmp_path: Any) -> dict[str, User]:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = str(tmp_path / "media")
@@ -44,33 +34,6 @@ def users(transactional_db: Any, settings: Any, tmp_path: Any) -> dict[str, User
         u.groups.add(Group.objects.get_or_create(name=role)[0])
         out[role] = u
     return out
-
-
-@pytest.fixture
-def browse_as(chromium: Any, live_server: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def open_as(user: User) -> Any:
-        client = Client()
-        client.force_login(user)
-        ctx = chromium.new_context(base_url=live_server.url)
-        ctx.add_cookies(
-            [
-                {
-                    "name": dj_settings.SESSION_COOKIE_NAME,
-                    "value": client.cookies[dj_settings.SESSION_COOKIE_NAME].value,
-                    "url": live_server.url,
-                }
-            ]
-        )
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_as
-    for c in contexts:
-        c.close()
 
 
 def test_departing_decision_statement_appeal_on_day_ten_and_reduced_discipline(users, browse_as):

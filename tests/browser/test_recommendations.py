@@ -15,7 +15,6 @@ from django.utils import timezone
 from oversight.recommendations import actions as ra
 
 from .axe import axe
-from .test_discipline_path import browse_as, chromium  # noqa: F401  (the fixtures)
 
 sync_api = pytest.importorskip("playwright.sync_api")
 expect = sync_api.expect
