@@ -52,3 +52,11 @@ def test_an_answer_on_time_or_late_and_what_follows():
 def test_events_that_tell_no_story_are_refused(events, words):
     with pytest.raises(rr.RecommendationError, match=words):
         at(400, *events)
+
+
+def test_no_period_no_overdue():
+    """3.29.305.A-B give SPD and OPA 30 days; the chapter sets none for the Council or the state."""
+    s = rr.status(ISSUED, [], ISSUED + dt.timedelta(days=400), None, "SMC 3.29.305.A-B")
+    assert s.status == "issued" and s.answer_due is None and "no period" in s.steps[0].text
+    s = rr.status(ISSUED, [(ISSUED + dt.timedelta(days=200), "accepted")], ISSUED + dt.timedelta(days=400), None, "")
+    assert s.status == "accepted" and not s.answered_late

@@ -166,3 +166,9 @@ def test_each_body_writes_only_its_own(staff, today):
     # a refusal on the page says why, and the liaison is offered no form it would be refused
     page = _client(staff[R.SPD_LIAISON]).get(f"/recommendations/{to_opa.number}/").content.decode()
     assert "Record a written answer" not in page and "Withdraw this" not in page
+
+
+def test_what_is_addressed_to_the_council_is_never_overdue(staff, today):
+    rec = _issue(staff[R.CPC_STAFF], "cpc", today, days_ago=90, addressee="council", title="Fund crisis responders")
+    assert ra.status_of(rec, today).status == "issued" and ra.status_of(rec, today).answer_due is None
+    assert rec.number not in _client(staff[R.CPC_STAFF]).get("/").content.decode()

@@ -37,14 +37,22 @@ def bodies_of(user: Any) -> list[str]:
     return [body for body, held in BODY_ROLES.items() if roles & held]
 
 
-def answer_period(day: dt.date) -> tuple[int, str]:
+# The addressees the chapter gives a period to answer: SPD (3.29.305.A, with the information of
+# another City department the lead on it) and OPA (3.29.305.B). It sets none for the Council or
+# the state legislature.
+ANSWER_DUE_FROM = frozenset({"spd", "opa", "other_department"})
+
+
+def answer_period(day: dt.date, addressee: str = "spd") -> tuple[int | None, str]:
     """The days for the written answer and their citation, as in force on ``day``."""
+    if addressee not in ANSWER_DUE_FROM:
+        return None, "SMC 3.29.305.A-B (SPD and OPA answer in writing; no period for this addressee)"
     period = rules_for(day).periods["spd_response_to_recommendations"]
     return int(period.value), period.cite
 
 
 def status_of(rec: Recommendation, today: dt.date | None = None) -> rr.Status:
-    days, cite = answer_period(rec.issued_on)
+    days, cite = answer_period(rec.issued_on, rec.addressee)
     events = [(e.date, e.type) for e in rec.events.all()]
     return rr.status(rec.issued_on, events, today or timezone.localdate(), days, cite)
 
@@ -171,7 +179,7 @@ def _signature(user: Any) -> str:
 def _append(user: Any, rec: Recommendation, kind: str, on: dt.date, text: str, by_whom: str) -> RecommendationEvent:
     with transaction.atomic():
         rec = Recommendation.objects.select_for_update().get(pk=rec.pk)
-        days, cite = answer_period(rec.issued_on)
+        days, cite = answer_period(rec.issued_on, rec.addressee)
         events = [(e.date, e.type) for e in rec.events.all()]
         try:  # the events must still tell one story (nothing after a withdrawal, no progress before acceptance)
             rr.status(rec.issued_on, [*events, (on, kind)], max(on, timezone.localdate()), days, cite)

@@ -138,8 +138,9 @@ def new(request: HttpRequest) -> HttpResponse:
             form.add_error(e.field if e.field in form.fields else None, e.message)
             error = str(e)
         else:
+            due = actions.status_of(rec).answer_due
             messages.success(
-                request, f"{rec.number} issued; the written answer is due by {actions.status_of(rec).answer_due}."
+                request, f"{rec.number} issued" + (f"; the written answer is due by {due}." if due else ".")
             )
             return redirect("recommendations:detail", rec.number)
     status = 400 if request.method == "POST" else 200
@@ -266,7 +267,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
             "years": _years(),
             "counts": _counts(rows),
             "csv_query": request.GET.urlencode(),
-            "answer_days": actions.answer_period(today)[0],
+            "answer_days": actions.answer_period(today, "spd")[0],
             "today": today,
         },
     )
@@ -322,7 +323,7 @@ def _csv(rows: list[Row]) -> HttpResponse:
                 rec.get_source_display(),
                 rec.report_title,
                 st.label,
-                st.answer_due.isoformat(),
+                st.answer_due.isoformat() if st.answer_due else "",
                 st.answered_on.isoformat() if st.answered_on else "",
                 "yes" if st.answered_late else ("no" if st.answered_on else ""),
                 rec.text,

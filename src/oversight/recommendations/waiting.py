@@ -14,7 +14,7 @@ from oversight import access
 from oversight.home.registry import Waiting
 from oversight.rules import recommendations as rr
 
-from .actions import ANSWERING_ROLES, answer_period, bodies_of
+from .actions import ANSWER_DUE_FROM, ANSWERING_ROLES, answer_period, bodies_of
 from .models import Recommendation, RecommendationEvent
 
 CAP = 25
@@ -27,9 +27,9 @@ def awaiting_answer() -> Any:
 
 
 def _item(kind: str, rec: Recommendation, today: dt.date, why: str) -> Waiting:
-    days, cite = answer_period(rec.issued_on)
-    due = rec.issued_on + dt.timedelta(days=days)
-    late = today > due
+    days, cite = answer_period(rec.issued_on, rec.addressee)
+    due = rec.issued_on + dt.timedelta(days=days) if days is not None else None
+    late = due is not None and today > due
     return Waiting(
         kind,
         f"{rec.number}: {rec.title}",
@@ -62,9 +62,10 @@ def overdue_answers(user: Any, today: dt.date) -> Iterator[Waiting]:
     bodies = bodies_of(user)
     if not bodies or not access.may(user, "track_recommendations"):
         return
-    for rec in awaiting_answer().filter(issuer__in=bodies).order_by("issued_on", "number")[: CAP * 4]:
-        days, _ = answer_period(rec.issued_on)
-        if today <= rec.issued_on + dt.timedelta(days=days):
+    candidates = awaiting_answer().filter(issuer__in=bodies, addressee__in=ANSWER_DUE_FROM)
+    for rec in candidates.order_by("issued_on", "number")[: CAP * 4]:
+        days, _ = answer_period(rec.issued_on, rec.addressee)
+        if days is None or today <= rec.issued_on + dt.timedelta(days=days):
             continue
         yield _item(
             "Recommendations with an overdue answer",

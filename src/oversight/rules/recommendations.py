@@ -59,7 +59,7 @@ class Step:
 @dataclass(frozen=True)
 class Status:
     status: str
-    answer_due: dt.date
+    answer_due: dt.date | None
     answered_on: dt.date | None
     answered_late: bool
     steps: list[Step] = field(default_factory=list)
@@ -78,13 +78,18 @@ class RecommendationError(ValueError):
 
 
 def status(
-    issued_on: dt.date, events: list[tuple[dt.date, str]], today: dt.date, answer_days: int, answer_cite: str
+    issued_on: dt.date, events: list[tuple[dt.date, str]], today: dt.date, answer_days: int | None, answer_cite: str
 ) -> Status:
     """The status on ``today`` of a recommendation issued on ``issued_on`` with ``events``
     (date, type), in date order (ties keep the given order). ``answer_days`` and
-    ``answer_cite``: the period for the written answer, from the profile."""
-    due = issued_on + dt.timedelta(days=answer_days)
-    steps = [Step(issued_on, f"issued; the written answer is due in {answer_days} days, by {due}", answer_cite)]
+    ``answer_cite``: the period for the written answer, from the profile; None where the
+    chapter sets none (the Council, the state legislature), when no answer is ever late."""
+    due = issued_on + dt.timedelta(days=answer_days) if answer_days is not None else None
+    if due is None:
+        first = "issued; the chapter sets no period for this addressee's answer"
+    else:
+        first = f"issued; the written answer is due in {answer_days} days, by {due}"
+    steps = [Step(issued_on, first, answer_cite)]
     current = ISSUED
     answered_on: dt.date | None = None
     for n, (day, kind) in enumerate(sorted(events, key=lambda e: e[0])):
@@ -97,14 +102,14 @@ def status(
         if current == WITHDRAWN:
             raise RecommendationError(f"events[{n}]: nothing follows a withdrawal")
         if kind in ANSWERS:
-            late = answered_on is None and day > due
+            late = answered_on is None and due is not None and day > due
             if answered_on is None:
                 answered_on = day
             current = kind
             steps.append(
                 Step(
                     day,
-                    EVENT_LABELS[kind] + (f", {(day - due).days} days after it was due" if late else ""),
+                    EVENT_LABELS[kind] + (f", {(day - due).days} days after it was due" if late and due else ""),
                     answer_cite,
                 )
             )
@@ -118,7 +123,8 @@ def status(
         else:  # withdrawn
             current = WITHDRAWN
             steps.append(Step(day, EVENT_LABELS[kind], ""))
-    if current == ISSUED and today > due:
+    if current == ISSUED and due is not None and today > due:
         current = OVERDUE
         steps.append(Step(due + dt.timedelta(days=1), f"no written answer by {due}: overdue", answer_cite))
-    return Status(current, due, answered_on, answered_on is not None and answered_on > due, steps)
+    late = answered_on is not None and due is not None and answered_on > due
+    return Status(current, due, answered_on, late, steps)
