@@ -32,7 +32,11 @@ leaves a question open, the reading taken is written here and in the step's text
   finding "timely" allows (Seattle: none).
 - Events on one day are taken in an order that does not depend on how the input
   lists them: a running pause ends first, then extensions that always apply, then
-  those that apply while the period runs, then pauses that begin.
+  those that apply while the period runs, then pauses that begin. Events of one type on
+  one day are taken in the order of what they say (``events.event_key``): of two
+  incident reviews begun the same day, the first is the one whose unit sorts first; a
+  should-have-been-referred date given in the input comes before the same date set by a
+  review's finding.
 - A deadline is completed by the first completing event on or after its start (the
   timeline statement: on or after the first findings; a review: of the same unit).
 - A case begun before a deadline's rule took effect is not judged by it (3.29.400.F):
@@ -49,7 +53,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
 from oversight.rules.events import _ISO_CACHE as _ISO
-from oversight.rules.events import Case, CaseError, Event, iso
+from oversight.rules.events import Case, CaseError, Event, event_key, iso
 from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, ReferralRule, Rules
 
 START_EVENTS = ("complaint_received", "complaint_initiated", "should_have_been_referred")
@@ -116,19 +120,16 @@ def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | Non
 
 
 def _of_types(by_type: dict[str, list[Event]], types: Sequence[str]) -> list[Event]:
-    """Every event of the given types, in date order; on a tie, the type named first, then input order."""
+    """Every event of the given types, in date order; on a tie, the type named first, then the
+    order of ``event_key`` (each type's list is in that order, and the sort keeps it)."""
     if len(types) == 1:
         return list(by_type.get(types[0], ()))
     rank = {t: i for i, t in enumerate(types)}
     out: list[Event] = []
     for t in types:
         out.extend(by_type.get(t, ()))
-    out.sort(key=lambda e: (e[0], rank[e[2]], e[1]))
+    out.sort(key=lambda e: (e[0], rank[e[2]]))
     return out
-
-
-def _date_index(e: Event) -> tuple[int, int]:
-    return (e[0], e[1])
 
 
 def _first_on_or_after(
@@ -587,7 +588,7 @@ def _with_referrals(
                 continue
             v: Event = (e[0] + rr.days, e[1], rr.starts, 0, e[4], None)
             derived[(v[1], v[2])] = (e, rr)
-            by_type[rr.starts] = sorted([*by_type.get(rr.starts, ()), v], key=_date_index)
+            by_type[rr.starts] = sorted([*by_type.get(rr.starts, ()), v], key=event_key)
     return by_type, derived
 
 
