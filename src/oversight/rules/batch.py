@@ -3,7 +3,7 @@
 The profile and ``today`` are the same for every case of a batch. Replay, reports and the
 board read a batch's lines, so this is the loop that must be fast; the benchmark
 (``benchmarks/timeline_bench.py``) measures it beside reading and writing the same lines
-with orjson alone.
+with orjson alone. The rules in force are resolved once (``plan.Plan``), not for every case.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from collections.abc import Callable, Iterable
 import orjson
 
 from oversight.rules.events import CaseError, parse_case
+from oversight.rules.plan import Plan
 from oversight.rules.profile import Profile
-from oversight.rules.timeline import compute
 
 _FLUSH_EVERY = 8192  # lines held before a write
 
@@ -31,6 +31,7 @@ def run_batch(
     A blank line gets a blank line. A line that is not JSON, or not a case, gets
     ``{"line": N, "error": "..."}`` and ``on_error(N, message)`` is told.
     """
+    compute = Plan(profile).compute
     dumps = orjson.dumps
     loads = orjson.loads
     bad = 0
@@ -43,7 +44,7 @@ def run_batch(
             append(b"\n")
             continue
         try:
-            out = dumps(compute(parse_case(loads(line)), profile, today))
+            out = dumps(compute(parse_case(loads(line)), today))
         except (CaseError, orjson.JSONDecodeError) as e:
             bad += 1
             msg = str(e) if isinstance(e, CaseError) else f"not JSON: {e}"
