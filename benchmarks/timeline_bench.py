@@ -9,6 +9,9 @@ Writes benchmarks/results/timeline.json. Measures, in one run and on the same fi
   compute, write a line: the loop the command runs, oversight.rules.batch.run_batch);
 - the compute step alone (parsed cases in memory, no JSON).
 
+"engine" says whether the clock ran compiled (mypyc, `make install`) or as pure Python
+(OVERSIGHT_PURE=1 .venv/bin/python benchmarks/timeline_bench.py).
+
 The floor and the batch path are timed in turns (floor, batch, floor, batch, ...) so that
 both see the same machine. Targets: 100,000 cases a second end to end, and the batch
 path within 2.5 times the floor's time.
@@ -34,8 +37,8 @@ import orjson
 from oversight.demo import generate_case
 from oversight.rules.batch import run_batch as batch_loop
 from oversight.rules.events import parse_case
+from oversight.rules.plan import Plan
 from oversight.rules.profile import get_profile
-from oversight.rules.timeline import compute
 
 ROOT = Path(__file__).resolve().parent
 DATA = ROOT.parent / "var" / "bench"
@@ -87,19 +90,20 @@ def run_batch(path: Path, today: int) -> tuple[float, int]:
 
 
 def run_compute(cases: list[object], today: int) -> float:
-    prof = get_profile("seattle")
+    """The compute step of the batch path alone (the plan's), on parsed cases."""
+    compute = Plan(get_profile("seattle")).compute
     parsed = [parse_case(c) for c in cases]
     t0 = time.perf_counter()
     for c in parsed:
-        compute(c, prof, today)
+        compute(c, today)
     return time.perf_counter() - t0
 
 
 def engine() -> str:
-    """Which build of the clock ran: "compiled" (mypyc) or "pure" (Python)."""
-    import oversight.rules.timeline as t
+    """Which build of the clock ran: "compiled" (mypyc, scripts/build-native) or "pure" (Python)."""
+    import oversight.rules
 
-    return "pure" if t.__file__.endswith(".py") else "compiled"
+    return "compiled" if oversight.rules.COMPILED else "pure"
 
 
 def main() -> None:
