@@ -83,7 +83,11 @@ class Case:
 
 _ISO_LEN = len("YYYY-MM-DD")
 _DATE_CACHE: dict[str, int] = {}
-_ISO_CACHE: dict[int, str] = {}
+# The ISO text of each day from 1900 to 2199, made when first asked for: a list, not a dict,
+# so that a day's text is an index away (the clock writes a dozen dates a case).
+_ISO_FIRST = dt.date(1900, 1, 1).toordinal()
+_ISO_DAYS = dt.date(2200, 1, 1).toordinal() - _ISO_FIRST
+_ISO_TEXT: list[str | None] = [None] * _ISO_DAYS
 
 
 def parse_date(value: object, where: str) -> int:
@@ -108,12 +112,14 @@ def parse_date(value: object, where: str) -> int:
 
 
 def iso(ordinal: int) -> str:
-    s = _ISO_CACHE.get(ordinal)
-    if s is None:
-        if len(_ISO_CACHE) > 200_000:
-            _ISO_CACHE.clear()
-        s = _ISO_CACHE[ordinal] = dt.date.fromordinal(ordinal).isoformat()
-    return s
+    """A day's ordinal as its ISO ``YYYY-MM-DD``."""
+    i = ordinal - _ISO_FIRST
+    if 0 <= i < _ISO_DAYS:
+        s = _ISO_TEXT[i]
+        if s is None:
+            s = _ISO_TEXT[i] = dt.date.fromordinal(ordinal).isoformat()
+        return s
+    return dt.date.fromordinal(ordinal).isoformat()
 
 
 def parse_case(obj: object) -> Case:

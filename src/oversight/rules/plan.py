@@ -22,13 +22,16 @@ from typing import Final
 from oversight.rules.events import Case, Event, iso
 from oversight.rules.profile import DeadlineRule, Profile, ReferralRule, Rules
 from oversight.rules.timeline import (
+    _ALWAYS,
     _DATED,
     _START_TEXT,
+    _WHILE_RUNNING,
     NOT_APPLICABLE,
     START_EVENTS,
     Deadline,
     Step,
     Timeline,
+    _added_text,
     _check_pairs,
     _first,
     _first_on_or_after,
@@ -69,6 +72,8 @@ class _DeadlinePlan:
         "not_in_force",
         "adjusts",
         "adjusted_by",
+        "additions",
+        "involved",
         "investigation",
         "days",
         "texts",
@@ -92,6 +97,17 @@ class _DeadlinePlan:
         # the event types whose presence can change the period (timeline._run_period reads
         # the others, a pause's end and what resumes it, only once a pause began)
         self.adjusted_by = frozenset(a.event for a in rule.adjustments)
+        # Adjustments that only add days (no toll, no pause, no other anchor), with what
+        # _run_period sorts them by: (event type, on the same day: always before while running,
+        # adds a number of days of its own or the event's, days, cite)
+        self.additions: tuple[tuple[str, int, bool, bool, int, str], ...] = tuple(
+            (a.event, _ALWAYS if a.when == "always" else _WHILE_RUNNING, a.when == "always", a.kind == "event_days")
+            + (a.days, a.cite)
+            for a in rule.adjustments
+            if a.kind in ("event_days", "fixed")
+        )
+        # the event types of the others: with none of them in a case, its period only adds days
+        self.involved = frozenset(a.event for a in rule.adjustments if a.kind not in ("event_days", "fixed"))
         self.investigation = dl_id == "investigation"
         self.days = rule.days
         # start type -> the first step's text before any date (timeline._first_step)
@@ -231,8 +247,13 @@ class Plan:
                 first = dp.first_step(trig, derived.get((trig[1], trig[2])) if derived else None)
                 tolled = False
                 if dp.adjusts and not dp.adjusted_by.isdisjoint(by_type):
-                    due, tolled, steps, ext = _investigation_clock(dp.rule, start, completed, by_type, today_ord, first)
-                    extended |= ext
+                    if dp.involved.isdisjoint(by_type):
+                        due, steps = _additions(dp, start, completed, by_type, first, extended)
+                    else:
+                        due, tolled, steps, ext = _investigation_clock(
+                            dp.rule, start, completed, by_type, today_ord, first
+                        )
+                        extended |= ext
                 else:
                     due = start + dp.days
                     steps = [first]
@@ -266,3 +287,42 @@ class Plan:
             "deadlines": deadlines,
             "flags": _flags(case, rules, deadlines, inv) if plan.flags else [],
         }
+
+
+def _additions(
+    dp: _DeadlinePlan,
+    start: int,
+    completed: int | None,
+    by_type: dict[str, list[Event]],
+    first: Step,
+    extended: set[int],
+) -> tuple[int, list[Step]]:
+    """timeline._investigation_clock for a case whose only adjusting events add days: no pause,
+    no toll, no other anchor. The events in _run_period's order; each counts if it applies
+    always or falls while the period runs (on or after the start, before the findings, on or
+    before the due date as adjusted so far). Returns (due, steps); adds to ``extended`` the
+    input indexes of the events that adjusted the period."""
+    items: list[tuple[int, int, str, int, str, int, Event, tuple[str, int, bool, bool, int, str]]] = []
+    k = 0
+    for add in dp.additions:
+        found = by_type.get(add[0])
+        if found is not None:
+            for e in found:
+                items.append((e[0], add[1], e[2], e[3], e[4] or "", k, e, add))
+                k += 1
+    if len(items) > 1:
+        items.sort()  # k is unique: never compares past it, and keeps the order of equal keys
+    due = start + dp.days
+    steps = [first]
+    for item in items:
+        day = item[0]
+        e = item[6]
+        add = item[7]
+        if not add[2] and (day < start or (completed is not None and day >= completed) or day > due):
+            continue
+        extended.add(e[1])
+        days = e[3] if add[3] else add[4]
+        if days:
+            due += days
+            steps.append({"text": _added_text(e, days), "days": days, "cite": add[5]})
+    return due, steps

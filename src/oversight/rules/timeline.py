@@ -52,7 +52,6 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import Any, TypedDict
 
-from oversight.rules.events import _ISO_CACHE as _ISO
 from oversight.rules.events import Case, CaseError, Event, event_key, iso
 from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, ReferralRule, Rules
 
@@ -104,7 +103,7 @@ _START_TEXT = {
     "incident_review_started": "the start of the incident review",
 }
 _DATED = frozenset(_START_TEXT) - set(START_EVENTS)
-_YEARS_CACHE: dict[tuple[int, int], int] = {}
+_YEARS_CACHE: dict[int, int] = {}  # ordinal * 1024 + years -> ordinal
 
 
 def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
@@ -152,7 +151,8 @@ def case_start(case: Case) -> int | None:
 
 
 def _add_years(ordinal: int, years: int) -> int:
-    found = _YEARS_CACHE.get((ordinal, years))
+    key = ordinal * 1024 + years if 0 <= years < 1024 else -1
+    found = _YEARS_CACHE.get(key)
     if found is not None:
         return found
     d = dt.date.fromordinal(ordinal)
@@ -162,12 +162,13 @@ def _add_years(ordinal: int, years: int) -> int:
         found = d.replace(year=d.year + years, day=28).toordinal()
     if len(_YEARS_CACHE) > 100_000:
         _YEARS_CACHE.clear()
-    _YEARS_CACHE[(ordinal, years)] = found
+    if key >= 0:
+        _YEARS_CACHE[key] = found
     return found
 
 
 def _d(ordinal: int) -> str:
-    return _ISO.get(ordinal) or iso(ordinal)
+    return iso(ordinal)
 
 
 # --------------------------------------------------------------------------
@@ -282,13 +283,16 @@ def _single(p: _Period, adj: AdjustmentRule, e: Event) -> None:
         p.toll(day, day + adj.days, adj.cite).describe = lambda n, overlap: f"{what} {_tolled(n, overlap)}"
         return
     days = e[3] if adj.kind == "event_days" else adj.days
+    p.add(day, days, _added_text(e, days), adj.cite, e)
+
+
+def _added_text(e: Event, days: int) -> str:
+    """The step of an event that adds ``days`` to the period."""
     if e[2] == "interview_postponed":
-        text = f"interview postponed on {iso(day)}{_reason(e)}: {days} days added"
-    elif e[2] == "additional_investigation":
-        text = f"additional investigation on {iso(day)}{_reason(e)}, while the period ran: {days} days added"
-    else:
-        text = f"{e[2].replace('_', ' ')} on {iso(day)}: {days} days added"
-    p.add(day, days, text, adj.cite, e)
+        return f"interview postponed on {iso(e[0])}{_reason(e)}: {days} days added"
+    if e[2] == "additional_investigation":
+        return f"additional investigation on {iso(e[0])}{_reason(e)}, while the period ran: {days} days added"
+    return f"{e[2].replace('_', ' ')} on {iso(e[0])}: {days} days added"
 
 
 def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
