@@ -17,6 +17,7 @@ from oversight.rules.plan import Plan
 from oversight.rules.profile import Profile
 
 _FLUSH_EVERY = 8192  # lines held before a write
+_BLANK = (32, 9, 10, 13, 11, 12)  # what bytes.strip() removes: a line that begins with none of them is not blank
 
 
 def run_batch(
@@ -40,7 +41,7 @@ def run_batch(
     lineno = 0
     for line in lines:
         lineno += 1
-        if not line.strip():
+        if not line or (line[0] in _BLANK and not line.strip()):
             append(b"\n")
             continue
         try:

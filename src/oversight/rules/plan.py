@@ -76,6 +76,8 @@ class _DeadlinePlan:
         "involved",
         "investigation",
         "days",
+        "cite",
+        "note",
         "texts",
     )
 
@@ -96,7 +98,7 @@ class _DeadlinePlan:
         self.adjusts = bool(rule.adjustments)
         # the event types whose presence can change the period (timeline._run_period reads
         # the others, a pause's end and what resumes it, only once a pause began)
-        self.adjusted_by = frozenset(a.event for a in rule.adjustments)
+        self.adjusted_by = tuple(dict.fromkeys(a.event for a in rule.adjustments))
         # Adjustments that only add days (no toll, no pause, no other anchor), with what
         # _run_period sorts them by: (event type, on the same day: always before while running,
         # adds a number of days of its own or the event's, days, cite)
@@ -107,28 +109,29 @@ class _DeadlinePlan:
             if a.kind in ("event_days", "fixed")
         )
         # the event types of the others: with none of them in a case, its period only adds days
-        self.involved = frozenset(a.event for a in rule.adjustments if a.kind not in ("event_days", "fixed"))
+        self.involved = tuple(dict.fromkeys(a.event for a in rule.adjustments if a.kind not in ("event_days", "fixed")))
         self.investigation = dl_id == "investigation"
         self.days = rule.days
+        self.cite = rule.cite
+        self.note = rule.note
         # start type -> the first step's text before any date (timeline._first_step)
         self.texts: dict[str, str] = {}
 
     def first_step(self, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
         """timeline._first_step, its words for the start type looked up once."""
         start_type = trig[2]
-        rule = self.rule
+        days = self.days
         if start_type == "incident_review_started":
             return {
-                "text": f"{rule.days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})"
-                + rule.note,
-                "days": rule.days,
-                "cite": rule.cite,
+                "text": f"{days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})" + self.note,
+                "days": days,
+                "cite": self.cite,
             }
         text = self.texts.get(start_type)
         if text is None:
-            text = f"{rule.days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
+            text = f"{days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
             self.texts[start_type] = text
-        cite = rule.cite
+        cite = self.cite
         if referral is not None:
             src, rr = referral
             text += (
@@ -140,7 +143,7 @@ class _DeadlinePlan:
             text = text.replace("{d}", iso(trig[0]))
         elif start_type in _DATED:
             text = f"{text} ({iso(trig[0])})"
-        return {"text": text + rule.note, "days": rule.days, "cite": cite}
+        return {"text": text + self.note, "days": days, "cite": cite}
 
 
 class _RulesPlan:
@@ -158,7 +161,7 @@ class _RulesPlan:
         for adj in rules.pauses:
             if adj.end_event is not None:
                 checked.add(adj.end_event)
-        self.checked = frozenset(checked)
+        self.checked = tuple(sorted(checked))
         self.flags = not rules.before_chapter
 
 
@@ -168,6 +171,8 @@ class Plan:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self._plans: dict[int, _RulesPlan] = {}  # id(Rules) -> its plan (the plan keeps the Rules alive)
+        self._last_change = profile.last_change
+        self._latest = self._plan(profile.at(self._last_change))  # the rules of most cases
 
     def _plan(self, rules: Rules) -> _RulesPlan:
         plan = self._plans.get(id(rules))
@@ -189,9 +194,9 @@ class Plan:
             began = first_start[0]
         else:
             began = case.events[0][0] if case.events else today_ord
-        rules = self.profile.at(began)
-        plan = self._plan(rules)
-        if not plan.checked.isdisjoint(by_type):
+        plan = self._latest if began >= self._last_change else self._plan(self.profile.at(began))
+        rules = plan.rules
+        if _any_in(plan.checked, by_type):
             _check_pairs(rules, by_type)
         deadlines: list[Deadline] = []
         append = deadlines.append
@@ -246,8 +251,8 @@ class Plan:
                     continue
                 first = dp.first_step(trig, derived.get((trig[1], trig[2])) if derived else None)
                 tolled = False
-                if dp.adjusts and not dp.adjusted_by.isdisjoint(by_type):
-                    if dp.involved.isdisjoint(by_type):
+                if dp.adjusts and _any_in(dp.adjusted_by, by_type):
+                    if not _any_in(dp.involved, by_type):
                         due, steps = _additions(dp, start, completed, by_type, first, extended)
                     else:
                         due, tolled, steps, ext = _investigation_clock(
@@ -287,6 +292,14 @@ class Plan:
             "deadlines": deadlines,
             "flags": _flags(case, rules, deadlines, inv) if plan.flags else [],
         }
+
+
+def _any_in(types: tuple[str, ...], by_type: dict[str, list[Event]]) -> bool:
+    """Whether the case has an event of one of ``types``."""
+    for t in types:
+        if t in by_type:
+            return True
+    return False
 
 
 def _additions(
