@@ -17,7 +17,7 @@ from oversight.rules.plan import Plan
 from oversight.rules.profile import Profile
 
 _FLUSH_EVERY = 8192  # lines held before a write
-_BLANK = (32, 9, 10, 13, 11, 12)  # what bytes.strip() removes: a line that begins with none of them is not blank
+_BLANK = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line that begins with none of them is not blank
 
 
 def run_batch(

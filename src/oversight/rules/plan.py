@@ -211,7 +211,20 @@ class Plan:
                     continue
                 triggers = found
             else:
-                triggers = _of_types(by_type, dp.trigger)
+                # _of_types, without its merge when only one of the types is in the case
+                got: list[Event] | None = None
+                many = False
+                for t in dp.trigger:
+                    found = by_type.get(t)
+                    if found is not None:
+                        if got is None:
+                            got = found
+                        else:
+                            many = True
+                            break
+                if got is None:
+                    continue
+                triggers = _of_types(by_type, dp.trigger) if many else got
             cond = dp.condition
             if cond:
                 if cond == _CHIEF_DEPARTS:

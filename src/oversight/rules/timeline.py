@@ -667,35 +667,77 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
     }
 
 
-def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: Deadline | None) -> list[Flag]:
-    flags: list[Flag] = []
-    enabled = rules.flags
-    f = enabled.get("limitation_barred")
-    if f is not None and case.incident_date is not None:
+class _FlagRules:
+    """The flags' rules of one ``Rules``, read once: the cite of each enabled flag (None when not)."""
+
+    __slots__ = (
+        "limitation",
+        "years",
+        "measured_from",
+        "lift_criminal",
+        "lift_concealment",
+        "lapsed",
+        "barred",
+        "review",
+        "categories",
+        "force3",
+    )
+
+    def __init__(self, rules: Rules) -> None:
+        f = rules.flags
         lim = rules.limitation
-        made = _first(case.by_type, lim.measured_from)
-        if made is not None and made[0] > _add_years(case.incident_date, lim.years):
-            lift_criminal = "criminal" in lim.exceptions
-            lift_concealment = "concealment" in lim.exceptions
-            if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
-                flags.append({"id": "limitation_barred", "cite": f.cite})
-    f = enabled.get("oig_review_lapsed")
-    if f is not None:
-        for d in deadlines:
-            if (d["status"] == "missed" or d["status"] == "overdue") and d["id"].startswith("oig_review_"):
-                flags.append({"id": "oig_review_lapsed", "cite": f.cite})
-                break
-    f = enabled.get("discipline_barred_timeline")
-    if f is not None and investigation is not None and investigation["status"] == "missed":
-        flags.append({"id": "discipline_barred_timeline", "cite": f.cite})
-    f = enabled.get("oig_review_required")
-    if f is not None and case.allegations:
-        review = rules.oig_review_categories
+        self.limitation: str | None = f["limitation_barred"].cite if "limitation_barred" in f else None
+        self.years = lim.years
+        self.measured_from = lim.measured_from
+        self.lift_criminal = "criminal" in lim.exceptions
+        self.lift_concealment = "concealment" in lim.exceptions
+        self.lapsed: str | None = f["oig_review_lapsed"].cite if "oig_review_lapsed" in f else None
+        self.barred: str | None = f["discipline_barred_timeline"].cite if "discipline_barred_timeline" in f else None
+        self.review: str | None = f["oig_review_required"].cite if "oig_review_required" in f else None
+        self.categories = rules.oig_review_categories
         # Type III force is a level of force (3.29.007), carried by an allegation; its review
         # is the profile's: the category "type_iii_force" stands for it in the review lists.
+        self.force3 = "type_iii_force" in rules.oig_review_categories
+
+
+_FLAG_RULES: dict[int, tuple[Rules, _FlagRules]] = {}  # id(Rules) -> (the Rules, kept alive; its flags' rules)
+
+
+def _flag_rules(rules: Rules) -> _FlagRules:
+    found = _FLAG_RULES.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    fr = _FlagRules(rules)
+    if len(_FLAG_RULES) > 1000:
+        _FLAG_RULES.clear()
+    _FLAG_RULES[id(rules)] = (rules, fr)
+    return fr
+
+
+def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: Deadline | None) -> list[Flag]:
+    fr = _flag_rules(rules)
+    flags: list[Flag] = []
+    if fr.limitation is not None and case.incident_date is not None:
+        made = _first(case.by_type, fr.measured_from)
+        if made is not None and made[0] > _add_years(case.incident_date, fr.years):
+            lift_criminal = fr.lift_criminal
+            lift_concealment = fr.lift_concealment
+            if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
+                flags.append({"id": "limitation_barred", "cite": fr.limitation})
+    if fr.lapsed is not None:
+        for d in deadlines:
+            status = d["status"]
+            if (status == "missed" or status == "overdue") and d["id"].startswith("oig_review_"):
+                flags.append({"id": "oig_review_lapsed", "cite": fr.lapsed})
+                break
+    if fr.barred is not None and investigation is not None and investigation["status"] == "missed":
+        flags.append({"id": "discipline_barred_timeline", "cite": fr.barred})
+    if fr.review is not None and case.allegations:
+        review = fr.categories
+        force3 = fr.force3
         for a in case.allegations:
-            if a[1] in review or (a[4] and "type_iii_force" in review):
-                flags.append({"id": "oig_review_required", "cite": f.cite})
+            if a[1] in review or (a[4] and force3):
+                flags.append({"id": "oig_review_required", "cite": fr.review})
                 break
     return flags
 
