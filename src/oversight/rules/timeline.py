@@ -103,6 +103,7 @@ _START_TEXT = {
     "incident_review_started": "the start of the incident review",
 }
 _DATED = frozenset(_START_TEXT) - set(START_EVENTS)
+_NO_EVENTS: list[Event] = []  # what by_type.get gives for a type the case lacks (a list, never changed)
 _YEARS_CACHE: dict[int, int] = {}  # ordinal * 1024 + years -> ordinal
 
 
@@ -122,11 +123,11 @@ def _of_types(by_type: dict[str, list[Event]], types: Sequence[str]) -> list[Eve
     """Every event of the given types, in date order; on a tie, the type named first, then the
     order of ``event_key`` (each type's list is in that order, and the sort keeps it)."""
     if len(types) == 1:
-        return list(by_type.get(types[0], ()))
+        return list(by_type.get(types[0], _NO_EVENTS))
     rank = {t: i for i, t in enumerate(types)}
     out: list[Event] = []
     for t in types:
-        out.extend(by_type.get(t, ()))
+        out.extend(by_type.get(t, _NO_EVENTS))
     out.sort(key=lambda e: (e[0], rank[e[2]]))
     return out
 
@@ -136,7 +137,7 @@ def _first_on_or_after(
 ) -> int | None:
     best: int | None = None
     for t in types:
-        for e in by_type.get(t, ()):
+        for e in by_type.get(t, _NO_EVENTS):
             if e[0] >= day and (unit is None or e[4] == unit):
                 if best is None or e[0] < best:
                     best = e[0]
@@ -346,16 +347,16 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
     for adj in rule.adjustments:
         if adj.kind == "later_of":
             continue
-        for e in by_type.get(adj.event, ()):
+        for e in by_type.get(adj.event, _NO_EVENTS):
             role = "start" if adj.kind == "pause" else "single"
             klass = _STARTS if role == "start" else (_ALWAYS if adj.when == "always" else _WHILE_RUNNING)
             items.append((e[0], klass, e[2], e[3], e[4] or "", adj, role, e))
         if adj.kind == "pause":
             if adj.end_event:
-                for e in by_type.get(adj.end_event, ()):
+                for e in by_type.get(adj.end_event, _NO_EVENTS):
                     items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "end", e))
             for t in adj.resumed_by:
-                for e in by_type.get(t, ()):
+                for e in by_type.get(t, _NO_EVENTS):
                     items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "resume", e))
     items.sort(key=_item_key)
     leftover_ends: list[tuple[AdjustmentRule, Event]] = []  # ends met with no pause open
@@ -535,7 +536,7 @@ def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
                     )
             continue
         for t in completions:
-            for e in by_type.get(t, ()):
+            for e in by_type.get(t, _NO_EVENTS):
                 starts = [s for s in _of_types(by_type, triggers) if s[0] <= e[0]]
                 if not starts:
                     raise CaseError(
@@ -555,9 +556,9 @@ def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> 
     """Each end closes a running pause; on one day a running pause ends before a new one starts."""
     assert adj.end_event is not None
     days: dict[int, tuple[list[Event], list[Event]]] = {}
-    for e in by_type.get(adj.event, ()):
+    for e in by_type.get(adj.event, _NO_EVENTS):
         days.setdefault(e[0], ([], []))[0].append(e)
-    for e in by_type.get(adj.end_event, ()):
+    for e in by_type.get(adj.end_event, _NO_EVENTS):
         days.setdefault(e[0], ([], []))[1].append(e)
     paused = False
     for day in sorted(days):
@@ -592,7 +593,7 @@ def _with_referrals(
                 continue
             v: Event = (e[0] + rr.days, e[1], rr.starts, 0, e[4], None)
             derived[(v[1], v[2])] = (e, rr)
-            by_type[rr.starts] = sorted([*by_type.get(rr.starts, ()), v], key=event_key)
+            by_type[rr.starts] = sorted([*by_type.get(rr.starts, _NO_EVENTS), v], key=event_key)
     return by_type, derived
 
 
