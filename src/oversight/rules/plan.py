@@ -79,6 +79,7 @@ class _DeadlinePlan:
         "cite",
         "note",
         "texts",
+        "whole",
     )
 
     def __init__(self, dl_id: str, rule: DeadlineRule) -> None:
@@ -116,6 +117,8 @@ class _DeadlinePlan:
         self.note = rule.note
         # start type -> the first step's text before any date (timeline._first_step)
         self.texts: dict[str, str] = {}
+        # start type -> the whole first step's text, for a start that names no date
+        self.whole: dict[str, str] = {}
 
     def first_step(self, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
         """timeline._first_step, its words for the start type looked up once."""
@@ -127,6 +130,10 @@ class _DeadlinePlan:
                 "days": days,
                 "cite": self.cite,
             }
+        if referral is None:
+            whole = self.whole.get(start_type)
+            if whole is not None:
+                return {"text": whole, "days": days, "cite": self.cite}
         text = self.texts.get(start_type)
         if text is None:
             text = f"{days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
@@ -143,6 +150,8 @@ class _DeadlinePlan:
             text = text.replace("{d}", iso(trig[0]))
         elif start_type in _DATED:
             text = f"{text} ({iso(trig[0])})"
+        else:  # the same words for every case
+            self.whole[start_type] = text + self.note
         return {"text": text + self.note, "days": days, "cite": cite}
 
 
