@@ -32,7 +32,7 @@ def run_batch(
     A blank line gets a blank line. A line that is not JSON, or not a case, gets
     ``{"line": N, "error": "..."}`` and ``on_error(N, message)`` is told.
     """
-    compute = Plan(profile).compute
+    plan = Plan(profile)
     dumps = orjson.dumps
     loads = orjson.loads
     bad = 0
@@ -45,7 +45,7 @@ def run_batch(
             append(b"\n")
             continue
         try:
-            out = dumps(compute(parse_case(loads(line)), today))
+            out = dumps(plan.compute(parse_case(loads(line)), today))
         except (CaseError, orjson.JSONDecodeError) as e:
             bad += 1
             msg = str(e) if isinstance(e, CaseError) else f"not JSON: {e}"
