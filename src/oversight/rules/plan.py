@@ -11,7 +11,8 @@ adjustments, the failure-to-refer anchor, the checks of paired events.
 
 What it skips, it skips only when the case cannot need it: a deadline with none of its
 starting events, the investigation period's machinery for a case with none of the
-events that adjust it, the pair checks for a case with none of the answering events.
+events that adjust it (and its tolls' machinery when they only add days), the pair
+checks for a case with none of the answering events.
 """
 
 from __future__ import annotations
