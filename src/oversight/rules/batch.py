@@ -9,6 +9,7 @@ with orjson alone. The rules in force are resolved once (``plan.Plan``), not for
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from typing import Final
 
 import orjson
 
@@ -16,8 +17,8 @@ from oversight.rules.events import CaseError, parse_case
 from oversight.rules.plan import Plan
 from oversight.rules.profile import Profile
 
-_FLUSH_EVERY = 8192  # lines held before a write
-_BLANK = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line that begins with none of them is not blank
+_FLUSH_EVERY: Final = 8192  # lines held before a write
+_BLANK: Final = b" \t\n\r\x0b\x0c"  # what bytes.strip() removes: a line that begins with none of them is not blank
 
 
 def run_batch(

@@ -8,11 +8,11 @@ is what makes recomputing a hundred thousand cases a second possible.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 # type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
 # "text", "bool", "date" (another date, YYYY-MM-DD). At most one field of each kind.
-EVENT_TYPES: dict[str, dict[str, tuple[str, bool]]] = {
+EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
     "complaint_received": {},
     "complaint_initiated": {},
     "should_have_been_referred": {},
@@ -81,13 +81,13 @@ class Case:
         self.by_type = by_type
 
 
-_ISO_LEN = len("YYYY-MM-DD")
-_DATE_CACHE: dict[str, int] = {}
+_ISO_LEN: Final = len("YYYY-MM-DD")
+_DATE_CACHE: Final[dict[str, int]] = {}
 # The ISO text of each day from 1900 to 2199, made when first asked for: a list, not a dict,
 # so that a day's text is an index away (the clock writes a dozen dates a case).
-_ISO_FIRST = dt.date(1900, 1, 1).toordinal()
-_ISO_DAYS = dt.date(2200, 1, 1).toordinal() - _ISO_FIRST
-_ISO_TEXT: list[str | None] = [None] * _ISO_DAYS
+_ISO_FIRST: Final = dt.date(1900, 1, 1).toordinal()
+_ISO_DAYS: Final = dt.date(2200, 1, 1).toordinal() - _ISO_FIRST
+_ISO_TEXT: Final[list[str | None]] = [None] * _ISO_DAYS
 
 
 def parse_date(value: object, where: str) -> int:

@@ -50,13 +50,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
 from oversight.rules.events import Case, CaseError, Event, event_key, iso
 from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, ReferralRule, Rules
 
-START_EVENTS = ("complaint_received", "complaint_initiated", "should_have_been_referred")
-NOT_APPLICABLE = "not_applicable"
+START_EVENTS: Final = ("complaint_received", "complaint_initiated", "should_have_been_referred")
+NOT_APPLICABLE: Final = "not_applicable"
 
 
 class Step(TypedDict):
@@ -88,7 +88,7 @@ class Timeline(TypedDict):
     flags: list[Flag]
 
 
-_START_TEXT = {
+_START_TEXT: Final = {
     "complaint_received": "the date the complaint was filed",
     "complaint_initiated": "the date OPA initiated the complaint",
     "should_have_been_referred": "the date the complaint should have been referred to OPA",
@@ -102,9 +102,9 @@ _START_TEXT = {
     "to complete that work and provide it for final review by OIG",
     "incident_review_started": "the start of the incident review",
 }
-_DATED = frozenset(_START_TEXT) - set(START_EVENTS)
-_NO_EVENTS: list[Event] = []  # what by_type.get gives for a type the case lacks (a list, never changed)
-_YEARS_CACHE: dict[int, int] = {}  # ordinal * 1024 + years -> ordinal
+_DATED: Final = frozenset(_START_TEXT) - set(START_EVENTS)
+_NO_EVENTS: Final[list[Event]] = []  # what by_type.get gives for a type the case lacks (a list, never changed)
+_YEARS_CACHE: Final[dict[int, int]] = {}  # ordinal * 1024 + years -> ordinal
 
 
 def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
@@ -305,7 +305,7 @@ def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
     p.open_toll = p.toll(since, None, adj.cite) if counts else None
 
 
-_RESUMED = {
+_RESUMED: Final = {
     "administrative_step": "OPA took an administrative investigation step",
     "submitted_to_oig": "the investigation was submitted to OIG",
     "proposed_findings_issued": "proposed findings were issued",
@@ -335,7 +335,12 @@ def _pause_end(p: _Period, e: Event, resumed: bool) -> None:
     toll.describe = lambda n, overlap: f"{head}: {_tolled(n, overlap)}"
 
 
-_ENDS, _ALWAYS, _WHILE_RUNNING, _STARTS = range(4)
+# the order of one day's events in a period: a running pause ends, extensions that always apply,
+# those that apply while the period runs, pauses that begin
+_ENDS: Final = 0
+_ALWAYS: Final = 1
+_WHILE_RUNNING: Final = 2
+_STARTS: Final = 3
 
 
 def _item_key(t: tuple[int, int, str, int, str, AdjustmentRule, str, Event]) -> tuple[int, int, str, int, str]:
@@ -701,7 +706,7 @@ class _FlagRules:
         self.force3 = "type_iii_force" in rules.oig_review_categories
 
 
-_FLAG_RULES: dict[int, tuple[Rules, _FlagRules]] = {}  # id(Rules) -> (the Rules, kept alive; its flags' rules)
+_FLAG_RULES: Final[dict[int, tuple[Rules, _FlagRules]]] = {}  # id(Rules) -> (the Rules, kept alive; its flags' rules)
 
 
 def _flag_rules(rules: Rules) -> _FlagRules:
