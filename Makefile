@@ -4,12 +4,15 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint fmt types test-sqlite test-postgres test-browser chromium bench bench-board bench-publicdata install
+.PHONY: demo test lint fmt types test-sqlite test-pure test-postgres test-browser chromium bench bench-board bench-publicdata install
 
-$(STAMP): pyproject.toml
+NATIVE_SOURCES := $(addprefix src/oversight/rules/,events.py timeline.py plan.py batch.py)
+
+$(STAMP): pyproject.toml $(NATIVE_SOURCES) scripts/build-native
 	@test -x $(VENV)/bin/python || $$(scripts/python) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install -q --upgrade pip
 	$(VENV)/bin/python -m pip install -q -e ".[dev]"
+	$(VENV)/bin/python scripts/build-native
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -29,6 +32,11 @@ types: $(STAMP)
 
 test-sqlite: $(STAMP)
 	env -u DATABASE_URL $(VENV)/bin/pytest --ignore=tests/browser
+
+# The clock's tests again on its pure-Python modules (test-sqlite runs them compiled, when
+# scripts/build-native could compile them).
+test-pure: $(STAMP)
+	env -u DATABASE_URL OVERSIGHT_PURE=1 $(VENV)/bin/pytest tests/rules
 
 # Debian's Chromium for the browser tests (Playwright never downloads a browser).
 # Under CI=true a Chromium that cannot be had fails the run.
@@ -68,7 +76,7 @@ test-postgres: $(STAMP)
 	  echo "SKIPPED: the PostgreSQL run (no PostgreSQL at $(PG_URL))" >&2; \
 	fi
 
-test: lint types test-sqlite test-browser test-postgres
+test: lint types test-sqlite test-pure test-browser test-postgres
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/timeline_bench.py

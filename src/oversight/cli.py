@@ -125,38 +125,19 @@ def timeline(
 
 def _run_batch(path: Path, prof: Any, today_ord: int) -> int:
     """One result line per input line; a bad line gets an error object and exit 2."""
-    import orjson
-
-    from oversight.rules.events import CaseError, parse_case
-    from oversight.rules.timeline import compute
+    from oversight.rules.batch import run_batch
 
     try:
         fh = sys.stdin.buffer if str(path) == "-" else path.open("rb")
     except OSError as e:
         _fail(f"{path}: cannot read: {e.strerror}")
     out = sys.stdout.buffer
-    dumps = orjson.dumps
-    loads = orjson.loads
-    bad = 0
-    buf: list[bytes] = []
+
+    def report(lineno: int, msg: str) -> None:
+        sys.stderr.write(f"oversight: line {lineno}: {msg}\n")
+
     with fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip():
-                buf.append(b"\n")
-                continue
-            try:
-                result: Any = compute(parse_case(loads(line)), prof, today_ord)
-            except (CaseError, orjson.JSONDecodeError) as e:
-                bad += 1
-                msg = str(e) if isinstance(e, CaseError) else f"not JSON: {e}"
-                sys.stderr.write(f"oversight: line {lineno}: {msg}\n")
-                result = {"line": lineno, "error": msg}
-            buf.append(dumps(result))
-            buf.append(b"\n")
-            if len(buf) >= 8192:
-                out.write(b"".join(buf))
-                buf.clear()
-    out.write(b"".join(buf))
+        bad = run_batch(fh, out.write, prof, today_ord, report)
     out.flush()
     return 2 if bad else 0
 

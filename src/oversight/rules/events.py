@@ -8,11 +8,11 @@ is what makes recomputing a hundred thousand cases a second possible.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Final
 
 # type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
 # "text", "bool", "date" (another date, YYYY-MM-DD). At most one field of each kind.
-EVENT_TYPES: dict[str, dict[str, tuple[str, bool]]] = {
+EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
     "complaint_received": {},
     "complaint_initiated": {},
     "should_have_been_referred": {},
@@ -61,7 +61,8 @@ Allegation = tuple[str | None, str | None, bool, bool, bool]
 
 
 class Case:
-    """A checked case: its events in date order (ties keep input order), also by type."""
+    """A checked case: its events in date order (ties keep input order), also by type: each
+    type's events in the order of :func:`event_key`, which does not depend on the input's."""
 
     __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type")
 
@@ -80,9 +81,13 @@ class Case:
         self.by_type = by_type
 
 
-_ISO_LEN = len("YYYY-MM-DD")
-_DATE_CACHE: dict[str, int] = {}
-_ISO_CACHE: dict[int, str] = {}
+_ISO_LEN: Final = len("YYYY-MM-DD")
+_DATE_CACHE: Final[dict[str, int]] = {}
+# The ISO text of each day from 1900 to 2199, made when first asked for: a list, not a dict,
+# so that a day's text is an index away (the clock writes a dozen dates a case).
+_ISO_FIRST: Final = dt.date(1900, 1, 1).toordinal()
+_ISO_DAYS: Final = dt.date(2200, 1, 1).toordinal() - _ISO_FIRST
+_ISO_TEXT: Final[list[str | None]] = [None] * _ISO_DAYS
 
 
 def parse_date(value: object, where: str) -> int:
@@ -107,12 +112,14 @@ def parse_date(value: object, where: str) -> int:
 
 
 def iso(ordinal: int) -> str:
-    s = _ISO_CACHE.get(ordinal)
-    if s is None:
-        if len(_ISO_CACHE) > 200_000:
-            _ISO_CACHE.clear()
-        s = _ISO_CACHE[ordinal] = dt.date.fromordinal(ordinal).isoformat()
-    return s
+    """A day's ordinal as its ISO ``YYYY-MM-DD``."""
+    i = ordinal - _ISO_FIRST
+    if 0 <= i < _ISO_DAYS:
+        s = _ISO_TEXT[i]
+        if s is None:
+            s = _ISO_TEXT[i] = dt.date.fromordinal(ordinal).isoformat()
+        return s
+    return dt.date.fromordinal(ordinal).isoformat()
 
 
 def parse_case(obj: object) -> Case:
@@ -184,17 +191,32 @@ def parse_case(obj: object) -> Case:
     if not in_order:
         events.sort(key=_date_index)
     by_type: dict[str, list[Event]] = {}
+    tied = False
     for ev in events:
         lst = by_type.get(ev[2])
         if lst is None:
             by_type[ev[2]] = [ev]
         else:
+            if lst[-1][0] == ev[0]:
+                tied = True
             lst.append(ev)
+    if tied:
+        for lst in by_type.values():
+            if len(lst) > 1:
+                lst.sort(key=event_key)
     return Case(case_id, incident_date, tuple(allegations), events, by_type)
 
 
 def _date_index(e: Event) -> tuple[int, int]:
     return (e[0], e[1])
+
+
+def event_key(e: Event) -> tuple[int, str, int, str, int, int]:
+    """A total order of events that does not depend on the order the input listed them in: by
+    date, then by what they say (type, days or other date, text, follows), the input's position
+    last (it separates only events that say the same, so the result cannot tell them apart)."""
+    follows = e[5]
+    return (e[0], e[2], e[3], e[4] or "", -1 if follows is None else int(follows), e[1])
 
 
 def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:

@@ -491,6 +491,11 @@ class Profile:
         self._latest: Rules | None = None
 
     @property
+    def last_change(self) -> int:
+        """The ordinal of the latest day the rules change: ``at`` answers the same from it on."""
+        return self._change_ordinals[-1]
+
+    @property
     def first_date(self) -> dt.date:
         return dt.date.fromisoformat(self._change_dates[0])
 

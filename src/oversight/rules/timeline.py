@@ -32,7 +32,11 @@ leaves a question open, the reading taken is written here and in the step's text
   finding "timely" allows (Seattle: none).
 - Events on one day are taken in an order that does not depend on how the input
   lists them: a running pause ends first, then extensions that always apply, then
-  those that apply while the period runs, then pauses that begin.
+  those that apply while the period runs, then pauses that begin. Events of one type on
+  one day are taken in the order of what they say (``events.event_key``): of two
+  incident reviews begun the same day, the first is the one whose unit sorts first; a
+  should-have-been-referred date given in the input comes before the same date set by a
+  review's finding.
 - A deadline is completed by the first completing event on or after its start (the
   timeline statement: on or after the first findings; a review: of the same unit).
 - A case begun before a deadline's rule took effect is not judged by it (3.29.400.F):
@@ -46,14 +50,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from typing import Any, TypedDict
+from typing import Any, Final, TypedDict
 
-from oversight.rules.events import _ISO_CACHE as _ISO
-from oversight.rules.events import Case, CaseError, Event, iso
+from oversight.rules.events import Case, CaseError, Event, event_key, iso
 from oversight.rules.profile import AdjustmentRule, DeadlineRule, Profile, ReferralRule, Rules
 
-START_EVENTS = ("complaint_received", "complaint_initiated", "should_have_been_referred")
-NOT_APPLICABLE = "not_applicable"
+START_EVENTS: Final = ("complaint_received", "complaint_initiated", "should_have_been_referred")
+NOT_APPLICABLE: Final = "not_applicable"
 
 
 class Step(TypedDict):
@@ -85,7 +88,7 @@ class Timeline(TypedDict):
     flags: list[Flag]
 
 
-_START_TEXT = {
+_START_TEXT: Final = {
     "complaint_received": "the date the complaint was filed",
     "complaint_initiated": "the date OPA initiated the complaint",
     "should_have_been_referred": "the date the complaint should have been referred to OPA",
@@ -99,8 +102,9 @@ _START_TEXT = {
     "to complete that work and provide it for final review by OIG",
     "incident_review_started": "the start of the incident review",
 }
-_DATED = frozenset(_START_TEXT) - set(START_EVENTS)
-_YEARS_CACHE: dict[tuple[int, int], int] = {}
+_DATED: Final = frozenset(_START_TEXT) - set(START_EVENTS)
+_NO_EVENTS: Final[list[Event]] = []  # what by_type.get gives for a type the case lacks (a list, never changed)
+_YEARS_CACHE: Final[dict[int, int]] = {}  # ordinal * 1024 + years -> ordinal
 
 
 def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
@@ -116,19 +120,16 @@ def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | Non
 
 
 def _of_types(by_type: dict[str, list[Event]], types: Sequence[str]) -> list[Event]:
-    """Every event of the given types, in date order; on a tie, the type named first, then input order."""
+    """Every event of the given types, in date order; on a tie, the type named first, then the
+    order of ``event_key`` (each type's list is in that order, and the sort keeps it)."""
     if len(types) == 1:
-        return list(by_type.get(types[0], ()))
+        return list(by_type.get(types[0], _NO_EVENTS))
     rank = {t: i for i, t in enumerate(types)}
     out: list[Event] = []
     for t in types:
-        out.extend(by_type.get(t, ()))
-    out.sort(key=lambda e: (e[0], rank[e[2]], e[1]))
+        out.extend(by_type.get(t, _NO_EVENTS))
+    out.sort(key=lambda e: (e[0], rank[e[2]]))
     return out
-
-
-def _date_index(e: Event) -> tuple[int, int]:
-    return (e[0], e[1])
 
 
 def _first_on_or_after(
@@ -136,7 +137,7 @@ def _first_on_or_after(
 ) -> int | None:
     best: int | None = None
     for t in types:
-        for e in by_type.get(t, ()):
+        for e in by_type.get(t, _NO_EVENTS):
             if e[0] >= day and (unit is None or e[4] == unit):
                 if best is None or e[0] < best:
                     best = e[0]
@@ -151,7 +152,8 @@ def case_start(case: Case) -> int | None:
 
 
 def _add_years(ordinal: int, years: int) -> int:
-    found = _YEARS_CACHE.get((ordinal, years))
+    key = ordinal * 1024 + years if 0 <= years < 1024 else -1
+    found = _YEARS_CACHE.get(key)
     if found is not None:
         return found
     d = dt.date.fromordinal(ordinal)
@@ -161,12 +163,13 @@ def _add_years(ordinal: int, years: int) -> int:
         found = d.replace(year=d.year + years, day=28).toordinal()
     if len(_YEARS_CACHE) > 100_000:
         _YEARS_CACHE.clear()
-    _YEARS_CACHE[(ordinal, years)] = found
+    if key >= 0:
+        _YEARS_CACHE[key] = found
     return found
 
 
 def _d(ordinal: int) -> str:
-    return _ISO.get(ordinal) or iso(ordinal)
+    return iso(ordinal)
 
 
 # --------------------------------------------------------------------------
@@ -281,13 +284,16 @@ def _single(p: _Period, adj: AdjustmentRule, e: Event) -> None:
         p.toll(day, day + adj.days, adj.cite).describe = lambda n, overlap: f"{what} {_tolled(n, overlap)}"
         return
     days = e[3] if adj.kind == "event_days" else adj.days
+    p.add(day, days, _added_text(e, days), adj.cite, e)
+
+
+def _added_text(e: Event, days: int) -> str:
+    """The step of an event that adds ``days`` to the period."""
     if e[2] == "interview_postponed":
-        text = f"interview postponed on {iso(day)}{_reason(e)}: {days} days added"
-    elif e[2] == "additional_investigation":
-        text = f"additional investigation on {iso(day)}{_reason(e)}, while the period ran: {days} days added"
-    else:
-        text = f"{e[2].replace('_', ' ')} on {iso(day)}: {days} days added"
-    p.add(day, days, text, adj.cite, e)
+        return f"interview postponed on {iso(e[0])}{_reason(e)}: {days} days added"
+    if e[2] == "additional_investigation":
+        return f"additional investigation on {iso(e[0])}{_reason(e)}, while the period ran: {days} days added"
+    return f"{e[2].replace('_', ' ')} on {iso(e[0])}: {days} days added"
 
 
 def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
@@ -299,7 +305,7 @@ def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
     p.open_toll = p.toll(since, None, adj.cite) if counts else None
 
 
-_RESUMED = {
+_RESUMED: Final = {
     "administrative_step": "OPA took an administrative investigation step",
     "submitted_to_oig": "the investigation was submitted to OIG",
     "proposed_findings_issued": "proposed findings were issued",
@@ -329,7 +335,12 @@ def _pause_end(p: _Period, e: Event, resumed: bool) -> None:
     toll.describe = lambda n, overlap: f"{head}: {_tolled(n, overlap)}"
 
 
-_ENDS, _ALWAYS, _WHILE_RUNNING, _STARTS = range(4)
+# the order of one day's events in a period: a running pause ends, extensions that always apply,
+# those that apply while the period runs, pauses that begin
+_ENDS: Final = 0
+_ALWAYS: Final = 1
+_WHILE_RUNNING: Final = 2
+_STARTS: Final = 3
 
 
 def _item_key(t: tuple[int, int, str, int, str, AdjustmentRule, str, Event]) -> tuple[int, int, str, int, str]:
@@ -341,16 +352,16 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
     for adj in rule.adjustments:
         if adj.kind == "later_of":
             continue
-        for e in by_type.get(adj.event, ()):
+        for e in by_type.get(adj.event, _NO_EVENTS):
             role = "start" if adj.kind == "pause" else "single"
             klass = _STARTS if role == "start" else (_ALWAYS if adj.when == "always" else _WHILE_RUNNING)
             items.append((e[0], klass, e[2], e[3], e[4] or "", adj, role, e))
         if adj.kind == "pause":
             if adj.end_event:
-                for e in by_type.get(adj.end_event, ()):
+                for e in by_type.get(adj.end_event, _NO_EVENTS):
                     items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "end", e))
             for t in adj.resumed_by:
-                for e in by_type.get(t, ()):
+                for e in by_type.get(t, _NO_EVENTS):
                     items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "resume", e))
     items.sort(key=_item_key)
     leftover_ends: list[tuple[AdjustmentRule, Event]] = []  # ends met with no pause open
@@ -530,7 +541,7 @@ def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
                     )
             continue
         for t in completions:
-            for e in by_type.get(t, ()):
+            for e in by_type.get(t, _NO_EVENTS):
                 starts = [s for s in _of_types(by_type, triggers) if s[0] <= e[0]]
                 if not starts:
                     raise CaseError(
@@ -550,9 +561,9 @@ def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> 
     """Each end closes a running pause; on one day a running pause ends before a new one starts."""
     assert adj.end_event is not None
     days: dict[int, tuple[list[Event], list[Event]]] = {}
-    for e in by_type.get(adj.event, ()):
+    for e in by_type.get(adj.event, _NO_EVENTS):
         days.setdefault(e[0], ([], []))[0].append(e)
-    for e in by_type.get(adj.end_event, ()):
+    for e in by_type.get(adj.end_event, _NO_EVENTS):
         days.setdefault(e[0], ([], []))[1].append(e)
     paused = False
     for day in sorted(days):
@@ -587,7 +598,7 @@ def _with_referrals(
                 continue
             v: Event = (e[0] + rr.days, e[1], rr.starts, 0, e[4], None)
             derived[(v[1], v[2])] = (e, rr)
-            by_type[rr.starts] = sorted([*by_type.get(rr.starts, ()), v], key=_date_index)
+            by_type[rr.starts] = sorted([*by_type.get(rr.starts, _NO_EVENTS), v], key=event_key)
     return by_type, derived
 
 
@@ -662,35 +673,77 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
     }
 
 
-def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: Deadline | None) -> list[Flag]:
-    flags: list[Flag] = []
-    enabled = rules.flags
-    f = enabled.get("limitation_barred")
-    if f is not None and case.incident_date is not None:
+class _FlagRules:
+    """The flags' rules of one ``Rules``, read once: the cite of each enabled flag (None when not)."""
+
+    __slots__ = (
+        "limitation",
+        "years",
+        "measured_from",
+        "lift_criminal",
+        "lift_concealment",
+        "lapsed",
+        "barred",
+        "review",
+        "categories",
+        "force3",
+    )
+
+    def __init__(self, rules: Rules) -> None:
+        f = rules.flags
         lim = rules.limitation
-        made = _first(case.by_type, lim.measured_from)
-        if made is not None and made[0] > _add_years(case.incident_date, lim.years):
-            lift_criminal = "criminal" in lim.exceptions
-            lift_concealment = "concealment" in lim.exceptions
-            if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
-                flags.append({"id": "limitation_barred", "cite": f.cite})
-    f = enabled.get("oig_review_lapsed")
-    if f is not None:
-        for d in deadlines:
-            if (d["status"] == "missed" or d["status"] == "overdue") and d["id"].startswith("oig_review_"):
-                flags.append({"id": "oig_review_lapsed", "cite": f.cite})
-                break
-    f = enabled.get("discipline_barred_timeline")
-    if f is not None and investigation is not None and investigation["status"] == "missed":
-        flags.append({"id": "discipline_barred_timeline", "cite": f.cite})
-    f = enabled.get("oig_review_required")
-    if f is not None and case.allegations:
-        review = rules.oig_review_categories
+        self.limitation: str | None = f["limitation_barred"].cite if "limitation_barred" in f else None
+        self.years = lim.years
+        self.measured_from = lim.measured_from
+        self.lift_criminal = "criminal" in lim.exceptions
+        self.lift_concealment = "concealment" in lim.exceptions
+        self.lapsed: str | None = f["oig_review_lapsed"].cite if "oig_review_lapsed" in f else None
+        self.barred: str | None = f["discipline_barred_timeline"].cite if "discipline_barred_timeline" in f else None
+        self.review: str | None = f["oig_review_required"].cite if "oig_review_required" in f else None
+        self.categories = rules.oig_review_categories
         # Type III force is a level of force (3.29.007), carried by an allegation; its review
         # is the profile's: the category "type_iii_force" stands for it in the review lists.
+        self.force3 = "type_iii_force" in rules.oig_review_categories
+
+
+_FLAG_RULES: Final[dict[int, tuple[Rules, _FlagRules]]] = {}  # id(Rules) -> (the Rules, kept alive; its flags' rules)
+
+
+def _flag_rules(rules: Rules) -> _FlagRules:
+    found = _FLAG_RULES.get(id(rules))
+    if found is not None and found[0] is rules:
+        return found[1]
+    fr = _FlagRules(rules)
+    if len(_FLAG_RULES) > 1000:
+        _FLAG_RULES.clear()
+    _FLAG_RULES[id(rules)] = (rules, fr)
+    return fr
+
+
+def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: Deadline | None) -> list[Flag]:
+    fr = _flag_rules(rules)
+    flags: list[Flag] = []
+    if fr.limitation is not None and case.incident_date is not None:
+        made = _first(case.by_type, fr.measured_from)
+        if made is not None and made[0] > _add_years(case.incident_date, fr.years):
+            lift_criminal = fr.lift_criminal
+            lift_concealment = fr.lift_concealment
+            if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
+                flags.append({"id": "limitation_barred", "cite": fr.limitation})
+    if fr.lapsed is not None:
+        for d in deadlines:
+            status = d["status"]
+            if (status == "missed" or status == "overdue") and d["id"].startswith("oig_review_"):
+                flags.append({"id": "oig_review_lapsed", "cite": fr.lapsed})
+                break
+    if fr.barred is not None and investigation is not None and investigation["status"] == "missed":
+        flags.append({"id": "discipline_barred_timeline", "cite": fr.barred})
+    if fr.review is not None and case.allegations:
+        review = fr.categories
+        force3 = fr.force3
         for a in case.allegations:
-            if a[1] in review or (a[4] and "type_iii_force" in review):
-                flags.append({"id": "oig_review_required", "cite": f.cite})
+            if a[1] in review or (a[4] and force3):
+                flags.append({"id": "oig_review_required", "cite": fr.review})
                 break
     return flags
 
