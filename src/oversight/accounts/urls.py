@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import second_factor, views
 
 app_name = "accounts"
 urlpatterns = [
     path("", views.users, name="users"),
     path("new/", views.new, name="new"),
+    path("sign-ins/", second_factor.sign_ins, name="sign_ins"),
     path("<int:pk>/", views.person, name="person"),
     path("<int:pk>/roles/", views.set_roles, name="roles"),
     path("<int:pk>/details/", views.details, name="details"),
