@@ -310,12 +310,26 @@ OVERSIGHT_PUBLICDATA_DB = Path(os.environ.get("OVERSIGHT_PUBLICDATA_DB", DATA_DI
 # OPA case management (oversight.cases): uploaded evidence, mail, the tasks queue, reminders.
 MEDIA_ROOT = Path(os.environ.get("OVERSIGHT_MEDIA_ROOT", DATA_DIR / "media"))
 DEFAULT_FROM_EMAIL = os.environ.get("OVERSIGHT_FROM_EMAIL", "opa-deadlines@oversight.example.org")
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("OVERSIGHT_MAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend"),
-        "OPTIONS": {"file_path": str(DATA_DIR / "mail")} if not os.environ.get("OVERSIGHT_MAIL_BACKEND") else {},
+# Mail: in production through an SMTP server (OVERSIGHT_SMTP_HOST, _PORT, _USER, _PASSWORD,
+# OVERSIGHT_SMTP_TLS=1 for STARTTLS); in the demo and the tests into files under the data folder.
+_SMTP = "django.core.mail.backends.smtp.EmailBackend"
+_mail_backend = os.environ.get(
+    "OVERSIGHT_MAIL_BACKEND", _SMTP if PRODUCTION else "django.core.mail.backends.filebased.EmailBackend"
+)
+if _mail_backend == _SMTP:
+    _mail_options: dict[str, object] = {
+        "host": os.environ.get("OVERSIGHT_SMTP_HOST", "localhost"),
+        "port": int(os.environ.get("OVERSIGHT_SMTP_PORT", "25")),
+        "username": os.environ.get("OVERSIGHT_SMTP_USER", ""),
+        "password": os.environ.get("OVERSIGHT_SMTP_PASSWORD", ""),
+        "use_tls": _flag("OVERSIGHT_SMTP_TLS", False),
+        "timeout": 30,
     }
-}
+elif _mail_backend.endswith("filebased.EmailBackend"):
+    _mail_options = {"file_path": str(DATA_DIR / "mail")}
+else:
+    _mail_options = {}
+MAILERS = {"default": {"BACKEND": _mail_backend, "OPTIONS": _mail_options}}
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # Reminders go out this many days before a deadline, and on the day it passes (0).
 OVERSIGHT_REMINDER_DAYS = [14, 3, 0]
