@@ -89,7 +89,16 @@ def test_the_production_settings_are_https_only(tmp_path: Path) -> None:
     )
     r = _run(tmp_path, "shell", "--no-imports", "-c", code, OVERSIGHT_ENV="production", **_keys())
     assert r.returncode == 0, r.stderr
-    assert r.stdout.split() == ["False", "True", "True", "True", "True", "('HTTP_X_FORWARDED_PROTO',", "'https')", "True"]
+    assert r.stdout.split() == [
+        "False",
+        "True",
+        "True",
+        "True",
+        "True",
+        "('HTTP_X_FORWARDED_PROTO',",
+        "'https')",
+        "True",
+    ]
 
 
 @pytest.mark.django_db

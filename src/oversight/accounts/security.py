@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import ipaddress
 import math
 import time
 from collections.abc import Callable
@@ -36,21 +37,29 @@ from .models import RateCounter, SignInEvent
 # --------------------------------------------------------------------------
 
 
+def _valid(address: str) -> str:
+    try:
+        return str(ipaddress.ip_address(address.strip()))
+    except ValueError:
+        return ""
+
+
 def client_ip(request: HttpRequest) -> str:
     """REMOTE_ADDR, or behind ``OVERSIGHT_TRUSTED_PROXIES`` proxies the address the first of
-    them saw (counted from the right of X-Forwarded-For, which a client cannot forge past them)."""
-    remote = request.META.get("REMOTE_ADDR") or "unknown"
+    them saw (counted from the right of X-Forwarded-For, which a client cannot forge past them).
+    An empty string when there is no valid address (a request made in code)."""
+    remote = _valid(request.META.get("REMOTE_ADDR") or "")
     hops = int(getattr(settings, "OVERSIGHT_TRUSTED_PROXIES", 0))
     if hops <= 0:
         return remote
     forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
     if len(forwarded) >= hops:
-        return forwarded[-hops]
-    return forwarded[0] if forwarded else remote
+        return _valid(forwarded[-hops]) or remote
+    return _valid(forwarded[0]) if forwarded else remote
 
 
-def axes_client_ip(request: HttpRequest) -> str:
-    return client_ip(request)
+def axes_client_ip(request: HttpRequest) -> str | None:
+    return client_ip(request) or None
 
 
 # --------------------------------------------------------------------------
@@ -144,7 +153,7 @@ def rate_limited(
         @functools.wraps(view)
         def limited(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if request.method == "POST":
-                wait = hit(name, client_ip(request))
+                wait = hit(name, client_ip(request) or "unknown")
                 if wait is not None:
                     response = render(request, "limited.html", {**_when(wait), "base": base}, status=429)
                     response["Retry-After"] = str(math.ceil(wait))
