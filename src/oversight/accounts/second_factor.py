@@ -16,7 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_otp import login as otp_login
 from django_otp import match_token
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -44,6 +45,16 @@ def _confirmed_totp(user: Any) -> TOTPDevice | None:
     return TOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
+def _throttled(device: Any) -> str:
+    """After wrong codes django-otp makes each next try wait longer; say until when."""
+    allowed, info = device.verify_is_allowed()
+    if allowed:
+        return ""
+    until = (info or {}).get("locked_until")
+    when = f" until {timezone.localtime(until).strftime('%H:%M:%S')}" if until else " a moment"
+    return f"Too many wrong codes in a row: wait{when}, then enter the code your app shows then."
+
+
 def _grouped(key: str) -> str:
     return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
 
@@ -53,7 +64,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     """Give the second factor: the app's 6 digits, or one recovery code."""
     user = request.user
     if _confirmed_totp(user) is None and not StaticDevice.objects.filter(user=user, confirmed=True).exists():
-        return redirect(f"/accounts/second-factor/setup/?next={_next(request)}")
+        return redirect("/accounts/second-factor/setup/?" + urlencode({"next": _next(request)}))
     error = ""
     if request.method == "POST":
         token = "".join((request.POST.get("code") or "").split())
@@ -64,7 +75,8 @@ def verify(request: HttpRequest) -> HttpResponse:
             record(request, kind, user=user)
             return redirect(_next(request))
         record(request, SignInEvent.SECOND_FACTOR_FAILED, user=user)
-        error = (
+        totp_device = _confirmed_totp(user)
+        error = (_throttled(totp_device) if totp_device is not None else "") or (
             "That code did not match. Enter the 6 digits your authenticator app shows now, "
             "or one of your recovery codes."
             if token
@@ -84,7 +96,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
     digits it shows; then the recovery codes, shown once."""
     user = request.user
     if _confirmed_totp(user) is not None:
-        return redirect(f"/accounts/second-factor/?next={_next(request)}")
+        return redirect("/accounts/second-factor/?" + urlencode({"next": _next(request)}))
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
@@ -93,6 +105,8 @@ def enrol(request: HttpRequest) -> HttpResponse:
         token = "".join((request.POST.get("code") or "").split())
         if not token.isdigit() or len(token) != device.digits:
             error = f"Enter the {device.digits} digits your authenticator app shows for Oversight."
+        elif _throttled(device):
+            error = _throttled(device)
         elif not device.verify_token(token):
             record(request, SignInEvent.SECOND_FACTOR_FAILED, user=user)
             error = "That code did not match. Check that the app's clock is right and enter the code it shows now."
@@ -104,7 +118,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record(request, SignInEvent.ENROLLED, user=user)
             request.session[SESSION_NEW_CODES] = codes
-            return redirect(f"/accounts/second-factor/recovery-codes/?next={_next(request)}")
+            return redirect("/accounts/second-factor/recovery-codes/?" + urlencode({"next": _next(request)}))
     url = device.config_url
     key = base64.b32encode(device.bin_key).decode().rstrip("=")
     qr = segno.make(url, error="m").svg_inline(scale=5, dark="#17324d", title="Code to scan into an authenticator app")
