@@ -130,3 +130,16 @@ def test_the_server_error_page_is_the_sites_own() -> None:
 
     html = render_to_string("500.html")
     assert "Something went wrong" in html and "Traceback" not in html
+
+
+def test_the_production_runner_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OVERSIGHT_") and k != "DATABASE_URL"}
+    env |= {"DJANGO_SETTINGS_MODULE": "oversight.settings", "OVERSIGHT_DATA_DIR": str(tmp_path)}
+    r = subprocess.run(
+        [sys.executable, "-m", "oversight.cli", "serve", "--no-worker"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 2 and "OVERSIGHT_SECRET_KEY is not set" in r.stderr
