@@ -100,7 +100,7 @@ class Client:
 def run_load(base: str, clients: int, seconds: float, seed: int) -> dict[str, Any]:
     results: dict[str, list[tuple[float, bool]]] = {name: [] for name, *_ in MIX}
     lock = threading.Lock()
-    stop_at = time.perf_counter() + seconds
+    stop_at = [0.0]  # set once every person has signed in
     names = [m[0] for m in MIX]
     weights = [m[1] for m in MIX]
     by_name = {m[0]: m for m in MIX}
@@ -111,7 +111,7 @@ def run_load(base: str, clients: int, seconds: float, seed: int) -> dict[str, An
         c = Client(base, f"198.18.{i // 250}.{i % 250 + 1}")
         c.sign_in("director", "oversight-demo")
         start.wait()
-        while time.perf_counter() < stop_at:
+        while time.perf_counter() < stop_at[0]:
             name = rng.choices(names, weights)[0]
             _, _, method, path, expected = by_name[name]
             form = None
@@ -135,8 +135,10 @@ def run_load(base: str, clients: int, seconds: float, seed: int) -> dict[str, An
     threads = [threading.Thread(target=person, args=(i,), daemon=True) for i in range(clients)]
     for t in threads:
         t.start()
+    stop_at[0] = time.perf_counter() + 3600  # until the barrier below
     start.wait()
     began = time.perf_counter()
+    stop_at[0] = began + seconds
     for t in threads:
         t.join()
     wall = time.perf_counter() - began

@@ -180,6 +180,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "oversight.accounts.security.signin_state",
                 "oversight.home.nav.nav",
             ],
         },
@@ -275,6 +276,7 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LOGIN_URL = "/accounts/login/"
+OTP_TOTP_ISSUER = "Oversight"  # the name authenticator apps show beside the code
 
 # Sign-in: django-axes counts failures; 5 for one username (from anywhere), or from one address
 # (for any username), lock it for 15 minutes. The lockout page says when to try again (429).

@@ -31,7 +31,6 @@ from .security import record
 
 RECOVERY_CODES = 10
 SESSION_NEW_CODES = "oversight_new_recovery_codes"
-ISSUER = "Oversight"
 
 
 def _next(request: HttpRequest) -> str:

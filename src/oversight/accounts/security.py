@@ -192,6 +192,11 @@ def needs_second_factor(request: HttpRequest) -> bool:
     return not demo_login(user)
 
 
+def signin_state(request: HttpRequest) -> dict[str, bool]:
+    """For the layout: a person between password and second factor sees no navigation yet."""
+    return {"second_factor_pending": needs_second_factor(request)}
+
+
 class SecondFactorMiddleware:
     """A signed-in account that has not given its second factor this session reaches only the
     sign-in pages: the rest sends it to give (or, the first time, to set up) its second factor."""
