@@ -222,3 +222,25 @@ def test_the_administrator_reviews_sign_ins_and_no_one_else(make_user: Any, dire
     other = Client()
     other.force_login(director)
     assert other.get("/people/sign-ins/").status_code == 403
+
+
+def test_the_administrator_resets_a_lost_second_factor(settings: Any, make_user: Any, director: User) -> None:
+    settings.OVERSIGHT_SECOND_FACTOR = True
+    TOTPDevice.objects.create(user=director, name="Authenticator app", confirmed=True)
+    admin = make_user("admin1", R.ADMINISTRATOR)
+    c = Client()
+    c.force_login(admin)
+    settings.OVERSIGHT_SECOND_FACTOR = False  # the administrator's own second factor is not under test here
+    assert "Reset the second factor" in c.get(f"/people/{director.pk}/").content.decode()
+    r = c.post(f"/people/{director.pk}/second-factor/reset/", follow=True)
+    assert "set up a new one at their next sign-in" in r.content.decode()
+    assert not TOTPDevice.objects.filter(user=director).exists()
+    again = c.post(f"/people/{director.pk}/second-factor/reset/")
+    assert again.status_code == 400 and "has no second factor set up" in again.content.decode()
+    from oversight.cases.models import AuditEntry
+
+    assert AuditEntry.objects.filter(action="second_factor_reset").count() == 1
+    settings.OVERSIGHT_SECOND_FACTOR = True
+    other = Client()
+    other.force_login(director)
+    assert other.get("/board/")["Location"].startswith("/accounts/second-factor/")

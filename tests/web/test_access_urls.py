@@ -319,6 +319,7 @@ URLS: dict[str, Url | dict[str, Url]] = {
             ("accounts:deactivate", {}),
             ("accounts:reactivate", {}),
             ("accounts:password_link", {}),
+            ("accounts:reset_second_factor", {}),  # refused with a message when none is set up
         )
     },
     "accounts:password_set_done": Url(EVERYONE),

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/deactivate/", views.deactivate, name="deactivate"),
     path("<int:pk>/reactivate/", views.reactivate, name="reactivate"),
     path("<int:pk>/password-link/", views.password_link, name="password_link"),
+    path("<int:pk>/second-factor/reset/", views.reset_second_factor, name="reset_second_factor"),
     path("password/done/", views.PasswordSetDone.as_view(), name="password_set_done"),
     path("password/<uidb64>/<token>/", views.PasswordSetConfirm.as_view(), name="password_set_confirm"),
 ]
