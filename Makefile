@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint fmt types test-sqlite test-pure test-postgres test-browser chromium bench bench-board bench-publicdata install
+.PHONY: demo test lint fmt types test-sqlite test-pure test-postgres test-browser chromium bench bench-board bench-publicdata bench-load install
 
 NATIVE_SOURCES := $(addprefix src/oversight/rules/,events.py timeline.py plan.py batch.py)
 
@@ -91,3 +91,8 @@ bench-board: $(STAMP)
 # benchmarks/results/publicdata.json (targets: query p95 under 100 ms, import 200,000 rows/s).
 bench-publicdata: $(STAMP)
 	PG_URL=$(PG_URL) scripts/ensure-postgres && PG_URL=$(PG_URL) $(VENV)/bin/python benchmarks/publicdata_bench.py $(if $(ROWS),--rows $(ROWS),)
+
+# A bounded load test on loopback: the public pages, the board and the complaint form, served
+# by gunicorn from SQLite; throughput, median, p95 and error rate to benchmarks/results/load.json.
+bench-load: $(STAMP)
+	env -u DATABASE_URL $(VENV)/bin/python benchmarks/load_bench.py $(if $(LOAD_SECONDS),--seconds $(LOAD_SECONDS),)

@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings_test")  # plain HTTP, test keys
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/test")
 
 

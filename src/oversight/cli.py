@@ -3,6 +3,7 @@
     oversight timeline CASE.json [--profile seattle] [--today YYYY-MM-DD] [--format json|text]
     oversight timeline --batch CASES.jsonl [--profile ...] [--today ...]
     oversight demo [--port 8000]       migrate, fill demo data, serve the web app
+    oversight serve [--bind ADDR] [--workers N]   production: check, then gunicorn and the tasks worker
     oversight manage ARGS...           any Django management command
     oversight profile check FILE       is a profile sound? every problem named
     oversight profile show [NAME] [--at DATE]   what was in force on a day
@@ -201,8 +202,21 @@ def profile_show(
         typer.echo(f"  {p.key} = {p.value!r} [{p.cite}]: {status}  [{rules.bargaining.cite}]")
 
 
-def _django(argv: list[str]) -> None:
+def _settings_or_fail() -> None:
+    """Load the settings; a deployment that may not start (a missing or weak key, a demo
+    setting in production) exits 2 with the setting named."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (loads the settings module)
+    except ImproperlyConfigured as e:
+        _fail(str(e))
+
+
+def _django(argv: list[str]) -> None:
+    _settings_or_fail()
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["oversight manage", *argv])
@@ -220,6 +234,9 @@ def demo(
     serve: Annotated[bool, typer.Option(help="Serve after filling the demo data")] = True,
 ) -> None:
     """Create the SQLite database, fill it with a demo year of cases, serve http://127.0.0.1:PORT."""
+    # The demo's own settings: DEBUG, keys of its own in the data folder, the demo's logins
+    # signing in with the password alone (oversight.settings); never production's.
+    os.environ["OVERSIGHT_ENV"] = "demo"
     _django(["migrate", "--no-input", "-v", "0"])
     _django(["seed_demo"])
     _django(["seed_oig_demo"])
@@ -245,6 +262,49 @@ def demo(
         finally:
             worker.terminate()
             worker.wait(timeout=10)
+
+
+@app.command()
+def serve(
+    bind: Annotated[str, typer.Option(help="Address to listen on, behind the TLS proxy")] = "127.0.0.1:8000",
+    workers: Annotated[int, typer.Option(help="gunicorn worker processes")] = 3,
+    worker: Annotated[bool, typer.Option(help="Run the tasks worker (reminders, mail) beside the server")] = True,
+    migrate: Annotated[bool, typer.Option(help="Apply database migrations first")] = False,
+) -> None:
+    """Production: refuse to start on a setting that is missing or unsafe, check the deployment,
+    collect the static files (served by WhiteNoise), then run gunicorn and the tasks worker."""
+    import signal
+    import subprocess
+
+    _settings_or_fail()
+    if migrate:
+        _django(["migrate", "--no-input"])
+    try:
+        _django(["check", "--deploy", "--fail-level", "WARNING"])
+    except SystemExit as e:
+        if e.code:
+            _fail("the deployment check failed (above): fix the settings it names, then start again")
+    _django(["collectstatic", "--no-input", "-v", "0"])
+    procs: list[subprocess.Popen[bytes]] = []
+    if worker:
+        procs.append(subprocess.Popen([sys.executable, "-m", "oversight.cli", "manage", "db_worker"]))
+    gunicorn = [sys.executable, "-m", "gunicorn", "oversight.wsgi:application", "--bind", bind]
+    gunicorn += ["--workers", str(workers), "--access-logfile", "-", "--timeout", "60"]
+    server = subprocess.Popen(gunicorn)
+    procs.append(server)
+
+    def stop(signum: int, frame: Any) -> None:
+        for p in procs:
+            p.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = server.wait()
+    for p in procs:
+        if p.poll() is None:
+            p.terminate()
+            p.wait(timeout=30)
+    raise typer.Exit(code)
 
 
 def _add_publicdata() -> None:

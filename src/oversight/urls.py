@@ -1,5 +1,6 @@
 from django.urls import include, path
 
+from oversight.accounts import second_factor
 from oversight.cases.api import api as cases_api
 from oversight.home import views as home_views
 
@@ -8,6 +9,10 @@ handler403 = "oversight.home.views.refused"
 
 urlpatterns = [
     path("", home_views.home, name="home"),
+    # the second step of sign-in (oversight.accounts.second_factor); the first is cases:login
+    path("accounts/second-factor/", second_factor.verify, name="second_factor"),
+    path("accounts/second-factor/setup/", second_factor.enrol, name="second_factor_setup"),
+    path("accounts/second-factor/recovery-codes/", second_factor.recovery_codes, name="recovery_codes"),
     path("data/", include("oversight.publicdata.urls")),
     path("oig/", include("oversight.oig.urls")),
     path("discipline/", include("oversight.discipline.urls")),

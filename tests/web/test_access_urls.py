@@ -305,6 +305,11 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "home": Url(SIGNED_IN),  # each person's home; one with no role is told to ask for one
     "cases:search": Url(Holds("search")),
     "accounts:users": Url(Holds("manage_users")),
+    "accounts:sign_ins": Url(Holds("manage_users")),  # the record of sign-ins
+    # the second step of sign-in: the person's own, for anyone signed in
+    "second_factor": Url(SIGNED_IN),
+    "second_factor_setup": Url(SIGNED_IN),
+    "recovery_codes": Url(SIGNED_IN),
     "accounts:new": both(Holds("manage_users"), data={"username": "newcomer", "first_name": "New", "email": "n@x.org"}),
     "accounts:person": Url(Holds("manage_users"), args=lambda w, s: {"pk": w.users[A.INVESTIGATOR].pk}),
     **{
@@ -315,6 +320,7 @@ URLS: dict[str, Url | dict[str, Url]] = {
             ("accounts:deactivate", {}),
             ("accounts:reactivate", {}),
             ("accounts:password_link", {}),
+            ("accounts:reset_second_factor", {}),  # refused with a message when none is set up
         )
     },
     "accounts:password_set_done": Url(EVERYONE),

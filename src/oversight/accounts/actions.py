@@ -284,6 +284,31 @@ def reactivate(actor: Any, person: Any) -> None:
     _forget_roles(person)
 
 
+def has_second_factor(person: Any) -> bool:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=person, confirmed=True).exists()
+
+
+def reset_second_factor(actor: Any, person: Any) -> None:
+    """A person who lost their phone and their recovery codes: their authenticator app and
+    recovery codes stop working, and they set up a new one at their next sign-in."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require(actor)
+    with transaction.atomic():
+        locked = _locked(person)
+        if (
+            not TOTPDevice.objects.filter(user=locked).exists()
+            and not StaticDevice.objects.filter(user=locked).exists()
+        ):
+            raise ActionError("user", f"{locked.get_username()} has no second factor set up")
+        TOTPDevice.objects.filter(user=locked).delete()
+        StaticDevice.objects.filter(user=locked).delete()
+        audit(actor, "second_factor_reset", None, **_who(locked))
+
+
 # --------------------------------------------------------------------------
 # The set-password link: Django's PasswordResetForm, token generator and confirm view
 # --------------------------------------------------------------------------

@@ -126,6 +126,7 @@ def _page(
         "history": history(person),
         "is_self": person.pk == request.user.pk,
         "link_days": actions.link_days(),
+        "has_second_factor": actions.has_second_factor(person),
         "errors": errors or [],
         "failed": failed,
     }
@@ -225,6 +226,16 @@ def password_link(request: HttpRequest, pk: int) -> HttpResponse:
         return f"A link to set a password was mailed to {sent}; it works once, for {actions.link_days()} days."
 
     return _do(request, pk, "link", call)
+
+
+@login_required
+@require_POST
+def reset_second_factor(request: HttpRequest, pk: int) -> HttpResponse:
+    def call(who: Any) -> str:
+        actions.reset_second_factor(request.user, who)
+        return f"{who.get_username()}'s second factor is reset: they set up a new one at their next sign-in."
+
+    return _do(request, pk, "second-factor", call)
 
 
 # --------------------------------------------------------------------------

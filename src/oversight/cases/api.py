@@ -11,10 +11,11 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import ValidationError
 from ninja.responses import Status
 from ninja.security import django_auth
 
@@ -136,6 +137,24 @@ class Error(Schema):
     detail: str
 
 
+class FieldError(Schema):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(Schema):
+    detail: str = Field(description="What was wrong, one clause a field")
+    errors: list[FieldError]
+
+
+# Every operation may answer these besides its own: not signed in (401), refused by the access
+# model (403), no such case (404), a parameter or body that does not validate (422).
+ERRORS: dict[int, Any] = {401: Error, 403: Error, 404: Error, 422: ValidationErrorOut}
+MAX_LIMIT = 1000
+MAX_OFFSET = 1_000_000
+
+
 def _summary(c: Case) -> dict[str, Any]:
     return {
         "number": c.number,
@@ -164,6 +183,24 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> Any:
     return api.create_response(request, {"detail": str(exc) or "Refused."}, status=403)
 
 
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    """422 with one readable sentence (``offset: must be 0 or more``) beside the field errors."""
+    errors = []
+    for e in exc.errors:
+        loc = [str(x) if not isinstance(x, int) else x for x in e.get("loc", ())]
+        field = [x for x in loc if x not in ("query", "path", "body", "filters", "payload")]
+        errors.append({"loc": loc, "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))})
+        errors[-1]["field"] = ".".join(str(x) for x in field) or "request"
+    detail = "; ".join(f"{e.pop('field')}: {e['msg']}" for e in errors)
+    return api.create_response(request, {"detail": detail, "errors": errors}, status=422)
+
+
+@api.exception_handler(Http404)
+def _missing(request: HttpRequest, exc: Http404) -> Any:
+    return api.create_response(request, {"detail": "No such case (or no such page of the API)."}, status=404)
+
+
 class CaseFilters(Schema):
     """The search's words and filters, as on the search page (oversight.cases.search)."""
 
@@ -175,13 +212,13 @@ class CaseFilters(Schema):
     received_from: dt.date | None = Field(None, description="Received on or after (YYYY-MM-DD)")
     received_to: dt.date | None = Field(None, description="Received on or before (YYYY-MM-DD)")
     investigator: str | None = Field(None, description="The assigned investigator's username")
-    limit: int = 100
-    offset: int = 0
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"How many cases, 1 to {MAX_LIMIT}")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"How many to skip, 0 to {MAX_OFFSET}")
 
 
 @api.get(
     "/cases",
-    response={200: list[CaseSummary], 400: Error, 403: Error},
+    response={200: list[CaseSummary], 400: Error, **ERRORS},
     summary="Cases the user may read (open, closed or all), searched and filtered as on the search page",
 )
 def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
@@ -193,11 +230,10 @@ def list_cases(request: HttpRequest, filters: Query[CaseFilters]) -> Any:
         detail = "; ".join(f"{name}: {' '.join(errors)}" for name, errors in form.errors.items())
         return Status(400, {"detail": detail})
     qs = search.search(request.user, form.criteria()).select_related("investigator")
-    limit = max(1, min(filters.limit, 1000))
-    return [_summary(c) for c in qs[filters.offset : filters.offset + limit]]
+    return [_summary(c) for c in qs[filters.offset : filters.offset + filters.limit]]
 
 
-@api.get("/cases/{number}", response={200: CaseOut, 403: Error}, summary="One case, with its deadlines")
+@api.get("/cases/{number}", response={200: CaseOut, **ERRORS}, summary="One case, with its deadlines")
 def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     case = _readable(request, number)
     reader = access.Reader(request.user, case)
@@ -241,7 +277,7 @@ def get_case(request: HttpRequest, number: str) -> dict[str, Any]:
     }
 
 
-@api.get("/cases/{number}/events", response={200: list[EventOut], 403: Error}, summary="The case's event log")
+@api.get("/cases/{number}/events", response={200: list[EventOut], **ERRORS}, summary="The case's event log")
 def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     case = _readable(request, number)
     reader = access.Reader(request.user, case)
@@ -260,7 +296,7 @@ def case_events(request: HttpRequest, number: str) -> list[dict[str, Any]]:
     ]
 
 
-@api.get("/cases/{number}/deadlines", response={200: list[DeadlineOut], 403: Error}, summary="The case's deadlines")
+@api.get("/cases/{number}/deadlines", response={200: list[DeadlineOut], **ERRORS}, summary="The case's deadlines")
 def case_deadlines(request: HttpRequest, number: str, today: dt.date | None = None) -> list[dict[str, Any]]:
     case = _readable(request, number)
     return [_deadline(d) for d in timeline(case, today or timezone.localdate())["deadlines"]]
@@ -268,7 +304,7 @@ def case_deadlines(request: HttpRequest, number: str, today: dt.date | None = No
 
 @api.post(
     "/cases/{number}/events",
-    response={201: EventOut, 400: Error, 403: Error},
+    response={201: EventOut, 400: Error, **ERRORS},
     summary="Record an event the clock reads (postponement, pause, vacancy, OIG, findings)",
 )
 def record_event(request: HttpRequest, number: str, body: ClockEventIn) -> Any:
@@ -300,12 +336,12 @@ class BoardFilters(Schema):
     stage: str | None = None
     deadline: str | None = None
     status: Literal["overdue", "open", "tolled"] | None = None
-    within: int | None = None
-    limit: int = 100
-    offset: int = 0
+    within: int | None = Field(None, ge=0, le=3650, description="Due within this many days")
+    limit: int = Field(100, ge=1, le=MAX_LIMIT, description=f"How many rows, 1 to {MAX_LIMIT}")
+    offset: int = Field(0, ge=0, le=MAX_OFFSET, description=f"How many to skip, 0 to {MAX_OFFSET}")
 
 
-@api.get("/deadlines", response={200: list[BoardRowOut], 403: Error}, summary="The deadline board, at risk first")
+@api.get("/deadlines", response={200: list[BoardRowOut], **ERRORS}, summary="The deadline board, at risk first")
 def deadlines(request: HttpRequest, filters: Query[BoardFilters]) -> list[dict[str, Any]]:
     if not access.roles_of(request.user) & R.OPA_STAFF:
         raise access.Refused("The deadline board lists OPA's open cases, for OPA staff.", what="to read the board")
@@ -325,8 +361,7 @@ def deadlines(request: HttpRequest, filters: Query[BoardFilters]) -> list[dict[s
         within=filters.within,
     )
     qs = qs.filter(access.cases_q(request.user))
-    limit = max(1, min(filters.limit, 1000))
-    rows = board_rows(qs[filters.offset : filters.offset + limit], today)
+    rows = board_rows(qs[filters.offset : filters.offset + filters.limit], today)
     return [
         {
             "number": r.number,

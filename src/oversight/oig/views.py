@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight import access
+from oversight.accounts.security import rate_limited
 from oversight.cases.clock import rules_for
 from oversight.cases.models import Case
 from oversight.cases.page import render_case
@@ -344,6 +345,7 @@ def _hotline_error(e: actions.ActionError) -> str:
     return _("The report could not be sent.")
 
 
+@rate_limited("hotline", base="oig/base_public.html")
 def hotline(request: HttpRequest) -> HttpResponse:
     """Public: no account needed."""
     ctx: dict[str, Any] = {"topics": HOTLINE_TOPICS, "kinds": REPORTER_KINDS}
@@ -364,6 +366,7 @@ def hotline(request: HttpRequest) -> HttpResponse:
     return render(request, "oig/hotline.html", ctx | {"post": {}})
 
 
+@rate_limited("hotline_code", base="oig/base_public.html")
 def hotline_status(request: HttpRequest) -> HttpResponse:
     """Public: the reporter sees the status and OIG's messages, and adds information, with the code.
     The code travels in a POST body only, never in a URL that logs and histories keep."""

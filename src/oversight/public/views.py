@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight import access
+from oversight.accounts.security import rate_limited
 from oversight.cases.models import Case
 from oversight.rules.profile import get_profile
 
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "public/home.html", {"kinds": KINDS})
 
 
+@rate_limited("complaint", base="public/base_public.html")
 def complaint(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = F.ComplaintForm(request.POST, request.FILES)
@@ -68,6 +70,7 @@ def complaint_received(request: HttpRequest) -> HttpResponse:
     return render(request, "public/received.html", {"code": code, "complaint": complaint})
 
 
+@rate_limited("tracking", base="public/base_public.html")
 def track(request: HttpRequest) -> HttpResponse:
     form = F.TrackForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -36,14 +36,12 @@ def rejects_dir() -> Path:
 
 
 def pseudonymizer() -> Pseudonymizer:
-    """The deployment's pseudonym key: OVERSIGHT_PSEUDONYM_KEY; in DEBUG only, one derived from
-    SECRET_KEY so that a development checkout works without setting it."""
-    s = _settings()
-    key = s.OVERSIGHT_PSEUDONYM_KEY
+    """The deployment's pseudonym key, OVERSIGHT_PSEUDONYM_KEY: required in production (the
+    settings refuse to start without it), random and kept in the data folder for the demo; never
+    derived from another secret, so that no fixed or shared string can reverse a pseudonym."""
+    key = _settings().OVERSIGHT_PSEUDONYM_KEY
     if not key:
-        if not s.DEBUG:
-            from oversight.publicdata.pseudonym import KeyError_
+        from oversight.publicdata.pseudonym import KeyError_
 
-            raise KeyError_("OVERSIGHT_PSEUDONYM_KEY is not set: officers cannot be given pseudonyms")
-        key = "development-pseudonyms:" + s.SECRET_KEY
+        raise KeyError_("OVERSIGHT_PSEUDONYM_KEY is not set: officers cannot be given pseudonyms")
     return Pseudonymizer(key)

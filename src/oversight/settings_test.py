@@ -1,0 +1,18 @@
+"""The test suite's settings: ``oversight.settings`` as OVERSIGHT_ENV=test has them (DEBUG off,
+fixed test keys, plain HTTP, no second factor but in the tests of it), on a database file of
+the run's own when it is SQLite, so that the live-server tests' threads write to one database."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ["OVERSIGHT_ENV"] = "test"
+
+from oversight.settings import *  # noqa: E402, F403
+from oversight.settings import DATABASES  # noqa: E402
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"oversight-test-{os.getpid()}.sqlite3")
+    }
