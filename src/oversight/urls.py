@@ -20,6 +20,7 @@ urlpatterns = [
     path("cpc/", include("oversight.cpc.urls")),
     path("recommendations/", include("oversight.recommendations.urls")),
     path("public/recommendations/", include("oversight.recommendations.public_urls")),
+    path("public/cpc/", include("oversight.cpc.public_urls")),
     path("people/", include("oversight.accounts.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),

@@ -376,6 +376,12 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "discipline:notice": Url(Reads(A.DISCIPLINE), ("closed",), pk(World.complainant_notice)),
     # --- The public side
     "public:home": Url(EVERYONE),
+    # --- CPC's meetings and community input
+    "cpc:meetings": both(Holds("cpc_workspace")),
+    "cpc:minutes": Url(Holds("cpc_workspace"), args=pk(lambda w, s: w.meeting), post=True),
+    "cpc:input": both(Holds("cpc_workspace")),
+    "cpc:route": Url(Holds("cpc_workspace"), args=pk(lambda w, s: w.community_input), post=True),
+    "cpc_public:meetings": Url(EVERYONE),
     # --- Recommendations and their answers
     "recommendations:index": Url(Holds("track_recommendations")),
     "recommendations:new": both(Holds("issue_recommendation")),

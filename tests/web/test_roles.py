@@ -234,6 +234,12 @@ def _track(w: World, u: Any, s: str | None, p: Any) -> object:
 
 
 DOORS: dict[str, Door] = {
+    # --- CPC's meetings and community input
+    "cpc_workspace": Door(
+        lambda w, u, s, p: cpc_actions.schedule_meeting(
+            u, kind="public", on=timezone.localdate(), title="December", agenda="The budget."
+        )
+    ),
     # --- recommendations and their answers
     "track_recommendations": Door(_track),
     "issue_recommendation": Door(lambda w, u, s, p: _issue(u)),

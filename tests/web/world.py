@@ -135,6 +135,8 @@ class World:
     library: int = 0
     token: str = ""
     recommendation: str = ""  # its number
+    meeting: int = 0
+    community_input: int = 0
     today: dt.date = field(default_factory=timezone.localdate)
 
     def case(self, stage: str) -> Case:
@@ -521,7 +523,15 @@ def build(today: dt.date | None = None) -> World:
         users[A.DIRECTOR], kind="opa_report", title="OPA annual report", text="Complaints rose by a tenth."
     ).pk
     world.token = pa.subscribe("reader@example.org").token
+    from oversight.cpc import actions as cpa
     from oversight.recommendations import actions as ra
+
+    world.meeting = cpa.schedule_meeting(
+        users[A.CPC_STAFF], kind="public", on=today - dt.timedelta(days=2), title="November meeting", agenda="Stops."
+    ).pk
+    world.community_input = cpa.record_input(
+        users[A.CPC_STAFF], received_on=today, source="outreach", summary="Officers did not explain a stop."
+    ).pk
 
     world.recommendation = ra.issue(
         users[A.INSPECTOR_GENERAL],

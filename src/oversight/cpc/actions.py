@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from oversight import access
-from oversight.cases.actions import ActionError, audit
+from oversight.cases.actions import ActionError, audit, not_future, required_text
 
-from .models import Review
+from .models import INPUT_SOURCES, MEETING_KINDS, CommunityInput, Meeting, Review
 
 
 def mark_reviewed(
@@ -44,3 +44,104 @@ def mark_reviewed(
             document=getattr(document, "pk", None),
         )
     return review
+
+
+# --------------------------------------------------------------------------
+# Meetings (SMC 3.29.225) and what the community tells CPC (3.29.215.A.3)
+# --------------------------------------------------------------------------
+
+
+def schedule_meeting(user: Any, *, kind: str, on: Any, title: str, agenda: str, place: str = "") -> Meeting:
+    """A meeting and its agenda, published to the public when recorded."""
+    access.require(user, "cpc_workspace")
+    if kind not in dict(MEETING_KINDS):
+        raise ActionError("kind", f"{kind!r} is not one of: {', '.join(label for _, label in MEETING_KINDS)}")
+    title = required_text("title", title)
+    agenda = required_text("agenda", agenda)
+    with transaction.atomic():
+        m = Meeting.objects.create(
+            kind=kind,
+            date=on,
+            title=title,
+            place=(place or "").strip(),
+            agenda=agenda,
+            recorded_by=user,
+            recorded_at=timezone.now(),
+        )
+        audit(user, "schedule_meeting", None, meeting=m.pk, kind=kind)
+    return m
+
+
+def record_minutes(user: Any, meeting: Meeting, *, minutes: str, on: Any) -> Meeting:
+    access.require(user, "cpc_workspace")
+    minutes = required_text("minutes", minutes)
+    not_future("on", on)
+    if on < meeting.date:
+        raise ActionError("on", f"the minutes of a meeting come after it ({meeting.date})")
+    with transaction.atomic():
+        m = Meeting.objects.select_for_update().get(pk=meeting.pk)
+        if m.minutes:
+            raise ActionError("minutes", f"the minutes of this meeting were recorded on {m.minutes_on}")
+        m.minutes, m.minutes_on = minutes, on
+        m.save(update_fields=["minutes", "minutes_on"])
+        audit(user, "record_minutes", None, meeting=m.pk)
+    return m
+
+
+def record_input(user: Any, *, received_on: Any, source: str, summary: str, meeting: Meeting | None = None) -> Any:
+    access.require(user, "cpc_workspace")
+    if source not in dict(INPUT_SOURCES):
+        raise ActionError("source", f"{source!r} is not one of: {', '.join(label for _, label in INPUT_SOURCES)}")
+    summary = required_text("summary", summary)
+    not_future("received_on", received_on)
+    with transaction.atomic():
+        item = CommunityInput.objects.create(
+            received_on=received_on,
+            source=source,
+            summary=summary,
+            meeting=meeting,
+            recorded_by=user,
+            recorded_at=timezone.now(),
+        )
+        audit(user, "record_community_input", None, input=item.pk)
+    return item
+
+
+def route_input(
+    user: Any, item: Any, *, to: str, consent: bool = False, name: str = "", email: str = "", phone: str = ""
+) -> str:
+    """Send an item to OPA as a complaint (only with the person's consent; anonymous unless they
+    gave a name or a way to reach them) or to the Inspector General (3.29.215.A.3). Returns the
+    code the person keeps to follow it (a tracking code, or the hotline's)."""
+    access.require(user, "cpc_workspace")
+    from oversight.oig.actions import hotline_submit
+    from oversight.public.actions import ComplaintInput, submit_complaint
+
+    if to not in ("opa", "oig"):
+        raise ActionError("to", "an item goes to OPA (as a complaint) or to the Inspector General")
+    if to == "opa" and not consent:
+        raise ActionError("consent", "a complaint goes to OPA only with the person's consent")
+    with transaction.atomic():
+        item = CommunityInput.objects.select_for_update().get(pk=item.pk)
+        if item.routed_to:
+            raise ActionError("to", f"this item was sent to {item.get_routed_to_display().lower()} on {item.routed_on}")
+        if to == "opa":
+            anonymous = not (name.strip() or email.strip() or phone.strip())
+            complaint, code = submit_complaint(
+                ComplaintInput(
+                    what_happened=item.summary,
+                    anonymous=anonymous,
+                    name=name,
+                    email=email,
+                    phone=phone,
+                    channel="community_org",
+                )
+            )
+            item.complaint = complaint
+        else:
+            report, code = hotline_submit(text=item.summary, reporter_kind="public")
+            item.hotline_report = report
+        item.routed_to, item.routed_on, item.consent = to, timezone.localdate(), consent
+        item.save(update_fields=["routed_to", "routed_on", "consent", "complaint", "hotline_report"])
+        audit(user, "route_community_input", None, input=item.pk, to=to)
+    return code

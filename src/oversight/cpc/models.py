@@ -34,3 +34,72 @@ class Review(AppendOnly):
                 name="cpc_review_one_subject",
             )
         ]
+
+
+MEETING_KINDS = [
+    ("public", "Monthly public meeting (SMC 3.29.225.C)"),
+    ("with_director_and_ig", "Meeting with the OPA Director and the Inspector General (SMC 3.29.225.A)"),
+    ("community", "Annual community meeting (SMC 3.29.215.A.11)"),
+    ("workgroup", "Workgroup subcommittee (SMC 3.29.225.C)"),
+]
+
+
+class Meeting(models.Model):
+    """A CPC meeting with its agenda and, once held, its minutes; both published to the public."""
+
+    kind = models.CharField(max_length=24, choices=MEETING_KINDS)
+    date = models.DateField()
+    title = models.CharField(max_length=200)
+    place = models.CharField(max_length=200, blank=True)
+    agenda = models.TextField()
+    minutes = models.TextField(blank=True)
+    minutes_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        from oversight.cases.models import AppendOnlyError
+
+        raise AppendOnlyError("A meeting, once on the record, stays there")
+
+
+INPUT_SOURCES = [
+    ("meeting", "At a public meeting"),
+    ("outreach", "At an outreach event"),
+    ("email", "By email"),
+    ("phone", "By phone"),
+    ("in_person", "In person"),
+    ("community_org", "From a community organization"),
+]
+ROUTES = [("", "Kept by CPC"), ("opa", "Sent to OPA as a complaint"), ("oig", "Sent to the Inspector General")]
+
+
+class CommunityInput(models.Model):
+    """What the community told CPC (outreach, feedback), and where CPC sent it (3.29.215.A.3)."""
+
+    received_on = models.DateField()
+    source = models.CharField(max_length=24, choices=INPUT_SOURCES)
+    summary = models.TextField()
+    meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="inputs")
+    routed_to = models.CharField(max_length=8, choices=ROUTES, blank=True)
+    routed_on = models.DateField(null=True, blank=True)
+    consent = models.BooleanField(default=False)  # the person agreed to their complaint going to OPA
+    complaint = models.ForeignKey(
+        "public.WebComplaint", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    hotline_report = models.ForeignKey(
+        "oig.HotlineReport", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-received_on", "-pk"]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        from oversight.cases.models import AppendOnlyError
+
+        raise AppendOnlyError("Community input stays on the record")

@@ -6,4 +6,8 @@ app_name = "cpc"
 urlpatterns = [
     path("", views.home, name="home"),
     path("review/", views.review, name="review"),
+    path("meetings/", views.meetings, name="meetings"),
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("input/", views.community_input, name="input"),
+    path("input/<int:pk>/route/", views.route, name="route"),
 ]

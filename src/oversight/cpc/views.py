@@ -169,3 +169,132 @@ def review(request: HttpRequest) -> HttpResponse:
 
 
 __all__: list[Any] = ["home", "review"]
+
+
+# --------------------------------------------------------------------------
+# Meetings and community input
+# --------------------------------------------------------------------------
+
+
+def _form_errors(form: Any) -> str:
+    return "; ".join(f"{form.fields[f].label or f}: {' '.join(m)}" for f, m in form.errors.items() if f in form.fields)
+
+
+@login_required
+def meetings(request: HttpRequest) -> HttpResponse:
+    from . import forms as CF
+    from .models import Meeting
+
+    access.require(request.user, "cpc_workspace")
+    form = CF.MeetingForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.schedule_meeting(
+                    request.user, kind=d["kind"], on=d["date"], title=d["title"], agenda=d["agenda"], place=d["place"]
+                )
+            except ActionError as e:
+                error = str(e)
+            else:
+                messages.success(request, "Meeting and agenda recorded; they are on the public meetings page.")
+                return redirect("cpc:meetings")
+        else:
+            error = _form_errors(form)
+    return render(
+        request,
+        "cpc/meetings.html",
+        {
+            "meetings": Meeting.objects.all()[:100],
+            "form": form,
+            "minutes_form": CF.MinutesForm(),
+            "error": error,
+            "today": timezone.localdate(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import forms as CF
+    from .models import Meeting
+
+    access.require(request.user, "cpc_workspace")
+    meeting = get_object_or_404(Meeting, pk=pk)
+    form = CF.MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.record_minutes(
+                request.user, meeting, minutes=form.cleaned_data["minutes"], on=form.cleaned_data["on"]
+            )
+        except ActionError as e:
+            messages.error(request, str(e))
+            return redirect(reverse("cpc:meetings") + f"#meeting-{pk}")
+        messages.success(request, "Minutes recorded and published.")
+    else:
+        messages.error(request, _form_errors(form))
+    return redirect(reverse("cpc:meetings") + f"#meeting-{pk}")
+
+
+@login_required
+def community_input(request: HttpRequest) -> HttpResponse:
+    from . import forms as CF
+    from .models import CommunityInput
+
+    access.require(request.user, "cpc_workspace")
+    form = CF.InputForm(request.POST or None)
+    error = ""
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.record_input(
+                    request.user, received_on=d["received_on"], source=d["source"], summary=d["summary"]
+                )
+            except ActionError as e:
+                error = str(e)
+            else:
+                messages.success(request, "Recorded.")
+                return redirect("cpc:input")
+        else:
+            error = _form_errors(form)
+    return render(
+        request,
+        "cpc/input.html",
+        {"items": CommunityInput.objects.all()[:200], "form": form, "route_form": CF.RouteForm(), "error": error},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@login_required
+@require_POST
+def route(request: HttpRequest, pk: int) -> HttpResponse:
+    from . import forms as CF
+    from .models import CommunityInput
+
+    access.require(request.user, "cpc_workspace")
+    item = get_object_or_404(CommunityInput, pk=pk)
+    form = CF.RouteForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+        return redirect("cpc:input")
+    d = form.cleaned_data
+    try:
+        code = actions.route_input(
+            request.user, item, to=d["to"], consent=d["consent"], name=d["name"], email=d["email"], phone=d["phone"]
+        )
+    except ActionError as e:
+        messages.error(request, str(e))
+        return redirect("cpc:input")
+    where = "OPA, as a complaint" if d["to"] == "opa" else "the Inspector General"
+    messages.success(request, f"Sent to {where}. Give the person this code to follow it (shown once): {code}")
+    return redirect("cpc:input")
+
+
+def public_meetings(request: HttpRequest) -> HttpResponse:
+    from .models import Meeting
+
+    return render(request, "cpc/public_meetings.html", {"meetings": Meeting.objects.exclude(kind="workgroup")[:100]})

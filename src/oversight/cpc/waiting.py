@@ -63,8 +63,51 @@ def reports(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def meetings_due(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """A period of the chapter's rhythm with no meeting held or set in it (3.29.225.A, C), and
+    meetings held whose minutes are not recorded yet."""
+    if not access.may(user, "cpc_workspace"):
+        return
+    from oversight.cases.clock import rules_for
+    from oversight.rules.meetings import met, period_of
+
+    from .models import Meeting
+
+    rules = rules_for(today)
+    for schedule, kind, words in (
+        ("cpc_public_meetings", "public", "No public meeting is held or set in this period"),
+        (
+            "cpc_meetings_with_director_and_ig",
+            "with_director_and_ig",
+            "No meeting with the OPA Director and the Inspector General is held or set in this period",
+        ),
+    ):
+        months = list(rules.schedules[schedule].value)
+        held = list(Meeting.objects.filter(kind=kind).values_list("date", flat=True))
+        if not met(months, today, held):
+            start, end = period_of(months, today)
+            yield Waiting(
+                "Meetings the chapter requires",
+                f"{rules.schedules[schedule].cite}: {start} to {end}",
+                reverse("cpc:meetings"),
+                f"{words} [{rules.schedules[schedule].cite}].",
+                due=end,
+                status="open",
+            )
+    for m in Meeting.objects.filter(date__lt=today, minutes="").order_by("date")[:CAP]:
+        yield Waiting(
+            "Minutes to record",
+            f"{m.title}, {m.date}",
+            reverse("cpc:meetings") + f"#meeting-{m.pk}",
+            "Held; its minutes are published once recorded.",
+            status="new",
+        )
+
+
 def register() -> None:
     from oversight.home.registry import register_waiting
+
+    register_waiting(meetings_due)
 
     register_waiting(closed_cases)
     register_waiting(reports)

@@ -213,6 +213,8 @@ class ComplaintInput:
     neighbourhood: str = ""
     status_emails: bool = False
     language: str = "en"
+    # how it reached OPA: the public form, or CPC sending what the community told it, with consent
+    channel: str = "web"
 
 
 def submit_complaint(data: ComplaintInput, files: Sequence[Any] = ()) -> tuple[WebComplaint, str]:
@@ -262,9 +264,11 @@ def submit_complaint(data: ComplaintInput, files: Sequence[Any] = ()) -> tuple[W
     )
     code = new_tracking_code()
     with transaction.atomic():
+        if data.channel not in ("web", "community_org"):
+            raise ActionError("channel", "a complaint reaches OPA here by the web form or from CPC")
         case = case_actions.open_case(
             web_intake_user(),
-            channel="web",
+            channel=data.channel,
             received_on=today,
             incident_date=data.incident_date,
             incident_place=data.incident_place.strip()[:300],

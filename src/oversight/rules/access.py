@@ -451,6 +451,9 @@ PERMISSIONS: dict[str, Permission] = {
     "cpc_review": _p(
         "review closed investigations and reports for systemic improvements", {CPC_STAFF: CLOSED}, _CPC_CLOSED
     ),
+    "cpc_workspace": _p(
+        "keep CPC's meetings, agendas and minutes, and the community's input", _all(CPC_STAFF), "SMC 3.29.225"
+    ),
     # --- Recommendations and their answers (3.29.305; 3.29.030.D-E; 3.29.115.B; 3.29.215.A)
     "track_recommendations": _p(
         "open the recommendations tracker with its sources",
