@@ -120,3 +120,12 @@ OVERSIGHT_REMINDER_DAYS = [14, 3, 0]
 OVERSIGHT_PUBLIC_BASE_URL = os.environ.get("OVERSIGHT_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES = int(os.environ.get("OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 OVERSIGHT_PUBLIC_MAX_UPLOAD_FILES = 5
+
+# Tamper evidence (oversight.cases.integrity): the secret key of the hash chain and the seals
+# (HMAC-SHA256; at least 32 characters, kept outside the database and never changed, or every
+# record fails verification), and the append-only file the chain's checkpoints are written to.
+# The demo and the tests use a fixed key; outside them the key must come from the environment.
+OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY", "") or (
+    "demo-and-tests-only-chain-key-not-secret" if DEBUG else ""
+)
+OVERSIGHT_CHECKPOINT_FILE = Path(os.environ.get("OVERSIGHT_CHECKPOINT_FILE", DATA_DIR / "chain-checkpoints.jsonl"))

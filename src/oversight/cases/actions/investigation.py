@@ -15,6 +15,7 @@ from django.utils import timezone
 from oversight.access import Refused
 from oversight.rules.events import EVENT_TYPES, CaseError
 
+from ..integrity import seal
 from ..models import SUBPOENA_STATUSES, Case, CaseEvent, EvidenceFile, Interview, InvestigationPlan, Subpoena
 from .base import (
     ActionError,
@@ -388,5 +389,6 @@ def close_case(user: User, case: Case, reason: str, on: dt.date | None = None) -
             raise ActionError("case", f"already closed on {case.closed_on.isoformat()}")
         ev = append_event(case, "case_closed", on, user, {"reason": reason})
         Case.objects.filter(pk=case.pk).update(closed_on=on)
+        seal(case)
         audit(user, "close_case", case)
     return ev
