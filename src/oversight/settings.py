@@ -129,3 +129,8 @@ OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY", "") or (
     "demo-and-tests-only-chain-key-not-secret" if DEBUG else ""
 )
 OVERSIGHT_CHECKPOINT_FILE = Path(os.environ.get("OVERSIGHT_CHECKPOINT_FILE", DATA_DIR / "chain-checkpoints.jsonl"))
+
+# Who read what (oversight.access): every showing of a sensitive part is recorded with the
+# address it was asked from; behind a proxy that sets X-Forwarded-For, trust it with this.
+MIDDLEWARE += ["oversight.access.ReadContextMiddleware"]
+OVERSIGHT_TRUST_X_FORWARDED_FOR = os.environ.get("OVERSIGHT_TRUST_X_FORWARDED_FOR", "") == "1"

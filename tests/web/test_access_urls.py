@@ -357,6 +357,8 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "oig:hotline_report": both(Reads(A.HOTLINE) & Holds("handle_hotline"), args=pk(lambda w, s: w.hotline)),
     "oig:withheld": both(Holds("record_withheld")),
     "oig:conflicts": both(Holds("classify_conflict"), data=lambda w: {"case": w.cases["routed"]}),
+    "oig:reads": both(Holds("review_reads")),  # POST: verify the chain now (reads only)
+    "oig:retention": Url(Holds("review_reads")),
     # --- Findings, the Chief, appeals
     "discipline:index": Url(ReadsSome(A.DISCIPLINE)),
     "discipline:report": {k: Url(Holds(perm), args=kind(k)) for k, perm in REPORT_KINDS.items()},

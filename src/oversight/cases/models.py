@@ -85,6 +85,10 @@ OFFICE_EVENT_TYPES: dict[str, str] = {
     "separation_recorded": "Separation for cause recorded",
     "separation_documented": "Separation documentation recorded",
     "access_granted": "Access granted to a named employee or union",
+    # retention (SMC 3.29.320.E)
+    "legal_hold_placed": "Legal hold placed",
+    "legal_hold_released": "Legal hold released",
+    "case_file_disposed": "Case file disposed of (its retention ended)",
 }
 CLOCK_EVENT_TYPES = frozenset(EVENT_TYPES)
 EVENT_LABELS: dict[str, str] = {
@@ -455,6 +459,10 @@ class ReadRecord(AppendOnly):
     class Meta:
         ordering = ["-at", "-pk"]
         indexes = [models.Index(fields=["at"], name="read_at_idx")]
+
+    @property
+    def roles_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
 
 
 class ChainCheckpoint(AppendOnly):

@@ -1,0 +1,160 @@
+"""Retention of case files (SMC 3.29.320.E): legal holds, and disposal once retention ends.
+
+A case file is disposed of only through ``dispose_case_file``: the Director states when each
+named employee left the City's employment (from SPD's personnel records), the rule
+(``oversight.rules.retention``) computes the earliest disposal date from those dates, the
+actions related to the employees and the legal holds, and a file whose date has not come is
+refused with the reasons. A disposal removes the evidence files' contents and the
+complainants' and witnesses' identity, and records what it removed, on what basis, who and
+when (``Disposal``, on the case's log and sealed), for OIG's review at /oig/retention/.
+Discipline records are never disposed of, nor the named employees they name.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from oversight.rules import retention as R
+
+from ..models import Case, Disposal, LegalHold, NamedEmployee
+from .base import ActionError, User, append_event, audit, lock_case, require, required_text, rules_on, user_or_none
+
+DISPOSED = "[disposed of under SMC 3.29.320.E]"
+
+
+def place_legal_hold(user: User, case: Case, reason: str) -> LegalHold:
+    require(user, "legal_hold", case)
+    why = required_text("reason", reason)
+    with transaction.atomic():
+        case = lock_case(case)
+        hold = LegalHold.objects.create(case=case, reason=why, placed_by=user_or_none(user), placed_at=timezone.now())
+        append_event(case, "legal_hold_placed", timezone.localdate(), user, {"hold": hold.pk, "reason": why})
+        audit(user, "legal_hold_placed", case, hold=hold.pk)
+    return hold
+
+
+def release_legal_hold(user: User, hold: LegalHold, reason: str) -> LegalHold:
+    require(user, "legal_hold", hold.case)
+    why = required_text("reason", reason)
+    with transaction.atomic():
+        case = lock_case(hold.case)
+        hold = LegalHold.objects.select_for_update().get(pk=hold.pk)
+        if hold.released_at is not None:
+            raise ActionError("hold", f"the hold of {hold.placed_at:%Y-%m-%d} was already released")
+        hold.released_at = timezone.now()
+        hold.released_by = user_or_none(user)
+        hold.release_reason = why
+        hold.save(update_fields=["released_at", "released_by", "release_reason"])
+        append_event(case, "legal_hold_released", timezone.localdate(), user, {"hold": hold.pk, "reason": why})
+        audit(user, "legal_hold_released", case, hold=hold.pk)
+    return hold
+
+
+def retention_facts(case: Case, left_on: Mapping[int, dt.date | None] | None = None) -> R.Facts:
+    """The case file's facts as the retention rule reads them. ``left_on``: for each named
+    employee (by id), the day they left the City's employment, as SPD's records state it;
+    a separation for cause recorded on the case counts too."""
+    from oversight.discipline.models import FORUM_LABELS, Appeal, Separation
+
+    given = dict(left_on or {})
+    separated = {s.named_employee_id: s.separated_on for s in Separation.objects.filter(case=case)}
+    employees = []
+    serials = []
+    for i, ne in enumerate(NamedEmployee.objects.filter(case=case).order_by("pk"), 1):
+        day = given.get(ne.pk) or separated.get(ne.pk)
+        employees.append(R.Employee(f"Named Employee #{i}", day))
+        if ne.serial:
+            serials.append(ne.serial)
+    actions: list[R.Action] = []
+    for a in Appeal.objects.filter(case=case).order_by("pk"):
+        label = f"the appeal to the {FORUM_LABELS.get(a.forum, a.forum)} filed {a.notice_filed_on.isoformat()}"
+        actions.append(R.Action(label, a.closed_on))
+    if serials:  # other cases naming the same employees are actions related to them
+        others = (
+            Case.objects.filter(named_employees__serial__in=serials)
+            .exclude(pk=case.pk)
+            .distinct()
+            .order_by("number")
+            .values_list("number", "closed_on")
+        )
+        actions += [R.Action(f"case {number}, naming the same employee", closed) for number, closed in others]
+    holds = tuple(h.reason for h in LegalHold.objects.filter(case=case, released_at__isnull=True).order_by("pk"))
+    return R.Facts(closed_on=case.closed_on, employees=tuple(employees), actions=tuple(actions), holds=holds)
+
+
+def retention_of(case: Case, left_on: Mapping[int, dt.date | None] | None = None) -> R.Retention:
+    day = case.received_on or timezone.localdate()
+    period = rules_on(day).periods["retention_after_employment"]
+    return R.earliest_disposal(retention_facts(case, left_on), int(period.value), period.cite)
+
+
+def dispose_case_file(
+    user: User,
+    case: Case,
+    *,
+    left_on: Mapping[int, dt.date | None],
+    reason: str = "",
+    today: dt.date | None = None,
+) -> Disposal:
+    """Dispose of ``case``'s file if its retention has ended; refuse with the reasons otherwise."""
+    from oversight.public.models import WebEvidence
+
+    from ..models import Complainant, EvidenceFile, Witness
+
+    require(user, "dispose_case_file", case)
+    day = today or timezone.localdate()
+    for pk, left in left_on.items():
+        if left is not None and left > day:
+            raise ActionError(f"left_on[{pk}]", f"{left.isoformat()} is in the future")
+    with transaction.atomic():
+        case = lock_case(case)
+        if case.disposals.exists():
+            raise ActionError("case", f"the file of {case.number} was already disposed of")
+        ret = retention_of(case, left_on)
+        if not ret.disposable_on(day):
+            why = " ".join(s.text for s in ret.steps if s.text != "The file is kept.")
+            when = f"not before {ret.earliest.isoformat()}" if ret.earliest else "not yet"
+            raise ActionError("case", f"the file of {case.number} is kept ({when}): {why}")
+        disposed: dict[str, int] = {}
+        files = 0
+        for ef in EvidenceFile.objects.filter(case=case):
+            if ef.file and ef.file.storage.exists(ef.file.name):
+                ef.file.storage.delete(ef.file.name)
+                files += 1
+        for we in WebEvidence.objects.filter(complaint__case=case):
+            if we.file and we.file.storage.exists(we.file.name):
+                we.file.storage.delete(we.file.name)
+                files += 1
+        disposed["evidence files' contents"] = files
+        n = 0
+        for c in Complainant.objects.filter(case=case):
+            for f in ("name", "address", "phone", "email", "race", "ethnicity", "gender", "neighbourhood"):
+                setattr(c, f, DISPOSED if f in ("name", "address") else "")
+            c.save()
+            n += 1
+        disposed["complainants' identity"] = n
+        n = 0
+        for w in Witness.objects.filter(case=case):
+            w.name, w.contact = DISPOSED, ""
+            w.save()
+            n += 1
+        disposed["witnesses' identity"] = n
+        assert ret.earliest is not None
+        basis: list[dict[str, Any]] = [{"text": s.text, "cite": s.cite} for s in ret.steps]
+        d = Disposal.objects.create(
+            case=case,
+            disposed_by=user_or_none(user),
+            disposed_at=timezone.now(),
+            earliest_on=ret.earliest,
+            basis=basis,
+            disposed=disposed,
+            reason=(reason or "").strip(),
+        )
+        append_event(case, "case_file_disposed", day, user, {"disposal": d.pk, "earliest": ret.earliest.isoformat()})
+        audit(user, "case_file_disposed", case, disposal=d.pk, **{"earliest": ret.earliest.isoformat()})
+    return d
