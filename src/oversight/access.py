@@ -225,13 +225,16 @@ def require_read(user: Any, case: Case | None, part: str = A.CASE, *, record: st
     download, a document, a report): the read is recorded, and so is a refusal."""
     roles = roles_of(user)
     facts = facts_for(user, case) if case is not None else None
+    request = current_request.get()
+    # A GET is a read: shown or refused, it is recorded. A POST is an action: refused, it writes
+    # nothing; taken, the page it renders records what that page shows.
+    looking = part in SENSITIVE and (request is None or request.method in ("GET", "HEAD"))
     if not A.reads(roles, part, facts):
-        if part in SENSITIVE:
+        if looking:
             record_read(user, part, case, outcome="refused", record=record)
         raise Refused(A.read_refusal(roles, part, facts))
-    request = current_request.get()
-    if part in SENSITIVE and (request is None or request.method in ("GET", "HEAD")):
-        record_read(user, part, case, record=record)  # a POST shows nothing here; its page records what it shows
+    if looking:
+        record_read(user, part, case, record=record)
 
 
 # --------------------------------------------------------------------------

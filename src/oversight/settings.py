@@ -134,3 +134,14 @@ OVERSIGHT_CHECKPOINT_FILE = Path(os.environ.get("OVERSIGHT_CHECKPOINT_FILE", DAT
 # address it was asked from; behind a proxy that sets X-Forwarded-For, trust it with this.
 MIDDLEWARE += ["oversight.access.ReadContextMiddleware"]
 OVERSIGHT_TRUST_X_FORWARDED_FOR = os.environ.get("OVERSIGHT_TRUST_X_FORWARDED_FOR", "") == "1"
+
+# Uploads (oversight.uploads): each file checked by what it is; staff evidence up to this size;
+# an office document expanding past this many bytes or compressing more than this ratio is a zip
+# bomb; ClamAV scans when installed ("off" to skip it); files at rest are encrypted with this
+# Fernet key when it is set (keep it outside the database; without it stored files are plain).
+OVERSIGHT_STAFF_MAX_UPLOAD_BYTES = int(os.environ.get("OVERSIGHT_STAFF_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+OVERSIGHT_UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+OVERSIGHT_UPLOAD_MAX_RATIO = 100
+OVERSIGHT_UPLOAD_MAX_PIXELS = 80_000_000
+OVERSIGHT_CLAMAV = os.environ.get("OVERSIGHT_CLAMAV", "auto")
+OVERSIGHT_MEDIA_KEY = os.environ.get("OVERSIGHT_MEDIA_KEY", "")

@@ -44,8 +44,9 @@ from oversight.oig import actions as oa
 from oversight.public import actions as pa
 from oversight.rules import access as A
 from oversight.rules import review as rules_review
+from oversight.uploads import sample_m4a
 
-from .world import M4A, NOBODY, STAGES, World, build, quarter_of, snapshot
+from .world import NOBODY, STAGES, World, build, quarter_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -236,7 +237,7 @@ DOORS: dict[str, Door] = {
         lambda w, u, s, p: ca.record_exigent(u, w.case(s or ""), "Orla Penhallow", "At sea until March."), ("plan",)
     ),
     "investigate": Door(
-        lambda w, u, s, p: ca.add_evidence(u, w.case(s or ""), SimpleUploadedFile("cad.m4a", M4A + b"cad")),
+        lambda w, u, s, p: ca.add_evidence(u, w.case(s or ""), SimpleUploadedFile("cad.m4a", sample_m4a(b"cad"))),
         ("plan",),
     ),
     "toll": Door(

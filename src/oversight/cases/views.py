@@ -155,7 +155,11 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
     ef = get_object_or_404(EvidenceFile, pk=pk, case=case)
     actions.audit(request.user, "download_evidence", case, evidence=ef.pk, sha256=ef.sha256)
     name = access.Reader(request.user, case).redact(ef.name)  # the name may carry someone's identity
-    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=name)
+    import io
+
+    from oversight.uploads import read_stored
+
+    return FileResponse(io.BytesIO(read_stored(ef.file)), as_attachment=True, filename=name)
 
 
 # --------------------------------------------------------------------------
