@@ -33,7 +33,7 @@ def old_case(staff, today):
                 "channel": "phone",
                 "received_on": day,
                 "closed_on": day + dt.timedelta(days=100),
-                "summary": "An old complaint.",
+                "summary": "Mira Oldfield said the officer was rude; Ode Farrow saw it.",
                 "complainants": [{"name": "Mira Oldfield", "phone": "206-555-0142"}],
                 "witnesses": [{"name": "Ode Farrow", "contact": "by mail"}],
                 "named_employees": [{"name": "Rory Vance", "serial": "4411"}],
@@ -81,7 +81,14 @@ def test_a_legal_hold_keeps_it_and_its_release_lets_it_go(staff, old_case, today
     stored = Path(settings.MEDIA_ROOT, ef.file.name)
     assert stored.exists()
     d = actions.dispose_case_file(staff[R.DIRECTOR], old_case, left_on=left, reason="Retention ended.")
-    assert d.disposed == {"evidence files' contents": 1, "complainants' identity": 1, "witnesses' identity": 1}
+    assert d.disposed == {
+        "evidence files' contents": 1,
+        "the summary's names": 1,
+        "complainants' identity": 1,
+        "witnesses' identity": 1,
+    }
+    summary = Case.objects.get(pk=old_case.pk).summary
+    assert "Mira" not in summary and "Ode Farrow" not in summary and "the Complainant" in summary
     assert not stored.exists()
     c = Complainant.objects.get(case=old_case)
     assert "Mira" not in c.name and c.phone == ""

@@ -102,7 +102,7 @@ def dispose_case_file(
     today: dt.date | None = None,
 ) -> Disposal:
     """Dispose of ``case``'s file if its retention has ended; refuse with the reasons otherwise."""
-    from oversight.public.models import WebEvidence
+    from oversight.public.models import WebComplaint, WebEvidence
 
     from ..models import Complainant, EvidenceFile, Witness
 
@@ -131,6 +131,20 @@ def dispose_case_file(
                 we.file.storage.delete(we.file.name)
                 files += 1
         disposed["evidence files' contents"] = files
+        # the case's own words name people by their role from now on (the one redaction path)
+        from oversight.rules import access as A
+        from oversight.rules.redaction import redact
+
+        from ..integrity import seal
+        from ..people import tagged_people
+
+        people = [p for part, p in tagged_people(case) if part in (A.COMPLAINANT, A.WITNESS)]
+        summary = redact(case.summary, people).text
+        if summary != case.summary:
+            Case.objects.filter(pk=case.pk).update(summary=summary, search_stale=True)
+            seal(case)
+        disposed["the summary's names"] = int(summary != case.summary)
+        WebComplaint.objects.filter(case=case).update(email="")
         n = 0
         for c in Complainant.objects.filter(case=case):
             for f in ("name", "address", "phone", "email", "race", "ethnicity", "gender", "neighbourhood"):
