@@ -318,7 +318,7 @@ def _present(case: Case, part: str) -> bool:
         from oversight.discipline.models import ChiefDecision, Discipline, Finding, Recommendation
 
         return any(m.objects.filter(case=case).exists() for m in (Finding, Recommendation, ChiefDecision, Discipline))
-    return True
+    return False  # the hotline is no part of a case
 
 
 class _Lazy(Mapping[str, bool]):

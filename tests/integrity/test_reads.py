@@ -149,3 +149,9 @@ def test_oig_reviews_the_records_by_their_labels(staff, case):
 def test_only_oig_reviews_who_read_what(staff):
     for role in (R.DIRECTOR, R.INTAKE, R.CPC_STAFF, R.ADMINISTRATOR):
         assert _client(staff[role]).get("/oig/reads/").status_code == 403
+
+
+def test_a_case_page_records_no_hotline_read_for_oig(staff, case):
+    _client(staff[R.OIG_AUDITOR]).get(f"/cases/{case.number}/")
+    assert R.COMPLAINANT in _shown(case, user=staff[R.OIG_AUDITOR])
+    assert not ReadRecord.objects.filter(part=R.HOTLINE).exists()
