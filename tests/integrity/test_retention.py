@@ -116,3 +116,24 @@ def test_only_the_director_disposes_and_oig_reviews_it(staff, old_case, today):
 def test_a_hold_needs_a_reason(staff, old_case):
     with pytest.raises(actions.ActionError, match="reason"):
         actions.place_legal_hold(staff[R.DIRECTOR], old_case, "  ")
+
+
+def test_from_the_case_page_hold_release_and_dispose(staff, old_case, today):
+    c = Client()
+    c.force_login(staff[R.DIRECTOR])
+    url = f"/cases/{old_case.number}/"
+    page = c.get(url).content.decode()
+    assert 'id="retention"' in page and "employed by the City" in page
+    r = c.post(f"{url}do/legal_hold/", {"reason": "Claim for damages filed."})
+    assert r.status_code == 302
+    hold = old_case.legal_holds.get()
+    ne = NamedEmployee.objects.get(case=old_case)
+    left = (today - dt.timedelta(days=7 * 366)).isoformat()
+    r = c.post(f"{url}do/dispose/", {f"left_{ne.pk}": left, "reason": "Retention ended."})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "legal hold is in place: Claim for damages filed." in body and f'value="{left}"' in body
+    assert c.post(f"{url}do/release_hold/", {"hold": hold.pk, "reason": "Settled."}).status_code == 302
+    r = c.post(f"{url}do/dispose/", {f"left_{ne.pk}": left, "reason": "Retention ended."})
+    assert r.status_code == 302 and Disposal.objects.filter(case=old_case).count() == 1
+    assert "Disposed of on" in c.get(url).content.decode()
