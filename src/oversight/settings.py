@@ -126,7 +126,7 @@ OVERSIGHT_PUBLIC_MAX_UPLOAD_FILES = 5
 # record fails verification), and the append-only file the chain's checkpoints are written to.
 # The demo and the tests use a fixed key; outside them the key must come from the environment.
 OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY", "") or (
-    "demo-and-tests-only-chain-key-not-secret" if DEBUG else ""
+    "demo-and-tests-only-chain-key-not-secret" if DEBUG or "pytest" in __import__("sys").modules else ""
 )
 OVERSIGHT_CHECKPOINT_FILE = Path(os.environ.get("OVERSIGHT_CHECKPOINT_FILE", DATA_DIR / "chain-checkpoints.jsonl"))
 
