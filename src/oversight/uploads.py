@@ -239,6 +239,26 @@ def _mp3(name: str, content: bytes) -> None:
         raise Rejected(f"{name} is not really a .mp3 file: it is not a run of MPEG audio frames")
 
 
+def _wave(name: str, content: bytes) -> None:
+    """A WAV: RIFF/WAVE whose chunks add up to the file, with its format and its data."""
+    if len(content) < 12 or content[:4] != b"RIFF" or content[8:12] != b"WAVE":
+        raise Rejected(f"{name} is not really a .wav file")
+    riff = struct.unpack("<I", content[4:8])[0]
+    if riff + 8 != len(content):
+        raise Rejected(f"{name} is not really a .wav file: its length is not the one it declares")
+    pos, seen = 12, set()
+    while pos < len(content):
+        if len(content) - pos < 8:
+            raise Rejected(f"{name} is not really a .wav file: it ends inside a chunk")
+        cid, size = content[pos : pos + 4], struct.unpack("<I", content[pos + 4 : pos + 8])[0]
+        pos += 8 + size + (size & 1)
+        if pos > len(content) + 1:
+            raise Rejected(f"{name} is not really a .wav file: its chunks do not add up to the file")
+        seen.add(cid)
+    if not {b"fmt ", b"data"} <= seen:
+        raise Rejected(f"{name} is not really a .wav file: it has no format or no sound data")
+
+
 def _text(name: str, content: bytes) -> None:
     if b"\x00" in content:
         raise Rejected(f"{name} is not really a .txt file")
@@ -258,6 +278,7 @@ ACCEPTED: dict[str, tuple[str, Callable[[str, bytes], None]]] = {
     "m4a": ("audio/mp4", _iso_media),
     "mov": ("video/quicktime", _iso_media),
     "mp3": ("audio/mpeg", _mp3),
+    "wav": ("audio/wav", _wave),
     "txt": ("text/plain", _text),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", _office("docx")),
     "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", _office("xlsx")),
@@ -389,3 +410,24 @@ def sample_m4a(payload: bytes = b"") -> bytes:
     ftyp = b"M4A " + b"\0\0\0\0" + b"M4A isom"
     mdat = payload or b"\0" * 8
     return struct.pack(">I4s", 8 + len(ftyp), b"ftyp") + ftyp + struct.pack(">I4s", 8 + len(mdat), b"mdat") + mdat
+
+
+def sample_wav(payload: bytes = b"") -> bytes:
+    """A short silent WAV (8 kHz, 8-bit mono); ``payload`` is appended to its sound data."""
+    data = b"\x80" * 80 + payload
+    if len(data) % 2:
+        data += b"\x80"
+    fmt = struct.pack("<HHIIHH", 1, 1, 8000, 8000, 1, 8)
+    body = b"WAVE" + b"fmt " + struct.pack("<I", len(fmt)) + fmt + b"data" + struct.pack("<I", len(data)) + data
+    return b"RIFF" + struct.pack("<I", len(body)) + body
+
+
+def sample_mp3(payload: bytes = b"", frames: int = 4) -> bytes:
+    """A few silent MPEG-1 layer III frames (128 kbit/s, 44.1 kHz) behind an ID3 tag that
+    carries ``payload`` (so that two samples differ)."""
+    header = b"\xff\xfb\x90\x00"  # MPEG-1, layer III, 128 kbit/s, 44.1 kHz, no padding
+    frame = header + b"\x00" * (144 * 128000 // 44100 - 4)
+    tag = payload[:1000]
+    size = len(tag)
+    syncsafe = bytes([(size >> 21) & 0x7F, (size >> 14) & 0x7F, (size >> 7) & 0x7F, size & 0x7F])
+    return b"ID3\x03\x00\x00" + syncsafe + tag + frame * frames
