@@ -238,7 +238,7 @@ def require_read(user: Any, case: Case | None, part: str = A.CASE, *, record: st
 
 
 # --------------------------------------------------------------------------
-# Who read what (SMC 3.29.105.D's records, reviewed by OIG at /oig/reads/)
+# Who read what (recorded here, reviewed by OIG at /oig/reads/)
 # --------------------------------------------------------------------------
 
 # The parts whose every showing is recorded: people's identity, the evidence, what the
