@@ -77,6 +77,21 @@ def test_a_legal_hold_keeps_it_and_its_release_lets_it_go(staff, old_case, today
     with pytest.raises(actions.ActionError, match="legal hold is in place: Claim for damages"):
         actions.dispose_case_file(staff[R.DIRECTOR], old_case, left_on=left)
     actions.release_legal_hold(staff[R.CITY_ATTORNEY], hold, "Claim settled.")
+    from oversight.cases.models import CaseNote, PartyRevision
+
+    # what the file kept from before it closed (written then through the actions)
+    c0 = Complainant.objects.get(case=old_case)
+    now = timezone.now()
+    CaseNote.objects.create(case=old_case, text="Called Mira Oldfield back.", added_by=staff[R.DIRECTOR], added_at=now)
+    PartyRevision.objects.create(
+        case=old_case,
+        kind="complainant",
+        object_id=c0.pk,
+        before={"phone": "206-555-0141"},
+        after={"phone": "206-555-0142"},
+        changed_by=staff[R.DIRECTOR],
+        changed_at=now,
+    )
     ef = EvidenceFile.objects.get(case=old_case)
     stored = Path(settings.MEDIA_ROOT, ef.file.name)
     assert stored.exists()
@@ -84,6 +99,7 @@ def test_a_legal_hold_keeps_it_and_its_release_lets_it_go(staff, old_case, today
     assert d.disposed == {
         "evidence files' contents": 1,
         "the summary's names": 1,
+        "names in notes, plans, interviews and corrections": 2,
         "complainants' identity": 1,
         "witnesses' identity": 1,
     }
@@ -92,6 +108,9 @@ def test_a_legal_hold_keeps_it_and_its_release_lets_it_go(staff, old_case, today
     assert not stored.exists()
     c = Complainant.objects.get(case=old_case)
     assert "Mira" not in c.name and c.phone == ""
+    assert "Mira" not in CaseNote.objects.get(case=old_case).text
+    rev = PartyRevision.objects.get(case=old_case)
+    assert "206-555" not in str(rev.before) + str(rev.after)
     assert NamedEmployee.objects.get(case=old_case).name == "Rory Vance"  # discipline records name them: kept
     types = list(CaseEvent.objects.filter(case=old_case).values_list("type", flat=True))
     assert types[-3:] == ["legal_hold_placed", "legal_hold_released", "case_file_disposed"]

@@ -144,6 +144,7 @@ def dispose_case_file(
             Case.objects.filter(pk=case.pk).update(summary=summary, search_stale=True)
             seal(case)
         disposed["the summary's names"] = int(summary != case.summary)
+        disposed["names in notes, plans, interviews and corrections"] = _redact_the_rest(case, people)
         WebComplaint.objects.filter(case=case).update(email="")
         n = 0
         for c in Complainant.objects.filter(case=case):
@@ -172,3 +173,42 @@ def dispose_case_file(
         append_event(case, "case_file_disposed", day, user, {"disposal": d.pk, "earliest": ret.earliest.isoformat()})
         audit(user, "case_file_disposed", case, disposal=d.pk, **{"earliest": ret.earliest.isoformat()})
     return d
+
+
+IDENTITY_FIELDS = ("name", "address", "phone", "email", "contact", "race", "ethnicity", "gender", "neighbourhood")
+
+
+def _redact_the_rest(case: Case, people: list[Any]) -> int:
+    """The complainants' and witnesses' names wherever else the file keeps them as written
+    (notes, plans, interviewees, the corrections' before and after), each record resealed."""
+    from oversight.rules.redaction import redact
+
+    from ..integrity import seal_rows
+    from ..models import CaseNote, Interview, InvestigationPlan, PartyRevision
+
+    changed = 0
+
+    def scrub(model: Any, fields: tuple[str, ...]) -> None:
+        nonlocal changed
+        pks = []
+        for row in model.objects.filter(case=case).values("pk", *fields):
+            new = {f: redact(row[f], people).text for f in fields if row[f]}
+            new = {f: v for f, v in new.items() if v != row[f]}
+            if new:
+                model.objects.filter(pk=row["pk"]).update(**new)
+                pks.append(row["pk"])
+        seal_rows(model, pks)
+        changed += len(pks)
+
+    scrub(CaseNote, ("text",))
+    scrub(InvestigationPlan, ("witnesses", "approach", "perishable_evidence", "other_evidence", "priority"))
+    scrub(Interview, ("interviewee",))
+    pks = []
+    for rev in PartyRevision.objects.filter(case=case, kind__in=("complainant", "witness")):
+        before = {k: (DISPOSED if k in IDENTITY_FIELDS and v else v) for k, v in rev.before.items()}
+        after = {k: (DISPOSED if k in IDENTITY_FIELDS and v else v) for k, v in rev.after.items()}
+        if before != rev.before or after != rev.after:
+            PartyRevision.objects.filter(pk=rev.pk).update(before=before, after=after)
+            pks.append(rev.pk)
+    seal_rows(PartyRevision, pks)
+    return changed + len(pks)
