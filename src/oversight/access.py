@@ -13,7 +13,8 @@ generated cases.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import contextvars
+from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
@@ -24,7 +25,20 @@ from oversight.rules import access as A
 if TYPE_CHECKING:
     from oversight.cases.models import Case
 
-__all__ = ["A", "Refused", "Reader", "roles_of", "facts_for", "may", "require", "reads", "require_read", "cases_q"]
+__all__ = [
+    "A",
+    "Refused",
+    "Reader",
+    "roles_of",
+    "facts_for",
+    "may",
+    "require",
+    "reads",
+    "require_read",
+    "cases_q",
+    "SENSITIVE",
+    "record_read",
+]
 
 
 class Refused(PermissionDenied):
@@ -200,13 +214,111 @@ def require(user: Any, action: str, case: Case | None = None) -> None:
 
 
 def reads(user: Any, case: Case, part: str = A.CASE) -> bool:
+    """The question only: nothing is shown, nothing recorded (``Reader.reads`` and
+    ``require_read`` are where a part is shown, and recorded)."""
     return A.reads(roles_of(user), part, facts_for(user, case))
 
 
-def require_read(user: Any, case: Case, part: str = A.CASE) -> None:
-    roles, facts = roles_of(user), facts_for(user, case)
+def require_read(user: Any, case: Case | None, part: str = A.CASE, *, record: str = "") -> None:
+    """Raise ``Refused`` unless ``user`` reads ``part`` of ``case`` (``None``: a part that
+    belongs to no case, the hotline). A sensitive part read here is about to be shown (a
+    download, a document, a report): the read is recorded, and so is a refusal."""
+    roles = roles_of(user)
+    facts = facts_for(user, case) if case is not None else None
+    request = current_request.get()
+    # A GET is a read: shown or refused, it is recorded. A POST is an action: refused, it writes
+    # nothing; taken, the page it renders records what that page shows.
+    looking = part in SENSITIVE and (request is None or request.method in ("GET", "HEAD"))
     if not A.reads(roles, part, facts):
+        if looking:
+            record_read(user, part, case, outcome="refused", record=record)
         raise Refused(A.read_refusal(roles, part, facts))
+    if looking:
+        record_read(user, part, case, record=record)
+
+
+# --------------------------------------------------------------------------
+# Who read what (recorded here, reviewed by OIG at /oig/reads/)
+# --------------------------------------------------------------------------
+
+# The parts whose every showing is recorded: people's identity, the evidence, what the
+# complainant sent, discipline, and hotline reports.
+SENSITIVE: frozenset[str] = frozenset({A.COMPLAINANT, A.WITNESS, A.EVIDENCE, A.ADDITIONS, A.DISCIPLINE, A.HOTLINE})
+
+# The request being answered (set by ``ReadContextMiddleware``): where a read came from.
+current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("oversight_request", default=None)
+
+
+class ReadContextMiddleware:
+    """Makes the request known to the access model, so a read is recorded with its address."""
+
+    def __init__(self, get_response: Callable[[Any], Any]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        token = current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            current_request.reset(token)
+
+
+def _client_ip(request: Any) -> str | None:
+    from django.conf import settings
+
+    meta = request.META
+    if getattr(settings, "OVERSIGHT_TRUST_X_FORWARDED_FOR", False) and meta.get("HTTP_X_FORWARDED_FOR"):
+        return str(meta["HTTP_X_FORWARDED_FOR"]).split(",")[0].strip() or None
+    return meta.get("REMOTE_ADDR") or None
+
+
+def record_read(user: Any, part: str, case: Case | None, *, outcome: str = "shown", record: str = "") -> None:
+    """Record that ``part`` (of ``case``) was shown to ``user``, or refused to them: who, with
+    which roles, which record, when, from where. The record is sealed like every record of a
+    case (``oversight.cases.integrity``)."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from oversight.cases.models import ReadRecord
+
+    request = current_request.get()
+    who = user if user is not None and getattr(user, "is_authenticated", False) else None
+    with transaction.atomic():
+        ReadRecord.objects.create(
+            at=timezone.now(),
+            user=who,
+            roles=",".join(sorted(roles_of(user))),
+            part=part,
+            outcome=outcome,
+            case=case,
+            record=record[:120],
+            path=(request.get_full_path()[:300] if request is not None else ""),
+            method=(request.method or "")[:8] if request is not None else "",
+            ip=_client_ip(request) if request is not None else None,
+        )
+
+
+def _present(case: Case, part: str) -> bool:
+    """Whether ``case`` has anything of ``part`` to show (a part with nothing in it is not read)."""
+    if part == A.COMPLAINANT:
+        return case.complainants.exists()
+    if part == A.WITNESS:
+        return case.witnesses.exists()
+    if part == A.EVIDENCE:
+        from oversight.public.models import WebEvidence
+
+        return (
+            case.evidence.exists() or case.plans.exists() or WebEvidence.objects.filter(complaint__case=case).exists()
+        )
+    if part == A.ADDITIONS:
+        from oversight.public.models import WebComplaint
+
+        return WebComplaint.objects.filter(case=case).exists()
+    if part == A.DISCIPLINE:
+        from oversight.discipline.models import ChiefDecision, Discipline, Finding, Recommendation
+
+        return any(m.objects.filter(case=case).exists() for m in (Finding, Recommendation, ChiefDecision, Discipline))
+    return False  # the hotline is no part of a case
 
 
 class _Lazy(Mapping[str, bool]):
@@ -239,9 +351,18 @@ class Reader:
         self.case = case
         self.roles = roles_of(user)
         self.facts = facts_for(user, case)
-        self.reads = _Lazy(A.PARTS, lambda part: A.reads(self.roles, part, self.facts))
+        self.reads = _Lazy(A.PARTS, self._shows)
         self.may = _Lazy(A.PERMISSIONS, lambda action: A.may(self.roles, action, self.facts))
         self._people: list[Any] | None = None
+
+    def _shows(self, part: str) -> bool:
+        """Whether this reader reads ``part``: asked where the part is about to be shown, so
+        a sensitive part that is read (and has something in it) is recorded, once per page.
+        A part withheld or redacted is not recorded as shown."""
+        ok = A.reads(self.roles, part, self.facts)
+        if ok and part in SENSITIVE and _present(self.case, part):
+            record_read(self.user, part, self.case)
+        return ok
 
     @property
     def withheld(self) -> list[str]:

@@ -228,6 +228,21 @@ def manage(ctx: typer.Context) -> None:
     _django(list(ctx.args))
 
 
+@app.command("backup")
+def backup_cmd(out: Annotated[str, typer.Argument(help="The archive to write (.tar.gz)")]) -> None:
+    """Back up the database, the media files and the chain's checkpoints (`manage backup`)."""
+    _django(["backup", out])
+
+
+@app.command("restore")
+def restore_cmd(
+    archive: Annotated[str, typer.Argument(help="A backup archive written by `oversight backup`")],
+    force: Annotated[bool, typer.Option(help="Replace a database that already holds cases")] = False,
+) -> None:
+    """Restore a backup, then verify the chain (`manage restore`)."""
+    _django(["restore", archive, *(["--force"] if force else [])])
+
+
 @app.command()
 def demo(
     port: Annotated[int, typer.Option(help="Port to serve on")] = 8000,

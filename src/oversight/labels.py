@@ -65,6 +65,7 @@ def _read_choices() -> dict[str, dict[str, str]]:
         "route": {k: v[0] for k, v in rc.ROUTES.items()},
         "role": {k: r.label for k, r in A.ROLES.items()},
         "part": dict(A.PARTS),
+        "read_outcome": dict(cm.READ_OUTCOMES),
         "oig_outcome": dict(om.OUTCOMES),
         "further_kind": dict(om.FURTHER_KINDS),
         "hotline_topic": {k: str(v) for k, v in om.HOTLINE_TOPICS},

@@ -67,7 +67,7 @@ def _local_keys() -> dict[str, str]:
             k, _, v = line.partition("=")
             if k and v:
                 keys[k.strip()] = v.strip()
-    missing = [k for k in ("OVERSIGHT_SECRET_KEY", "OVERSIGHT_PSEUDONYM_KEY") if not keys.get(k)]
+    missing = [k for k in ("OVERSIGHT_SECRET_KEY", "OVERSIGHT_PSEUDONYM_KEY", "OVERSIGHT_CHAIN_KEY") if not keys.get(k)]
     if missing:
         for k in missing:
             keys[k] = secrets.token_urlsafe(64)
@@ -78,16 +78,22 @@ def _local_keys() -> dict[str, str]:
     return keys
 
 
+# Tamper evidence (oversight.cases.integrity): the secret key of the hash chain and the seals
+# (HMAC-SHA256, kept outside the database and never changed, or every record fails verification).
+MIN_CHAIN_KEY_CHARS = 32
 if PRODUCTION:
     SECRET_KEY = os.environ.get("OVERSIGHT_SECRET_KEY", "")
     OVERSIGHT_PSEUDONYM_KEY = os.environ.get("OVERSIGHT_PSEUDONYM_KEY", "")
+    OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY", "")
 elif OVERSIGHT_ENV == "demo":
     _keys = _local_keys()
     SECRET_KEY = os.environ.get("OVERSIGHT_SECRET_KEY") or _keys["OVERSIGHT_SECRET_KEY"]
     OVERSIGHT_PSEUDONYM_KEY = os.environ.get("OVERSIGHT_PSEUDONYM_KEY") or _keys["OVERSIGHT_PSEUDONYM_KEY"]
+    OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY") or _keys["OVERSIGHT_CHAIN_KEY"]
 else:  # the test suite: fixed keys, no real data
     SECRET_KEY = "test-suite-only-" + "k3y" * 20
     OVERSIGHT_PSEUDONYM_KEY = "test-suite-pseudonyms-" + "p5" * 16
+    OVERSIGHT_CHAIN_KEY = os.environ.get("OVERSIGHT_CHAIN_KEY") or "demo-and-tests-only-chain-key-not-secret"
 
 DEBUG = _flag("OVERSIGHT_DEBUG", OVERSIGHT_ENV == "demo")
 
@@ -103,11 +109,14 @@ if PRODUCTION:
         for p in (
             _secret_problem("OVERSIGHT_SECRET_KEY", SECRET_KEY, MIN_SECRET_CHARS),
             _secret_problem("OVERSIGHT_PSEUDONYM_KEY", OVERSIGHT_PSEUDONYM_KEY, MIN_PSEUDONYM_KEY_BYTES),
+            _secret_problem("OVERSIGHT_CHAIN_KEY", OVERSIGHT_CHAIN_KEY, MIN_CHAIN_KEY_CHARS),
         )
         if p
     ]
     if SECRET_KEY and SECRET_KEY == OVERSIGHT_PSEUDONYM_KEY:
         _problems.append("OVERSIGHT_PSEUDONYM_KEY must differ from OVERSIGHT_SECRET_KEY")
+    if OVERSIGHT_CHAIN_KEY and OVERSIGHT_CHAIN_KEY in (SECRET_KEY, OVERSIGHT_PSEUDONYM_KEY):
+        _problems.append("OVERSIGHT_CHAIN_KEY must differ from the other keys")
     if DEBUG:
         _problems.append("OVERSIGHT_DEBUG=1 is for the demo only (OVERSIGHT_ENV=demo), never in production")
     if OVERSIGHT_DEMO_PASSWORD_ONLY:
@@ -342,3 +351,22 @@ OVERSIGHT_REMINDER_DAYS = [14, 3, 0]
 OVERSIGHT_PUBLIC_BASE_URL = os.environ.get("OVERSIGHT_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES = int(os.environ.get("OVERSIGHT_PUBLIC_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 OVERSIGHT_PUBLIC_MAX_UPLOAD_FILES = 5
+
+# The append-only file the chain's checkpoints are written to (its key is set above).
+OVERSIGHT_CHECKPOINT_FILE = Path(os.environ.get("OVERSIGHT_CHECKPOINT_FILE", DATA_DIR / "chain-checkpoints.jsonl"))
+
+# Who read what (oversight.access): every showing of a sensitive part is recorded with the
+# address it was asked from; behind a proxy that sets X-Forwarded-For, trust it with this.
+MIDDLEWARE += ["oversight.access.ReadContextMiddleware"]
+OVERSIGHT_TRUST_X_FORWARDED_FOR = os.environ.get("OVERSIGHT_TRUST_X_FORWARDED_FOR", "") == "1"
+
+# Uploads (oversight.uploads): each file checked by what it is; staff evidence up to this size;
+# an office document expanding past this many bytes or compressing more than this ratio is a zip
+# bomb; ClamAV scans when installed ("off" to skip it); files at rest are encrypted with this
+# Fernet key when it is set (keep it outside the database; without it stored files are plain).
+OVERSIGHT_STAFF_MAX_UPLOAD_BYTES = int(os.environ.get("OVERSIGHT_STAFF_MAX_UPLOAD_BYTES", str(2 * 1024**3)))
+OVERSIGHT_UPLOAD_MAX_EXPANDED_BYTES = 200 * 1024 * 1024
+OVERSIGHT_UPLOAD_MAX_RATIO = 100
+OVERSIGHT_UPLOAD_MAX_PIXELS = 80_000_000
+OVERSIGHT_CLAMAV = os.environ.get("OVERSIGHT_CLAMAV", "auto")
+OVERSIGHT_MEDIA_KEY = os.environ.get("OVERSIGHT_MEDIA_KEY", "")

@@ -18,6 +18,7 @@ import pytest
 from django.contrib.auth.models import Group, User
 
 from oversight.rules import access as A
+from oversight.uploads import sample_m4a, sample_mp3
 
 from .axe import axe
 
@@ -179,9 +180,9 @@ def test_one_complaint_from_the_web_form_to_the_appeal_ruling(page: Any, tmp_pat
     # --- the investigator records an interview with its recording and transcript, and evidence
     _from_home(page, "sam", number, "Your cases")
     audio, transcript, video = tmp_path / "interview.mp3", tmp_path / "interview.txt", tmp_path / "bwv.mp4"
-    audio.write_bytes(b"ID3demo-audio")
+    audio.write_bytes(sample_mp3(b"demo-audio"))
     transcript.write_text("Q: What happened? A: I was pushed.\n")
-    video.write_bytes(b"\x00\x00\x00\x18ftypmp42demo-video")
+    video.write_bytes(sample_m4a(b"demo-video"))
     page.locator("#interview").evaluate("d => d.open = true")
     page.fill("#interview input[name=interviewee]", "Harper Quarry")
     page.set_input_files("#interview input[name=audio]", str(audio))

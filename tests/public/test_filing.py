@@ -16,6 +16,7 @@ from oversight.cases.models import Case, CaseEvent, Complainant
 from oversight.public import actions
 from oversight.public.models import ComplainantUpdate, StatusMessage, WebComplaint, WebEvidence
 from oversight.rules import access as R
+from oversight.uploads import sample_pdf, sample_png
 
 pytestmark = pytest.mark.django_db
 
@@ -120,12 +121,12 @@ def test_evidence_is_checked_for_type_size_and_content(settings: Any) -> None:
     exe = SimpleUploadedFile("run.exe", b"MZ....", content_type="application/octet-stream")
     resp = _file(Client(), anonymous="on", evidence=[exe])
     assert "run.exe is not a file type we accept" in resp.content.decode()
-    big = SimpleUploadedFile("big.pdf", b"%PDF-1.4\n" + b"x" * 3000, content_type="application/pdf")
+    big = SimpleUploadedFile("big.pdf", sample_pdf("x" * 3000), content_type="application/pdf")
     resp = _file(Client(), anonymous="on", evidence=[big])
     assert "big.pdf is larger than" in resp.content.decode()
     assert Case.objects.count() == before
-    good = SimpleUploadedFile("statement.pdf", b"%PDF-1.4\nhello", content_type="application/pdf")
-    photo = SimpleUploadedFile("scene.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 20, content_type="image/png")
+    good = SimpleUploadedFile("statement.pdf", sample_pdf("hello"), content_type="application/pdf")
+    photo = SimpleUploadedFile("scene.png", sample_png(), content_type="image/png")
     resp = _file(Client(), anonymous="on", evidence=[good, photo])
     assert resp.status_code == 200
     assert sorted(WebEvidence.objects.values_list("name", flat=True)) == ["scene.png", "statement.pdf"]
@@ -137,7 +138,7 @@ def test_a_submission_that_cannot_be_saved_is_not_acknowledged(monkeypatch: Any)
 
     monkeypatch.setattr(actions, "_store_evidence", broken)
     client = Client(raise_request_exception=False)
-    good = SimpleUploadedFile("statement.pdf", b"%PDF-1.4\nhello", content_type="application/pdf")
+    good = SimpleUploadedFile("statement.pdf", sample_pdf("hello"), content_type="application/pdf")
     resp = _file(client, anonymous="on", evidence=[good])
     assert resp.status_code == 500
     assert "tracking-code" not in resp.content.decode()

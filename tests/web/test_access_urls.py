@@ -256,6 +256,9 @@ CASE_ACTIONS: dict[str, tuple[tuple[str, ...], str]] = {
     "report": (("record_supervisor_report",), "supervisor_action"),
     "close": (("close_case",), "submitted"),
     "note": (("add_note",), "closed"),
+    "legal_hold": (("legal_hold",), "closed"),
+    "release_hold": (("legal_hold",), "closed"),
+    "dispose": (("dispose_case_file",), "closed"),
     "add_complainant": (("edit_parties",), "intake"),
     "add_employee": (("edit_parties",), "assigned"),
     "add_witness": (("edit_parties",), "others"),
@@ -364,6 +367,8 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "oig:hotline_report": both(Reads(A.HOTLINE) & Holds("handle_hotline"), args=pk(lambda w, s: w.hotline)),
     "oig:withheld": both(Holds("record_withheld")),
     "oig:conflicts": both(Holds("classify_conflict"), data=lambda w: {"case": w.cases["routed"]}),
+    "oig:reads": both(Holds("review_reads")),  # POST: verify the chain now (reads only)
+    "oig:retention": Url(Holds("review_reads")),
     # --- Findings, the Chief, appeals
     "discipline:index": Url(ReadsSome(A.DISCIPLINE)),
     "discipline:report": {k: Url(Holds(perm), args=kind(k)) for k, perm in REPORT_KINDS.items()},

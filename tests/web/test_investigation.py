@@ -13,6 +13,7 @@ from oversight.cases import actions
 from oversight.cases.clock import timeline
 from oversight.cases.models import AppendOnlyError, EvidenceFile
 from oversight.rules import access as R
+from oversight.uploads import sample_m4a, sample_mp3, sample_wav
 
 pytestmark = pytest.mark.django_db
 
@@ -106,7 +107,7 @@ def test_a_running_criminal_pause_tolls_and_an_end_without_start_is_refused(inve
 
 
 def test_interviews_in_person_unless_exigent_and_recorded(investigation, staff, today):
-    audio = ContentFile(b"RIFF....audio", name="interview.wav")
+    audio = ContentFile(sample_wav(b"audio"), name="interview.wav")
     transcript = ContentFile(b"Q: ... A: ...", name="interview.txt")
     with pytest.raises(actions.Refused, match="exigent"):
         actions.record_interview(
@@ -131,7 +132,7 @@ def test_interviews_in_person_unless_exigent_and_recorded(investigation, staff, 
         audio=audio,
         transcript=transcript,
     )
-    assert iv.audio.sha256 == hashlib.sha256(b"RIFF....audio").hexdigest()
+    assert iv.audio.sha256 == hashlib.sha256(sample_wav(b"audio")).hexdigest()
     assert iv.transcript.file.read() == b"Q: ... A: ..."
 
 
@@ -154,15 +155,21 @@ def test_rapid_adjudication_interview_needs_no_recording(force_case, staff, toda
 
 
 def test_evidence_is_stored_under_its_sha256_and_never_overwritten(investigation, staff):
-    first = actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"frame 1", name="cam.mp4"))
-    digest = hashlib.sha256(b"frame 1").hexdigest()
+    first = actions.add_evidence(
+        staff[R.INVESTIGATOR], investigation, ContentFile(sample_m4a(b"frame 1"), name="cam.mp4")
+    )
+    digest = hashlib.sha256(sample_m4a(b"frame 1")).hexdigest()
     assert first.sha256 == digest and first.file.name.endswith(digest)
-    other = actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"frame 2", name="cam.mp4"))
+    other = actions.add_evidence(
+        staff[R.INVESTIGATOR], investigation, ContentFile(sample_m4a(b"frame 2"), name="cam.mp4")
+    )
     assert other.file.name != first.file.name  # same upload name, different bytes: both kept
-    again = actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"frame 1", name="copy.mp4"))
+    again = actions.add_evidence(
+        staff[R.INVESTIGATOR], investigation, ContentFile(sample_m4a(b"frame 1"), name="copy.mp4")
+    )
     assert again.file.name == first.file.name
     first.refresh_from_db()
-    assert first.file.read() == b"frame 1"
+    assert first.file.read() == sample_m4a(b"frame 1")
     with pytest.raises(AppendOnlyError):
         first.save()
     with pytest.raises(AppendOnlyError):
@@ -218,7 +225,7 @@ def test_an_investigation_step_during_a_criminal_pause_resumes_the_clock(investi
         investigation,
         interviewee="Jules Northcott",
         held_on=today - dt.timedelta(4),
-        audio=ContentFile(b"ID3audio", name="a.mp3"),
+        audio=ContentFile(sample_mp3(b"audio"), name="a.mp3"),
         transcript=ContentFile(b"Q: A:", name="t.txt"),
     )
     step = investigation.events.get(type="administrative_step")
@@ -228,5 +235,5 @@ def test_an_investigation_step_during_a_criminal_pause_resumes_the_clock(investi
     assert row.deadline["id"] == "investigation" and row.deadline["status"] == "open"
     assert any("6 days" in s["text"] or s["days"] == 6 for s in row.deadline["explanation"]), row.deadline
     # a second step while the clock runs appends nothing more
-    actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(b"video", name="v.mp4"))
+    actions.add_evidence(staff[R.INVESTIGATOR], investigation, ContentFile(sample_m4a(b"video"), name="v.mp4"))
     assert investigation.events.filter(type="administrative_step").count() == 1

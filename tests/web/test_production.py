@@ -30,7 +30,11 @@ def _run(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[
 
 
 def _keys() -> dict[str, str]:
-    return {"OVERSIGHT_SECRET_KEY": secrets.token_urlsafe(64), "OVERSIGHT_PSEUDONYM_KEY": secrets.token_urlsafe(48)}
+    return {
+        "OVERSIGHT_SECRET_KEY": secrets.token_urlsafe(64),
+        "OVERSIGHT_PSEUDONYM_KEY": secrets.token_urlsafe(48),
+        "OVERSIGHT_CHAIN_KEY": secrets.token_urlsafe(48),
+    }
 
 
 def test_production_is_the_default_and_refuses_to_start_without_its_keys(tmp_path: Path) -> None:
@@ -38,6 +42,7 @@ def test_production_is_the_default_and_refuses_to_start_without_its_keys(tmp_pat
     assert r.returncode == 2, r.stderr
     assert "OVERSIGHT_SECRET_KEY is not set" in r.stderr
     assert "OVERSIGHT_PSEUDONYM_KEY is not set" in r.stderr
+    assert "OVERSIGHT_CHAIN_KEY is not set" in r.stderr
     assert "Traceback" not in r.stderr and r.stdout == ""
 
     only_secret = _run(tmp_path, "check", OVERSIGHT_SECRET_KEY=_keys()["OVERSIGHT_SECRET_KEY"])
@@ -52,6 +57,7 @@ def test_production_is_the_default_and_refuses_to_start_without_its_keys(tmp_pat
         ({"OVERSIGHT_SECRET_KEY": "short"}, "OVERSIGHT_SECRET_KEY is too short"),
         ({"OVERSIGHT_SECRET_KEY": "a" * 80}, "OVERSIGHT_SECRET_KEY is not random enough"),
         ({"OVERSIGHT_PSEUDONYM_KEY": "x" * 10}, "OVERSIGHT_PSEUDONYM_KEY is too short"),
+        ({"OVERSIGHT_CHAIN_KEY": "c" * 10}, "OVERSIGHT_CHAIN_KEY is too short"),
         ({"same": "1"}, "OVERSIGHT_PSEUDONYM_KEY must differ from OVERSIGHT_SECRET_KEY"),
         ({"OVERSIGHT_DEBUG": "1"}, "OVERSIGHT_DEBUG=1 is for the demo only"),
         ({"OVERSIGHT_DEMO_PASSWORD_ONLY": "1"}, "OVERSIGHT_DEMO_PASSWORD_ONLY=1"),
@@ -71,7 +77,7 @@ def test_the_demo_setting_passes_only_in_the_demo(tmp_path: Path) -> None:
     assert demo.returncode == 0, demo.stderr
     # the demo made keys of its own, random, kept beside its database (never a fixed string)
     keys = (tmp_path / "keys.env").read_text()
-    assert "OVERSIGHT_SECRET_KEY=" in keys and "OVERSIGHT_PSEUDONYM_KEY=" in keys
+    assert "OVERSIGHT_SECRET_KEY=" in keys and "OVERSIGHT_PSEUDONYM_KEY=" in keys and "OVERSIGHT_CHAIN_KEY=" in keys
     assert oct((tmp_path / "keys.env").stat().st_mode & 0o777) == "0o600"
 
 

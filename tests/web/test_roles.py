@@ -46,8 +46,9 @@ from oversight.oig import actions as oa
 from oversight.public import actions as pa
 from oversight.rules import access as A
 from oversight.rules import review as rules_review
+from oversight.uploads import sample_m4a
 
-from .world import M4A, NOBODY, STAGES, World, build, quarter_of, snapshot
+from .world import NOBODY, STAGES, World, build, quarter_of, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -117,6 +118,30 @@ def _import_row(w: World) -> dict[str, Any]:
             {"type": "case_closed", "date": day + dt.timedelta(days=40), "data": {"reason": "Imported."}},
         ],
     }
+
+
+_OLD_FILES = iter(range(8001, 8999))
+
+
+def _old_closed_file(w: World, stage: str | None) -> Any:
+    """A case closed eight years ago naming no employee: its retention has ended (SMC 3.29.320.E)."""
+    row = _import_row(w)
+    row["number"] = row["number"].replace("OPA-9001", f"OPA-{next(_OLD_FILES)}")
+    ca.import_cases(w.users[A.ADMINISTRATOR], [row])
+    from oversight.cases.models import Case
+
+    return Case.objects.get(number=row["number"])
+
+
+def _reads_page(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    """The OIG's page of who read what has no action function: its door is the view."""
+    from oversight.oig import views as oig_views
+
+    request = RequestFactory().get("/oig/reads/")
+    request.user = u
+    response = oig_views.reads_view.__wrapped__(request)
+    assert response.status_code == 200, response.status_code
+    return response
 
 
 def _certify(w: World, stage: str | None) -> None:
@@ -286,7 +311,7 @@ DOORS: dict[str, Door] = {
         lambda w, u, s, p: ca.record_exigent(u, w.case(s or ""), "Orla Penhallow", "At sea until March."), ("plan",)
     ),
     "investigate": Door(
-        lambda w, u, s, p: ca.add_evidence(u, w.case(s or ""), SimpleUploadedFile("cad.m4a", M4A + b"cad")),
+        lambda w, u, s, p: ca.add_evidence(u, w.case(s or ""), SimpleUploadedFile("cad.m4a", sample_m4a(b"cad"))),
         ("plan",),
     ),
     "toll": Door(
@@ -452,6 +477,14 @@ DOORS: dict[str, Door] = {
         outside="an appeal is filed only after the Chief's decision, so every appeal is on a decided case",
     ),
     "appeals_report": Door(_report("appeals")),
+    "review_reads": Door(_reads_page),
+    # --- Retention (SMC 3.29.320.E)
+    "legal_hold": Door(
+        lambda w, u, s, p: ca.place_legal_hold(u, w.case(s or ""), "Claim for damages filed."), ("closed",)
+    ),
+    "dispose_case_file": Door(
+        lambda w, u, s, p: ca.dispose_case_file(u, p, left_on={}, reason="Retention ended."), prepare=_old_closed_file
+    ),
     "criminal_report": Door(_report("criminal_referrals")),
 }
 
@@ -581,5 +614,11 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
     assert not door.on or stage is not None, f"the door of {action} names no stage inside {role}'s scope"
     before = snapshot()
     _take(world, action, role, stage)
-    if action not in ("appeals_report", "criminal_report", "search", "track_recommendations"):  # read, not written
+    if action not in (
+        "appeals_report",
+        "criminal_report",
+        "search",
+        "review_reads",
+        "track_recommendations",
+    ):  # a report, a search or a list is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -32,6 +32,7 @@ from oversight.oig.models import ClassificationAudit, HotlineReport
 from oversight.public import actions as pa
 from oversight.public.models import Publication, WebComplaint, WebEvidence
 from oversight.rules import access as A
+from oversight.uploads import sample_m4a, sample_pdf, sample_png
 
 # The users of the world: one per role (named after it), one with no role, and the
 # investigator and supervisor who work the cases that are not ours ("others").
@@ -41,9 +42,9 @@ SUPERVISOR_B = "supervisor_b"
 ROLE_USERS = tuple(A.ROLES)
 USERS = (*ROLE_USERS, NOBODY)
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 24
-PDF = b"%PDF-1.4\n% a statement\n"
-M4A = b"\0\0\0\x18ftypM4A " + b"\0" * 16
+PNG = sample_png()
+PDF = sample_pdf("A statement.")
+M4A = sample_m4a()
 
 
 @dataclass(frozen=True)
@@ -254,7 +255,7 @@ class Journey:
             web,
             f"{p.witness} can also be reached on {p.witness_contact}; my phone {p.phone} is best after six. "
             f"- {p.complainant}",
-            [SimpleUploadedFile("later.png", PNG + b"later", content_type="image/png")],
+            [SimpleUploadedFile("later.png", sample_png(b"later"), content_type="image/png")],
         )
         return self
 
@@ -316,7 +317,7 @@ class Journey:
             self.c,
             interviewee=p.complainant,
             held_on=self.today,
-            audio=SimpleUploadedFile("interview.m4a", M4A + p.badge.encode(), content_type="audio/mp4"),
+            audio=SimpleUploadedFile("interview.m4a", sample_m4a(p.badge.encode()), content_type="audio/mp4"),
             transcript=SimpleUploadedFile("interview.txt", b"Q: What happened?\nA: I was pushed.\n"),
         )
         ca.record_interview(
@@ -325,10 +326,10 @@ class Journey:
             interviewee=p.witness,
             held_on=self.today,
             in_person=False,
-            audio=SimpleUploadedFile("witness.m4a", M4A + b"w", content_type="audio/mp4"),
+            audio=SimpleUploadedFile("witness.m4a", sample_m4a(b"w"), content_type="audio/mp4"),
             transcript=SimpleUploadedFile("witness.txt", b"Q: What did you see?\nA: A push.\n"),
         )
-        ca.add_evidence(inv, self.c, SimpleUploadedFile("bwv.mp4", M4A + b"video"), "Body-worn video")
+        ca.add_evidence(inv, self.c, SimpleUploadedFile("bwv.mp4", sample_m4a(b"video")), "Body-worn video")
         ca.add_note(
             inv,
             self.c,

@@ -6,7 +6,9 @@ class CasesConfig(AppConfig):
     verbose_name = "OPA cases"
 
     def ready(self) -> None:
-        from . import sections, waiting
+        from . import checks, integrity, sections, waiting  # noqa: F401 (checks registers itself)
+
+        integrity.connect()
 
         sections.register()
         waiting.register()

@@ -281,3 +281,35 @@ class ReportForm(DatedForm):
 
 class CloseForm(DatedForm):
     reason = forms.CharField()
+
+
+class LegalHoldForm(forms.Form):
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="The claim, litigation or request")
+
+
+class ReleaseHoldForm(forms.Form):
+    hold = forms.IntegerField(widget=forms.HiddenInput)
+    reason = forms.CharField(label="Why it is released")
+
+
+class DisposeForm(forms.Form):
+    """SMC 3.29.320.E: the day each named employee left the City's employment (from SPD's
+    personnel records; blank: still employed), and why the file is disposed of."""
+
+    reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, employees: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.employee_fields: dict[str, int] = {}
+        for ne, label in employees or []:
+            name = f"left_{ne.pk}"
+            self.fields[name] = forms.DateField(
+                required=False,
+                label=f"{label} left the City's employment on",
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+            self.employee_fields[name] = ne.pk
+        self.order_fields([*self.employee_fields, "reason"])
+
+    def left_on(self) -> dict[int, Any]:
+        return {pk: self.cleaned_data.get(name) for name, pk in self.employee_fields.items()}

@@ -10,10 +10,8 @@ audit entry in the same transaction.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
-import orjson
 from django.conf import settings
 from django.db import models
 
@@ -87,6 +85,10 @@ OFFICE_EVENT_TYPES: dict[str, str] = {
     "separation_recorded": "Separation for cause recorded",
     "separation_documented": "Separation documentation recorded",
     "access_granted": "Access granted to a named employee or union",
+    # retention (SMC 3.29.320.E)
+    "legal_hold_placed": "Legal hold placed",
+    "legal_hold_released": "Legal hold released",
+    "case_file_disposed": "Case file disposed of (its retention ended)",
 }
 CLOCK_EVENT_TYPES = frozenset(EVENT_TYPES)
 EVENT_LABELS: dict[str, str] = {
@@ -386,25 +388,18 @@ class CaseEvent(AppendOnly):
         return out
 
     def content_hash(self, case_number: str, username: str | None) -> str:
-        """SHA-256 over what the entry says, who recorded it, and the entry before it."""
-        payload = orjson.dumps(
-            {
-                "case": case_number,
-                "seq": self.seq,
-                "type": self.type,
-                "date": _iso(self.date),
-                "data": self.data,
-                "recorded_at": self.recorded_at.astimezone(dt.UTC).isoformat(),
-                "recorded_by": username,
-                "prev": self.prev_hash,
-            },
-            option=orjson.OPT_SORT_KEYS,
+        """HMAC-SHA256, under the deployment's chain key, over what the entry says, who
+        recorded it, and the entry before it (``oversight.cases.integrity``)."""
+        from .integrity import event_hash
+
+        return event_hash(
+            case_number, self.seq, self.type, self.date, self.data, self.recorded_at, username, self.prev_hash
         )
-        return hashlib.sha256(payload).hexdigest()
 
 
 class ChainHead(models.Model):
-    """One row: the hash of the last event appended, locked while appending."""
+    """The hash of the last entry appended to a chain, locked while appending: row 1 is the
+    event log's, row 2 the seals' (``RecordSeal``)."""
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     last_hash = models.CharField(max_length=64, default=GENESIS)
@@ -422,6 +417,110 @@ class AuditEntry(AppendOnly):
 
     class Meta:
         ordering = ["-at", "-pk"]
+
+
+class RecordSeal(AppendOnly):
+    """The seal of one record as it was written (``oversight.cases.integrity``): its kind, its
+    id, the fields sealed and their digest, chained to the seal before it like the events,
+    under the same key. A record's latest seal must match it as it stands; a sealed record
+    that is gone was removed, a record with no seal was written behind the actions' back."""
+
+    kind = models.CharField(max_length=64)
+    object_id = models.PositiveBigIntegerField()
+    fields = models.TextField()
+    digest = models.CharField(max_length=64)
+    at = models.DateTimeField()
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["kind", "object_id"], name="seal_record_idx")]
+
+
+READ_OUTCOMES = [("shown", "Shown"), ("refused", "Refused")]
+
+
+class ReadRecord(AppendOnly):
+    """Who read what: one sensitive part of a case (complainants' or witnesses' identity,
+    evidence, discipline) or a hotline report, shown to or refused to one person, when and
+    from where. Written at the access model's door (``oversight.access``), sealed like every
+    record that tells a case's story, and reviewed by OIG at /oig/reads/."""
+
+    at = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    roles = models.CharField(max_length=300, blank=True)
+    part = models.CharField(max_length=24)
+    outcome = models.CharField(max_length=8, choices=READ_OUTCOMES, default="shown")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.PROTECT, related_name="reads")
+    record = models.CharField(max_length=120, blank=True)  # which record, beyond the case (a file, a report)
+    path = models.CharField(max_length=300, blank=True)
+    method = models.CharField(max_length=8, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["at"], name="read_at_idx")]
+
+    @property
+    def roles_list(self) -> list[str]:
+        return [r for r in self.roles.split(",") if r]
+
+
+class ChainCheckpoint(AppendOnly):
+    """A checkpoint of the chains' heads, also appended to a file outside the database
+    (``manage checkpoint_chain``): the verifier checks the chains still pass through it."""
+
+    at = models.DateTimeField()
+    events = models.PositiveBigIntegerField()
+    events_head = models.CharField(max_length=64)
+    seals = models.PositiveBigIntegerField()
+    seals_head = models.CharField(max_length=64)
+    file = models.CharField(max_length=300)
+    line = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+
+class LegalHold(Kept):
+    """A legal hold on a case file (litigation, a public records request, an audit): while one
+    is in place nothing of the file is disposed of, whatever the retention schedule says.
+    Placed and released through ``oversight.cases.actions.retention``, each on the case's log."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="legal_holds")
+    reason = models.TextField()
+    placed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    placed_at = models.DateTimeField()
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    released_at = models.DateTimeField(null=True, blank=True)
+    release_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-placed_at", "-pk"]
+
+    @property
+    def active(self) -> bool:
+        return self.released_at is None
+
+
+class Disposal(AppendOnly):
+    """The disposal of a case file once its retention ran out (SMC 3.29.320.E): who, when, on
+    what basis (the earliest disposal date and how it was computed) and what was disposed of.
+    Discipline records are never disposed of. OIG reviews every disposal at /oig/retention/."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="disposals")
+    disposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    disposed_at = models.DateTimeField()
+    earliest_on = models.DateField()
+    basis = models.JSONField(default=list)
+    disposed = models.JSONField(default=dict)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-disposed_at", "-pk"]
 
 
 class InvestigationPlan(AppendOnly):

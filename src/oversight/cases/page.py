@@ -89,7 +89,10 @@ def render_case(request: HttpRequest, case: Case, *, failed: Failed | None = Non
     page = CasePage(request, case, reader, timezone.localdate(), failed)
     sections = sections_for(page)
     if status == 200:
-        audit(request.user, "read_case", case, parts=sorted(p for p in reader.reads if reader.reads[p]))
+        # the parts this reader may read (asked of the rules, not of the page: what the page showed
+        # is recorded where it showed it, oversight.access.Reader.reads)
+        readable = sorted(p for p in access.A.PARTS if access.A.reads(reader.roles, p, reader.facts))
+        audit(request.user, "read_case", case, parts=readable)
     return render(
         request,
         "cases/case.html",

@@ -102,3 +102,15 @@ def ensure_scheduled() -> bool:
         return False
     send_deadline_reminders.enqueue()
     return True
+
+
+@task
+def checkpoint_chain_task(reschedule: bool = True) -> int:
+    """Checkpoint the chain's heads (``oversight.cases.integrity.checkpoint``), then enqueue
+    tomorrow's. Returns the number of events checkpointed."""
+    from .integrity import checkpoint
+
+    body = checkpoint()
+    if reschedule:
+        checkpoint_chain_task.using(run_after=timezone.now() + dt.timedelta(days=1)).enqueue()
+    return int(body["events"])

@@ -411,6 +411,37 @@ def closing(page: CasePage) -> reg.Section | None:
     )
 
 
+def retention(page: CasePage) -> reg.Section | None:
+    """SMC 3.29.320.E: how long the file is kept, its legal holds, and its disposal."""
+    may_hold, may_dispose = page.reader.may["legal_hold"], page.reader.may["dispose_case_file"]
+    if not (may_hold or may_dispose):
+        return None
+    case = page.case
+    ret = actions.retention_of(case)
+    disposal = case.disposals.first()
+    employees = [
+        (ne, f"{ne}" if page.reader.reads[A.EMPLOYEES] else f"Named Employee #{i}")
+        for i, ne in enumerate(case.named_employees.order_by("pk"), 1)
+    ]
+    return reg.Section(
+        "retention",
+        "Retention",
+        "cases/sections/retention.html",
+        {
+            "retention": ret,
+            "holds": list(case.legal_holds.select_related("placed_by", "released_by")),
+            "disposal": disposal,
+            "may_hold": may_hold,
+            "may_dispose": may_dispose and disposal is None,
+            "hold_form": page.form("legal_hold", F.LegalHoldForm),
+            "release_form": page.form("release_hold", F.ReleaseHoldForm),
+            "dispose_form": page.form("dispose", lambda: F.DisposeForm(employees=employees)),
+            "error": page.error("legal_hold", "release_hold", "dispose"),
+        },
+        reg.HISTORY - 2,
+    )
+
+
 def event_history(page: CasePage) -> reg.Section:
     return reg.Section(
         "history",
@@ -421,7 +452,19 @@ def event_history(page: CasePage) -> reg.Section:
     )
 
 
-PROVIDERS = [summary, people, classification, notice, plan, investigation, notes, deadlines, closing, event_history]
+PROVIDERS = [
+    summary,
+    people,
+    classification,
+    notice,
+    plan,
+    investigation,
+    notes,
+    deadlines,
+    closing,
+    retention,
+    event_history,
+]
 
 
 def register() -> None:

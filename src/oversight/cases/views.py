@@ -157,7 +157,11 @@ def evidence_download(request: HttpRequest, number: str, pk: int) -> HttpRespons
     ef = get_object_or_404(EvidenceFile, pk=pk, case=case)
     actions.audit(request.user, "download_evidence", case, evidence=ef.pk, sha256=ef.sha256)
     name = access.Reader(request.user, case).redact(ef.name)  # the name may carry someone's identity
-    return FileResponse(ef.file.open("rb"), as_attachment=True, filename=name)
+    import io
+
+    from oversight.uploads import read_stored
+
+    return FileResponse(io.BytesIO(read_stored(ef.file)), as_attachment=True, filename=name)
 
 
 # --------------------------------------------------------------------------
@@ -335,6 +339,25 @@ def _do_close(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     return "Case closed."
 
 
+def _do_legal_hold(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    actions.place_legal_hold(request.user, case, d["reason"])
+    return "Legal hold placed: nothing of the file is disposed of while it is in place."
+
+
+def _do_release_hold(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    from .models import LegalHold
+
+    hold = get_object_or_404(LegalHold, pk=d["hold"], case=case)
+    actions.release_legal_hold(request.user, hold, d["reason"])
+    return "Legal hold released."
+
+
+def _do_dispose(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
+    left = {int(k.removeprefix("left_")): v for k, v in d.items() if k.startswith("left_")}
+    actions.dispose_case_file(request.user, case, left_on=left, reason=d.get("reason", ""))
+    return "The case file was disposed of; its discipline records stay. OIG reviews the disposal."
+
+
 def _do_note(request: HttpRequest, case: Case, d: dict[str, Any]) -> str:
     actions.add_note(request.user, case, d["text"])
     return "Note added."
@@ -440,6 +463,9 @@ HANDLERS: dict[str, tuple[Any, Handler, str | None, tuple[str, ...]]] = {
     "report": (F.ReportForm, _do_report, None, ("record_supervisor_report",)),
     "close": (F.CloseForm, _do_close, None, ("close_case",)),
     "note": (F.NoteForm, _do_note, None, ("add_note",)),
+    "legal_hold": (F.LegalHoldForm, _do_legal_hold, None, ("legal_hold",)),
+    "release_hold": (F.ReleaseHoldForm, _do_release_hold, None, ("legal_hold",)),
+    "dispose": (F.DisposeForm, _do_dispose, None, ("dispose_case_file",)),
     "add_complainant": (F.ComplainantForm, _do_add_complainant, "newc", ("edit_parties",)),
     "add_employee": (F.NamedEmployeeForm, _do_add_employee, "newe", ("edit_parties",)),
     "add_witness": (F.WitnessForm, _do_add_witness, "neww", ("edit_parties",)),
@@ -473,6 +499,8 @@ def _bind(request: HttpRequest, case: Case, action: str, form_class: Any, prefix
         kwargs["employees"] = _employee_choices(case, request)
     if form_class is F.ClockEventForm:
         kwargs["allowed"] = access.Reader(request.user, case).may
+    if form_class is F.DisposeForm:
+        kwargs["employees"] = _employee_choices(case, request)
     form = form_class(request.POST, request.FILES, **kwargs)
     if action == "referral":
         form.fields["named_employee"] = djforms.TypedChoiceField(coerce=int, choices=_employee_choices(case, request))
@@ -522,6 +550,9 @@ _ANCHORS = {
     "approve": "plan",
     "return_plan": "plan",
     "note": "notes",
+    "legal_hold": "retention",
+    "release_hold": "retention",
+    "dispose": "retention",
     "close": "summary",
     "failure_to_refer": "summary",
     "incident_review": "summary",

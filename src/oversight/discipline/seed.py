@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
+from oversight.cases.integrity import seal_objects
 from oversight.cases.models import Case, CaseEvent
 from oversight.cases.seed import DEMO_USERS as ALL_DEMO_USERS
 from oversight.cases.seed import ensure_demo_users
@@ -191,7 +192,7 @@ def _findings(
     case: Case, allegations: list[Any], stage: str, values: dict[int, str], on: dt.date, by: Any, **link: Any
 ) -> None:
     now = timezone.now()
-    Finding.objects.bulk_create(
+    made = Finding.objects.bulk_create(
         Finding(
             case=case,
             allegation=a,
@@ -205,3 +206,4 @@ def _findings(
         )
         for a in allegations
     )
+    seal_objects(made)

@@ -20,4 +20,6 @@ urlpatterns = [
     path("hotline/reports/<int:pk>/", views.hotline_report, name="hotline_report"),
     path("withheld/", views.withheld_view, name="withheld"),
     path("conflicts/", views.conflicts_view, name="conflicts"),
+    path("reads/", views.reads_view, name="reads"),
+    path("retention/", views.retention_view, name="retention"),
 ]

@@ -400,6 +400,7 @@ def hotline_status(request: HttpRequest) -> HttpResponse:
 @login_required
 def hotline_inbox(request: HttpRequest) -> HttpResponse:
     _oig_only(request, "The hotline's reports", "handle_hotline")
+    access.require_read(request.user, None, access.A.HOTLINE, record="the hotline's inbox")
     return render(request, "oig/hotline_inbox.html", {"reports": HotlineReport.objects.all()})
 
 
@@ -407,6 +408,7 @@ def hotline_inbox(request: HttpRequest) -> HttpResponse:
 def hotline_report(request: HttpRequest, pk: int) -> HttpResponse:
     _oig_only(request, "A hotline report", "handle_hotline")
     report = get_object_or_404(HotlineReport, pk=pk)
+    access.require_read(request.user, None, access.A.HOTLINE, record=f"hotline report {report.pk}")
     error = None
     if request.method == "POST":
         error = _attempt(
@@ -514,3 +516,79 @@ def home(request: HttpRequest) -> HttpResponse:
     if access.may(request.user, "record_determination"):
         return redirect(reverse("oig:queue"))
     return redirect(reverse("oig:hotline"))
+
+
+# --------------------------------------------------------------------------
+# Who read what; the chain's checkpoints; case files disposed of
+# --------------------------------------------------------------------------
+
+READS_PAGE = 100
+
+
+@login_required
+def reads_view(request: HttpRequest) -> HttpResponse:
+    """Every showing (and refusal) of people's identity, evidence, what complainants sent,
+    discipline and hotline reports: who, with which roles, what, which case, when, from where.
+    POST verifies the chain and the seals now and shows the result."""
+    from django.core.paginator import Paginator
+
+    from oversight.cases.integrity import verify
+    from oversight.cases.models import READ_OUTCOMES, ChainCheckpoint, ReadRecord
+
+    access.require(request.user, "review_reads")
+    q = request.GET
+    qs = ReadRecord.objects.select_related("user", "case")
+    chosen = {k: (q.get(k) or "").strip() for k in ("case", "user", "part", "outcome", "ip")}
+    if chosen["case"]:
+        qs = qs.filter(case__number__icontains=chosen["case"])
+    if chosen["user"]:
+        qs = qs.filter(user__username__iexact=chosen["user"])
+    if chosen["part"] in access.SENSITIVE:
+        qs = qs.filter(part=chosen["part"])
+    if chosen["outcome"] in dict(READ_OUTCOMES):
+        qs = qs.filter(outcome=chosen["outcome"])
+    if chosen["ip"]:
+        qs = qs.filter(ip=chosen["ip"]) if _looks_like_ip(chosen["ip"]) else qs.none()
+    page = Paginator(qs, READS_PAGE).get_page(q.get("page"))
+    verdict = verify() if request.method == "POST" else None
+    params = q.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "oig/reads.html",
+        {
+            "page": page,
+            "chosen": chosen,
+            "parts": [(p, label_for("part", p)) for p in sorted(access.SENSITIVE, key=lambda p: label_for("part", p))],
+            "outcomes": READ_OUTCOMES,
+            "checkpoints": ChainCheckpoint.objects.all()[:10],
+            "verdict": verdict,
+            "querystring": params.urlencode(),
+        },
+    )
+
+
+def _looks_like_ip(value: str) -> bool:
+    import ipaddress
+
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+@login_required
+def retention_view(request: HttpRequest) -> HttpResponse:
+    """Case files disposed of (who, when, on what basis, what) and the legal holds in place."""
+    from oversight.cases.models import Disposal, LegalHold
+
+    access.require(request.user, "review_reads")
+    return render(
+        request,
+        "oig/retention.html",
+        {
+            "disposals": Disposal.objects.select_related("case", "disposed_by")[:200],
+            "holds": LegalHold.objects.select_related("case", "placed_by", "released_by")[:200],
+        },
+    )

@@ -34,6 +34,7 @@ from oversight.cases.models import Case
 from oversight.rules import access as R
 from oversight.rules.profile import get_profile
 from oversight.rules.redaction import Redacted, redact
+from oversight.uploads import ACCEPTED, Rejected, for_storage, inspect
 
 from .models import (
     KINDS,
@@ -60,25 +61,8 @@ WEB_INTAKE_USERNAME = "web-form"
 # Evidence uploads: size and type checked by content, not by the name alone
 # --------------------------------------------------------------------------
 
-# extension -> (content type, a test on the first bytes)
-EVIDENCE_TYPES: dict[str, tuple[str, Any]] = {
-    "pdf": ("application/pdf", lambda b: b.startswith(b"%PDF-")),
-    "png": ("image/png", lambda b: b.startswith(b"\x89PNG\r\n\x1a\n")),
-    "jpg": ("image/jpeg", lambda b: b.startswith(b"\xff\xd8\xff")),
-    "jpeg": ("image/jpeg", lambda b: b.startswith(b"\xff\xd8\xff")),
-    "mp4": ("video/mp4", lambda b: b[4:8] == b"ftyp"),
-    "m4a": ("audio/mp4", lambda b: b[4:8] == b"ftyp"),
-    "mp3": ("audio/mpeg", lambda b: b.startswith(b"ID3") or b[:2] in (b"\xff\xfb", b"\xff\xf3", b"\xff\xf2")),
-    "txt": ("text/plain", lambda b: b"\x00" not in b and _utf8(b)),
-}
-
-
-def _utf8(b: bytes) -> bool:
-    try:
-        b.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
+# What is accepted, and how each file is checked by what it is: oversight.uploads.
+EVIDENCE_TYPES = ACCEPTED
 
 
 def max_upload_bytes() -> int:
@@ -94,6 +78,7 @@ class Upload:
     name: str
     content: bytes
     content_type: str
+    scan: str = ""
 
 
 def check_uploads(files: Sequence[Any], field: str = "evidence") -> list[Upload]:
@@ -119,10 +104,11 @@ def check_uploads(files: Sequence[Any], field: str = "evidence") -> list[Upload]
                 _("%(name)s is not a file type we accept (accepted: %(types)s)")
                 % {"name": name, "types": ", ".join(sorted(EVIDENCE_TYPES))},
             )
-        ctype, test = EVIDENCE_TYPES[ext]
-        if not test(content[:4096] if ext != "txt" else content):
-            raise ActionError(field, _("%(name)s is not really a .%(ext)s file") % {"name": name, "ext": ext})
-        out.append(Upload(name, content, ctype))
+        try:
+            seen = inspect(name, content)
+        except Rejected as e:
+            raise ActionError(field, str(e)) from None
+        out.append(Upload(name, content, seen.content_type, seen.scan))
     return out
 
 
@@ -145,9 +131,17 @@ def _store_evidence(
         if existing is not None:
             ev.file.name = existing.file.name
         else:
-            ev.file.save(f"{digest[:2]}/{digest}", ContentFile(u.content), save=False)
+            ev.file.save(f"{digest[:2]}/{digest}", ContentFile(for_storage(u.content)), save=False)
         ev.save()
         saved.append(ev)
+    if saved:  # what the virus scan said of each file (or that there was none), for the staff's record
+        case_actions.audit(
+            None,
+            "web_evidence_stored",
+            complaint.case,
+            files=[{"sha256": e.sha256} for e in saved],
+            scans=[u.scan for u in uploads],
+        )
     return saved
 
 

@@ -404,7 +404,11 @@ def staff_evidence(request: HttpRequest, pk: int) -> HttpResponse:
 
     audit(request.user, "download_web_evidence", case, web_evidence=ev.pk, sha256=ev.sha256)
     name = access.Reader(request.user, case).redact(ev.name)  # the name may carry someone's identity
-    return FileResponse(ev.file.open("rb"), as_attachment=True, filename=name)
+    import io
+
+    from oversight.uploads import read_stored
+
+    return FileResponse(io.BytesIO(read_stored(ev.file)), as_attachment=True, filename=name)
 
 
 @login_required

@@ -419,10 +419,23 @@ PERMISSIONS: dict[str, Permission] = {
     "record_withheld": _p(
         "record a department's itemization of records withheld", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.105.D"
     ),
+    "review_reads": _p(
+        "review who read what (people's identity, evidence, discipline, hotline reports), the chain's "
+        "checkpoints and the case files disposed of",
+        _all(OIG_AUDITOR, INSPECTOR_GENERAL),
+        "SMC 3.29.100.D; SMC 3.29.110.A.2",
+    ),
     "classify_conflict": _p(
         "classify a complaint OPA cannot handle for a conflict",
         _all(OIG_AUDITOR, INSPECTOR_GENERAL),
         "SMC 3.29.110.A.11",
+    ),
+    # --- Retention of case files (SMC 3.29.320.E)
+    "legal_hold": _p("place or release a legal hold on a case file", _all(DIRECTOR, CITY_ATTORNEY), "SMC 3.29.320.E"),
+    "dispose_case_file": _p(
+        "dispose of a case file whose retention has ended (never its discipline records)",
+        _all(DIRECTOR),
+        "SMC 3.29.320.E",
     ),
     # --- SPD: the Chief
     "chief_decision": _p("record the Chief's final findings and discipline", {CHIEF: FINDINGS}, "SMC 3.29.310.A"),

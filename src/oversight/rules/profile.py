@@ -228,7 +228,7 @@ class TaxonomiesSpec(_Strict):
 
 class PeriodSpec(_Strict):
     label: str
-    unit: Literal["days", "months"]
+    unit: Literal["days", "months", "years"]
     length: DatedDays
 
     _v = field_validator("length")(_check_date_keys)

@@ -90,6 +90,7 @@ from .investigation import (
     update_subpoena,
 )
 from .notice import send_notice
+from .retention import dispose_case_file, place_legal_hold, release_legal_hold, retention_facts, retention_of
 from .search_index import case_words, refresh_search_index
 
 __all__ = [
@@ -159,5 +160,10 @@ __all__ = [
     "user_roles",
     "username",
     "verify_chain",
+    "dispose_case_file",
+    "place_legal_hold",
+    "release_legal_hold",
+    "retention_facts",
+    "retention_of",
     "which",
 ]

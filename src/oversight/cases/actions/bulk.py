@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from oversight.rules.events import EVENT_TYPES, CaseError, parse_case
 
+from ..integrity import seal_objects
 from ..models import (
     Allegation,
     Case,
@@ -118,6 +119,7 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
             InvestigationPlan.objects.bulk_create(plans)
             SupervisorActionReferral.objects.bulk_create(refs)
             CaseEvent.objects.bulk_create(events, batch_size=5000)
+            seal_objects([*made, *comps, *wits, *(e for lst in emps for e in lst), *alls, *plans, *refs])
             count += len(events)
             n += len(made)
         head.last_hash = prev

@@ -11,6 +11,7 @@ from django.utils import timezone
 from oversight.rules import access as A
 from oversight.rules import classification as rules_classification
 
+from ..integrity import seal
 from ..models import Case, CaseEvent, NamedEmployee, SupervisorActionReferral
 from .base import (
     ActionError,
@@ -68,6 +69,7 @@ def classify(user: User, case: Case, classification: str, rationale: str, on: dt
             },
         )
         Case.objects.filter(pk=case.pk).update(classification=classification)
+        seal(case)
         audit(user, "classify", case, classification=classification)
     return ev
 
@@ -86,6 +88,7 @@ def route(user: User, case: Case, to: str, reason: str, on: dt.date | None = Non
         ensure_open(case)
         ev = append_event(case, "routed", on, user, {"to": dest, "reason": reason, "cite": cite, "because": when})
         Case.objects.filter(pk=case.pk).update(routed_to=to)
+        seal(case)
         audit(user, "route", case, to=to)
     return ev
 
@@ -110,6 +113,7 @@ def assign(user: User, case: Case, investigator: Any, supervisor: Any = None) ->
             },
         )
         Case.objects.filter(pk=case.pk).update(investigator=investigator, supervisor=supervisor)
+        seal(case)
         audit(user, "assign", case, investigator=investigator.pk)
     return ev
 

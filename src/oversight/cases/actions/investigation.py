@@ -15,6 +15,7 @@ from django.utils import timezone
 from oversight.access import Refused
 from oversight.rules.events import EVENT_TYPES, CaseError
 
+from ..integrity import seal
 from ..models import SUBPOENA_STATUSES, Case, CaseEvent, EvidenceFile, Interview, InvestigationPlan, Subpoena
 from .base import (
     ActionError,
@@ -152,25 +153,40 @@ def record_exigent(user: User, case: Case, interviewee: str, reason: str) -> Cas
     return ev
 
 
-def _store(case: Case, user: User, upload: Any, kind: str, description: str = "") -> EvidenceFile:
-    content = upload.read()
+def _store(case: Case, user: User, upload: Any, kind: str, description: str = "", field: str = "file") -> EvidenceFile:
+    """Check the file by what it is (``oversight.uploads``), then store it under its SHA-256
+    (encrypted when a media key is set). A refused file stores nothing."""
+    from django.conf import settings
+
+    from oversight.uploads import Rejected, for_storage, inspect
+
+    name = getattr(upload, "name", "file") or "file"
+    limit = int(getattr(settings, "OVERSIGHT_STAFF_MAX_UPLOAD_BYTES", 2 * 1024**3))
+    content = upload.read(limit + 1)
+    if len(content) > limit:
+        raise ActionError(field, f"{name} is larger than {limit // 2**20} MB")
+    try:
+        seen = inspect(name, content)
+    except Rejected as e:
+        raise ActionError(field, str(e)) from None
     digest = hashlib.sha256(content).hexdigest()
     ef = EvidenceFile(
         case=case,
-        name=getattr(upload, "name", "file") or "file",
+        name=name,
         description=description,
         kind=kind,
         sha256=digest,
         size=len(content),
-        content_type=getattr(upload, "content_type", "") or "",
+        content_type=seen.content_type,
         added_by=user,
         added_at=timezone.now(),
     )
+    ef.scan = seen.scan  # type: ignore[attr-defined]  (said in the event, not a column)
     existing = EvidenceFile.objects.filter(sha256=digest).first()
     if existing is not None:
         ef.file.name = existing.file.name  # same bytes, same stored file: nothing is overwritten
     else:
-        ef.file.save(digest, ContentFile(content), save=False)
+        ef.file.save(digest, ContentFile(for_storage(content)), save=False)
     ef.save()
     return ef
 
@@ -182,13 +198,13 @@ def add_evidence(user: User, case: Case, upload: Any, description: str = "", kin
         case = lock_case(case)
         ensure_open(case)
         _require_plan(case)
-        ef = _store(case, user, upload, kind, description)
+        ef = _store(case, user, upload, kind, description, field="evidence")
         append_event(
             case,
             "evidence_added",
             timezone.localdate(),
             user,
-            {"name": ef.name, "sha256": ef.sha256, "size": ef.size, "kind": kind},
+            {"name": ef.name, "sha256": ef.sha256, "size": ef.size, "kind": kind, "scan": ef.scan},  # type: ignore[attr-defined]
         )
         audit(user, "add_evidence", case, sha256=ef.sha256)
         resume_if_paused(case, user, timezone.localdate(), "evidence stored")
@@ -227,8 +243,12 @@ def record_interview(
                 raise ActionError("audio", "the audio recording is required [SMC 3.29.025.B]")
             if transcript is None:
                 raise ActionError("transcript", "the transcript is required [SMC 3.29.025.B]")
-        a = _store(case, user, audio, "audio", f"Interview of {interviewee}") if audio is not None else None
-        t = _store(case, user, transcript, "transcript", f"Interview of {interviewee}") if transcript else None
+        a = _store(case, user, audio, "audio", f"Interview of {interviewee}", "audio") if audio is not None else None
+        t = (
+            _store(case, user, transcript, "transcript", f"Interview of {interviewee}", "transcript")
+            if transcript
+            else None
+        )
         iv = Interview.objects.create(
             case=case,
             interviewee=interviewee,
@@ -388,5 +408,6 @@ def close_case(user: User, case: Case, reason: str, on: dt.date | None = None) -
             raise ActionError("case", f"already closed on {case.closed_on.isoformat()}")
         ev = append_event(case, "case_closed", on, user, {"reason": reason})
         Case.objects.filter(pk=case.pk).update(closed_on=on)
+        seal(case)
         audit(user, "close_case", case)
     return ev
