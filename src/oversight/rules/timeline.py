@@ -343,27 +343,25 @@ _WHILE_RUNNING: Final = 2
 _STARTS: Final = 3
 
 
-def _item_key(t: tuple[int, int, str, int, str, AdjustmentRule, str, Event]) -> tuple[int, int, str, int, str]:
-    return t[:5]
-
-
 def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
-    items: list[tuple[int, int, str, int, str, AdjustmentRule, str, Event]] = []
+    # (day, class, type, days, text, k, ...): sorted on the first five; k, unique and rising,
+    # keeps the listing's order among equal ones (and the sort never compares past it)
+    items: list[tuple[int, int, str, int, str, int, AdjustmentRule, str, Event]] = []
     for adj in rule.adjustments:
         if adj.kind == "later_of":
             continue
         for e in by_type.get(adj.event, _NO_EVENTS):
             role = "start" if adj.kind == "pause" else "single"
             klass = _STARTS if role == "start" else (_ALWAYS if adj.when == "always" else _WHILE_RUNNING)
-            items.append((e[0], klass, e[2], e[3], e[4] or "", adj, role, e))
+            items.append((e[0], klass, e[2], e[3], e[4] or "", len(items), adj, role, e))
         if adj.kind == "pause":
             if adj.end_event:
                 for e in by_type.get(adj.end_event, _NO_EVENTS):
-                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "end", e))
+                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", len(items), adj, "end", e))
             for t in adj.resumed_by:
                 for e in by_type.get(t, _NO_EVENTS):
-                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", adj, "resume", e))
-    items.sort(key=_item_key)
+                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", len(items), adj, "resume", e))
+    items.sort()
     leftover_ends: list[tuple[AdjustmentRule, Event]] = []  # ends met with no pause open
     i = 0
     n = len(items)
@@ -371,7 +369,7 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
         day = items[i][0]
         leftover_ends.clear()
         while i < n and items[i][0] == day:
-            adj, role, e = items[i][5:]
+            adj, role, e = items[i][6:]
             if role == "end":
                 if p.open is not None:
                     _pause_end(p, e, resumed=False)
@@ -427,7 +425,7 @@ def _period_steps(p: _Period) -> tuple[int, list[Step]]:
         total = _union_measure(seen)
         new = total - before
         out.append((t.since, t.seq, {"text": t.describe(n, n - new), "days": new, "cite": t.cite}))
-    out.sort(key=lambda s: (s[0], s[1]))
+    out.sort()  # by (day, seq): seq is unique, the steps are never compared
     return total, [s for _, _, s in out]
 
 
