@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "oversight.discipline",
     "oversight.public",
     "oversight.cpc",
+    "oversight.reports",
     "oversight.accounts",
 ]
 
