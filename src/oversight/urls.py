@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/", include("oversight.public.urls")),
     path("cpc/", include("oversight.cpc.urls")),
     path("people/", include("oversight.accounts.urls")),
+    path("reports/", include("oversight.reports.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),
 ]

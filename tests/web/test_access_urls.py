@@ -367,6 +367,18 @@ URLS: dict[str, Url | dict[str, Url]] = {
     },
     "discipline:statement": Url(Reads(A.DISCIPLINE), ("appealed",), pk(World.statement)),
     "discipline:notice": Url(Reads(A.DISCIPLINE), ("closed",), pk(World.complainant_notice)),
+    # --- The reports of Chapter 3.29 and the dashboards
+    "reports:index": Url(Holds("open_reports")),
+    "reports:report": Url(Holds("open_reports"), args=kind("opa-annual")),
+    "reports:post": Url(
+        Holds("post_report") & AnyRole(frozenset({A.DIRECTOR})),  # each office posts its own: OPA's by the Director
+        args=kind("opa-annual"),
+        post=True,
+        data=lambda w: {"from": f"{w.today.year - 1}-01-01", "to": f"{w.today.year - 1}-12-31"},
+    ),
+    "reports:posted": Url(EVERYONE, args=lambda w, s: {"pk": 1}, served=(200, 404)),  # public once posted
+    "reports:dashboard": Url(Holds("dashboard")),
+    "reports:cases": Url(Holds("dashboard"), query=lambda w, s: "?f=risk&v=0"),
     # --- The public side
     "public:home": Url(EVERYONE),
     "public:set_language": Url(EVERYONE),

@@ -42,6 +42,9 @@ from oversight.discipline import views as discipline_views
 from oversight.discipline.models import Finding
 from oversight.oig import actions as oa
 from oversight.public import actions as pa
+from oversight.reports import actions as reports_actions
+from oversight.reports import views as reports_views
+from oversight.reports.kinds import KINDS as REPORT_KINDS
 from oversight.rules import access as A
 from oversight.rules import review as rules_review
 
@@ -126,6 +129,29 @@ def _certify(w: World, stage: str | None) -> None:
 def _unpublished_audit(w: World, stage: str | None) -> Any:
     year, quarter = quarter_of(w.today - dt.timedelta(days=3 * 365))
     return oa.create_audit(w.users[A.OIG_AUDITOR], year, quarter, seed=3)
+
+
+def _reports_view(name: str, *args: str) -> Call:
+    """The reports and the dashboard are read: their door is the page (signed in or not)."""
+    view = getattr(reports_views, name).__wrapped__
+
+    def call(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+        last = w.today.year - 1
+        request = RequestFactory().get("/reports/", {"from": f"{last}-01-01", "to": f"{last}-12-31"})
+        request.user = u
+        response = view(request, *args)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return call
+
+
+def _post_report(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    """Each office posts its own report: the Director OPA's, OIG its own, CPC its own."""
+    groups = set(u.groups.values_list("name", flat=True)) if getattr(u, "pk", None) else set()
+    kind = next((k.id for k in REPORT_KINDS.values() if groups & k.office), "opa-annual")
+    last = w.today.year - 1
+    return reports_actions.post_report(u, kind, dt.date(last, 1, 1), dt.date(last, 12, 31))
 
 
 def _report(kind: str) -> Call:
@@ -378,6 +404,9 @@ DOORS: dict[str, Door] = {
         outside="an appeal is filed only after the Chief's decision, so every appeal is on a decided case",
     ),
     "appeals_report": Door(_report("appeals")),
+    "open_reports": Door(_reports_view("report", "opa-annual")),
+    "dashboard": Door(_reports_view("dash")),
+    "post_report": Door(_post_report),
     "criminal_report": Door(_report("criminal_referrals")),
 }
 
@@ -507,5 +536,11 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
     assert not door.on or stage is not None, f"the door of {action} names no stage inside {role}'s scope"
     before = snapshot()
     _take(world, action, role, stage)
-    if action not in ("appeals_report", "criminal_report", "search"):  # a report or a search is read, not written
+    if action not in (
+        "appeals_report",
+        "criminal_report",
+        "search",
+        "open_reports",
+        "dashboard",
+    ):  # a report or a search is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -19,6 +19,8 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("Hotline reports", "oig:hotline_inbox", "handle_hotline"),
     ("Findings and appeals", "discipline:index", frozenset({A.CHIEF, A.CITY_ATTORNEY, A.DIRECTOR, A.SUPERVISOR})),
     ("CPC review", "cpc:home", "cpc_review"),
+    ("Dashboard", "reports:dashboard", "dashboard"),
+    ("Reports", "reports:index", "open_reports"),
     ("Publish", "public:staff_publish", "publish"),
     ("Library", "public:staff_library", "library"),
     ("Users and roles", "accounts:users", "manage_users"),
