@@ -9,6 +9,7 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
@@ -18,7 +19,7 @@ from oversight.cases.seed import ensure_demo_users
 from oversight.rules import access as R
 
 from . import actions
-from .models import ChiefDecision, Finding, Recommendation
+from .models import ChiefDecision, Discipline, Finding, Recommendation
 
 DEMO_USERS = [(u, r, n) for u, r, n in ALL_DEMO_USERS if r in (R.CHIEF, R.CITY_ATTORNEY)]
 
@@ -137,10 +138,24 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
     return done
 
 
+DISCIPLINE_DRAWN = [
+    ("oral_reprimand", None),
+    ("written_reprimand", None),
+    ("written_reprimand", None),
+    ("suspension", 1),
+    ("suspension", 3),
+    ("suspension", 10),
+    ("termination", None),
+]
 FINDINGS_DRAWN = ["sustained", "sustained", "unfounded", "inconclusive", "training_referral", "lawful_and_proper"]
 
 
 def seed_history(seed: int = 3_29_027) -> int:
+    with transaction.atomic():  # one commit: thousands of closed cases in seconds
+        return _seed_history(seed)
+
+
+def _seed_history(seed: int) -> int:
     """The findings and decisions of the demo's closed cases, as an import brings a past office's
     records in: the cases' logs already hold the clock's events (proposed findings, the Chief's
     decision); this writes the records beside them, without new events. Returns the cases done."""
@@ -183,6 +198,22 @@ def seed_history(seed: int = 3_29_027) -> int:
                 first = allegations[0].pk
                 final[first] = "inconclusive" if recommended[first] == "sustained" else "sustained"
             _findings(case, allegations, "chief", final, cd.date, users[R.CHIEF], decision=decision)
+            sustained = sorted({a.named_employee_id for a in allegations if final[a.pk] == "sustained"})
+            Discipline.objects.bulk_create(
+                Discipline(
+                    case=case,
+                    named_employee_id=e,
+                    kind=kind,
+                    suspension_days=days,
+                    imposed_on=cd.date,
+                    effective_on=cd.date,
+                    decision=decision,
+                    recorded_by=users[R.CHIEF],
+                    recorded_at=now,
+                )
+                for e in sustained
+                for kind, days in [rng.choice(DISCIPLINE_DRAWN)]
+            )
         done += 1
     return done
 

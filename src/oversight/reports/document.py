@@ -181,5 +181,5 @@ def value_table(
     """A table of measures that are not counts of people (rates, medians, days): nothing to suppress."""
     t = Table(id, title, [heading, *columns], chart=chart, chart_column=chart_column, note=note)
     for k, lbl, cells in rows:
-        t.rows.append(Row(k, lbl, list(cells)))
+        t.rows.append(Row(k, lbl, ["—" if c is None else c for c in cells]))  # nothing to measure
     return t
