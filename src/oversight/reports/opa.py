@@ -485,7 +485,8 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
         first_pf.setdefault(c, d)
     subs = {c for c, _, _, _ in Q.events(("submitted_to_oig",), start, end)}
     received_ids = {c.pk for c in cases}
-    tls = Q.timelines(set(first_pf) | subs | received_ids, min(end, today), str(settings.OVERSIGHT_PROFILE))
+    active = set(Q.open_during(start, end))
+    tls = Q.timelines(set(first_pf) | subs | received_ids | active, min(end, today), str(settings.OVERSIGHT_PROFILE))
     inv = Counter()
     notice = Counter()
     oig = Counter()

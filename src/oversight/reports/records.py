@@ -64,6 +64,16 @@ def cases_received(start: dt.date, end: dt.date) -> list[CaseRow]:
     ]
 
 
+def open_during(start: dt.date, end: dt.date) -> list[int]:
+    """The cases open at some time in the period, or with an event of the clock in it: those whose
+    deadlines could fall due or be met in the period."""
+    from django.db.models import Q
+
+    open_ = Case.objects.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    acted = CaseEvent.objects.filter(date__gte=start, date__lte=end, type__in=list(EVENT_TYPES)).values("case_id")
+    return list(Case.objects.filter(Q(pk__in=open_.values("pk")) | Q(pk__in=acted)).values_list("pk", flat=True))
+
+
 def allegations_of(start: dt.date, end: dt.date) -> list[tuple[int, str, int]]:
     """(case, category, named employee) of the allegations of the cases received in the period."""
     return list(
