@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -407,18 +408,24 @@ def demo_cases(seed: int, today: dt.date, n: int, users: dict[str, Any]) -> list
 def history_cases(seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]) -> list[dict[str, Any]]:
     """``years`` full years of cases before the year ``demo_cases`` fills, at ``per_year`` a year,
     about a third investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
+    return list(iter_history(seed, today, years, per_year, users))
+
+
+def iter_history(
+    seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The cases of ``history_cases``, one at a time, in the order they were received."""
     from oversight.demo import generate_case
 
     rng = random.Random(seed)
     first = today.toordinal() - 365 * (years + 1)
     last = today.toordinal() - 366
     days = sorted(rng.randint(first, last) for _ in range(years * per_year))
-    out = []
     seq: dict[int, int] = {}
     for o in days:
         received = dt.date.fromordinal(o)
         seq[received.year] = seq.get(received.year, 0) + 1
-        case_id = f"{received.year}OPA-H{seq[received.year]:04d}"
+        case_id = f"{received.year}OPA-H{seq[received.year]:05d}"
         data = generate_case(rng, case_id, received, today)
         advanced = any(e["type"] == "submitted_to_oig" for e in data["events"])
         if advanced and rng.random() < 0.5:
@@ -428,5 +435,4 @@ def history_cases(seed: int, today: dt.date, years: int, per_year: int, users: d
                     break
         data["summary"] = "A complaint from an earlier year (generated history)."
         data["named_employees"] = ["" for _ in data["allegations"]]
-        out.append(build_case(rng, data, users, today, investigate=0.0))
-    return out
+        yield build_case(rng, data, users, today, investigate=0.0)
