@@ -494,7 +494,9 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
         inv += M.deadline_outcomes(dls, "investigation", start, end)
         notice += M.deadline_outcomes(dls, "named_employee_notice", start, end)
         oig += M.deadline_outcomes(dls, "oig_review", start, end)
-    recv = {c: d for c, _, d, _ in Q.events(("complaint_received", "complaint_initiated"), None, end) if c in first_pf}
+    recv: dict[int, dt.date] = {}
+    for c, _, d, _ in Q.events(("complaint_received", "complaint_initiated"), None, end, cases=first_pf):
+        recv.setdefault(c, d)
     days = [(first_pf[c] - recv[c]).days for c in first_pf if c in recv]
     refs = Q.referrals_due(start, end)
     sa_on_time = sum(1 for _, _, due, rep_on in refs if rep_on is not None and rep_on <= due)

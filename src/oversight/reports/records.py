@@ -12,6 +12,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Case as DbCase
+from django.db.models import F, JSONField, When
+
 from oversight.cases.models import (
     Allegation,
     Case,
@@ -25,6 +28,7 @@ from oversight.rules.events import EVENT_TYPES, parse_case
 from oversight.rules.profile import get_profile
 from oversight.rules.timeline import compute
 
+WITH_FIELDS = [t for t, f in EVENT_TYPES.items() if f]
 STAGE_RANK = {"recommended": 0, "chief": 1, "appeal": 2}
 
 
@@ -136,7 +140,7 @@ def discipline_imposed(start: dt.date, end: dt.date) -> list[tuple[int, str, boo
 
 
 def events(
-    types: Iterable[str], start: dt.date | None = None, end: dt.date | None = None
+    types: Iterable[str], start: dt.date | None = None, end: dt.date | None = None, cases: Iterable[int] | None = None
 ) -> list[tuple[int, str, dt.date, int]]:
     """(case, type, date, seq) of events of ``types`` (within the period when given), in order."""
     qs = CaseEvent.objects.filter(type__in=list(types))
@@ -144,6 +148,8 @@ def events(
         qs = qs.filter(date__gte=start)
     if end is not None:
         qs = qs.filter(date__lte=end)
+    if cases is not None:
+        qs = qs.filter(case_id__in=list(cases))
     return list(qs.order_by("case_id", "seq").values_list("case_id", "type", "date", "seq"))
 
 
@@ -234,14 +240,16 @@ def timelines(case_ids: Iterable[int], on: dt.date, profile_name: str) -> dict[i
             allegations.setdefault(c, []).append(
                 {"category": cat, "criminal": crim, "concealment": conc, "type_iii_force": t3}
             )
+        # the data only of the events whose fields the clock reads (as the board does)
         for c, t, d, data in (
             CaseEvent.objects.filter(case_id__in=chunk, type__in=list(EVENT_TYPES), date__lte=on)
             .order_by("case_id", "seq")
-            .values_list("case_id", "type", "date", "data")
+            .annotate(fields=DbCase(When(type__in=WITH_FIELDS, then=F("data")), default=None, output_field=JSONField()))
+            .values_list("case_id", "type", "date", "fields")
         ):
-            fields = EVENT_TYPES[t]
             e: dict[str, Any] = {"type": t, "date": d.isoformat()}
-            if fields and data:
+            if data:
+                fields = EVENT_TYPES[t]
                 e.update({k: v for k, v in data.items() if k in fields})
             evs.setdefault(c, []).append(e)
     profile = get_profile(profile_name)
