@@ -102,6 +102,13 @@ def pct(n: int | None, d: int | None) -> float | None:
     return round(100.0 * n / d, 1)
 
 
+def _share(n: int | None, d: int | None) -> float | str | None:
+    """A count's percent: withheld with the count, a dash where there is nothing to divide by."""
+    if n is None:
+        return None
+    return "—" if not d else round(100.0 * n / d, 1)
+
+
 def count_table(
     id: str,
     title: str,
@@ -126,10 +133,9 @@ def count_table(
     t = Table(id, title, [heading, unit, "Percent"], col_keys=["n", "percent"], chart=chart, note=note)
     for i, (k, lbl) in enumerate(used):
         n = sup.shown(i, 0)
-        t.rows.append(Row(k, lbl, [n, pct(n, denom)]))
-    t.rows.append(
-        Row("", "Total", [total, pct(total, denom) if percent_of is not None else (100.0 if total else None)], True)
-    )
+        t.rows.append(Row(k, lbl, [n, _share(n, denom)]))
+    whole = _share(total, denom) if percent_of is not None else (None if total is None else 100.0 if total else "—")
+    t.rows.append(Row("", "Total", [total, whole], True))
     t.suppressed = bool(sup.hidden)
     return t
 
