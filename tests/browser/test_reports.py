@@ -42,7 +42,9 @@ def test_the_director_opens_reads_downloads_and_posts_the_annual_report(page: An
     assert page.inner_text("h1").startswith("Office of Police Accountability: annual report")
     for n in range(1, 13):
         assert page.locator(f"section.report-section h2:text-matches('^{n}\\\\. ')").count() == 1, n
-    assert page.locator("#table-complaints_by_classification svg title").text_content() == "Complaints by classification"
+    assert (
+        page.locator("#table-complaints_by_classification svg title").text_content() == "Complaints by classification"
+    )
     total = page.inner_text("#table-complaints_by_classification tr.total td >> nth=0").replace(",", "")
     received = Case.objects.filter(received_on__year=last).count()
     assert int(total) == received

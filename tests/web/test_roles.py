@@ -150,8 +150,10 @@ def _post_report(w: World, u: Any, stage: str | None, prepared: Any) -> object:
     """Each office posts its own report: the Director OPA's, OIG its own, CPC its own."""
     groups = set(u.groups.values_list("name", flat=True)) if getattr(u, "pk", None) else set()
     kind = next((k.id for k in REPORT_KINDS.values() if groups & k.office), "opa-annual")
-    last = w.today.year - 1
-    return reports_actions.post_report(u, kind, dt.date(last, 1, 1), dt.date(last, 12, 31))
+    start, end = dt.date(w.today.year - 1, 1, 1), dt.date(w.today.year - 1, 12, 31)
+    if kind in reports_actions.DRAFT_CYCLE and A.INSPECTOR_GENERAL in groups:  # its draft went out, the period ended
+        reports_actions.deliver_draft(w.users[A.INSPECTOR_GENERAL], kind, start, end, w.today - dt.timedelta(days=30))
+    return reports_actions.post_report(u, kind, start, end)
 
 
 def _report(kind: str) -> Call:
@@ -407,6 +409,11 @@ DOORS: dict[str, Door] = {
     "open_reports": Door(_reports_view("report", "opa-annual")),
     "dashboard": Door(_reports_view("dash")),
     "post_report": Door(_post_report),
+    "report_draft": Door(
+        lambda w, u, s, p: reports_actions.deliver_draft(
+            u, "oig-annual", dt.date(w.today.year - 1, 1, 1), dt.date(w.today.year - 1, 12, 31), w.today
+        )
+    ),
     "criminal_report": Door(_report("criminal_referrals")),
 }
 

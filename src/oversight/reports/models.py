@@ -37,3 +37,29 @@ class Distribution(AppendOnly):
 
     class Meta:
         ordering = ["report", "pk"]
+
+
+class ReportDraft(AppendOnly):
+    """OIG's preliminary draft of a report, delivered for review and comment (SMC 3.29.115.E)."""
+
+    kind = models.CharField(max_length=24)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    delivered_on = models.DateField()
+    reviewers = models.JSONField(default=list)  # who received it: the Chief of Police, the OPA Director, others
+    delivered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-delivered_at", "-pk"]
+
+
+class DraftComment(AppendOnly):
+    draft = models.ForeignKey(ReportDraft, on_delete=models.PROTECT, related_name="comments")
+    reviewer = models.CharField(max_length=120)
+    received_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["received_on", "pk"]

@@ -10,4 +10,6 @@ urlpatterns = [
     path("posted/<int:pk>/", views.posted, name="posted"),
     path("<slug:kind>/", views.report, name="report"),
     path("<slug:kind>/post/", views.post, name="post"),
+    path("<slug:kind>/draft/", views.draft, name="draft"),
+    path("drafts/<int:pk>/comment/", views.draft_comment, name="draft_comment"),
 ]

@@ -8,6 +8,7 @@ import datetime as dt
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,7 +18,7 @@ from oversight.cases.actions import ActionError
 from . import actions, dashboard
 from . import render as R
 from .kinds import KINDS, PeriodError, parse_period
-from .models import PostedReport
+from .models import PostedReport, ReportDraft
 
 
 def last_full_year(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -77,6 +78,10 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
         )
     base = f"?from={start.isoformat()}&to={end.isoformat()}"
     roles = access.roles_of(request.user)
+    draft = cyc = None
+    if k.id in actions.DRAFT_CYCLE:
+        draft = ReportDraft.objects.filter(kind=k.id, period_start=start, period_end=end).first()
+        cyc = actions.cycle(draft, timezone.localdate()) if draft else None
     return render(
         request,
         "reports/report.html",
@@ -90,7 +95,13 @@ def report(request: HttpRequest, kind: str) -> HttpResponse:
             "zip_url": base + "&format=csv",
             "may_post": bool(roles & k.office)
             and access.may(request.user, "post_report")
-            and end < timezone.localdate(),
+            and end < timezone.localdate()
+            and (k.id not in actions.DRAFT_CYCLE or (cyc is not None and not cyc.in_review)),
+            "draft_cycle": k.id in actions.DRAFT_CYCLE,
+            "draft": draft,
+            "cycle": cyc,
+            "may_draft": access.may(request.user, "report_draft"),
+            "today": timezone.localdate(),
         },
     )
 
@@ -111,6 +122,56 @@ def post(request: HttpRequest, kind: str) -> HttpResponse:
             status=400,
         )
     return redirect("reports:posted", posted.pk)
+
+
+@login_required
+@require_POST
+def draft(request: HttpRequest, kind: str) -> HttpResponse:
+    """OIG's preliminary draft delivered for comment (SMC 3.29.115.E)."""
+    access.require(request.user, "report_draft")
+    a, b = request.POST.get("from", ""), request.POST.get("to", "")
+    try:
+        k, start, end = parse_period(kind, a, b)
+        on = _date(request.POST.get("delivered_on"), "delivered_on")
+        actions.deliver_draft(request.user, k.id, start, end, on)
+    except (PeriodError, ActionError) as e:
+        return render(
+            request, "reports/report.html", {"error": str(e), "kind": KINDS.get(kind), "a": a, "b": b}, status=400
+        )
+    return redirect(reverse("reports:report", args=[k.id]) + f"?from={a}&to={b}")
+
+
+@login_required
+@require_POST
+def draft_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, "report_draft")
+    d = get_object_or_404(ReportDraft, pk=pk)
+    back = (
+        reverse("reports:report", args=[d.kind]) + f"?from={d.period_start.isoformat()}&to={d.period_end.isoformat()}"
+    )
+    try:
+        on = _date(request.POST.get("received_on"), "received_on")
+        actions.record_draft_comment(request.user, d, request.POST.get("reviewer", ""), on)
+    except ActionError as e:
+        return render(
+            request,
+            "reports/report.html",
+            {
+                "error": str(e),
+                "kind": KINDS.get(d.kind),
+                "a": d.period_start.isoformat(),
+                "b": d.period_end.isoformat(),
+            },
+            status=400,
+        )
+    return redirect(back)
+
+
+def _date(v: str | None, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(v or "")
+    except ValueError:
+        raise ActionError(name, f"{v!r} is not a date (YYYY-MM-DD)") from None
 
 
 def posted(request: HttpRequest, pk: int) -> HttpResponse:

@@ -460,6 +460,11 @@ PERMISSIONS: dict[str, Permission] = {
         _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
         "SMC 3.29.030.H; SMC 3.29.115.G; SMC 3.29.220.A",
     ),
+    "report_draft": _p(
+        "deliver OIG's preliminary draft report for comment and record the comments received",
+        _all(INSPECTOR_GENERAL),
+        "SMC 3.29.115.E",
+    ),
     "dashboard": _p(
         "open the office's dashboard of its work",
         _all(DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL, CPC_STAFF),
