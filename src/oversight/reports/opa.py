@@ -483,10 +483,9 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
     first_pf: dict[int, dt.date] = {}
     for c, _, d, _ in pf:
         first_pf.setdefault(c, d)
-    subs = {c for c, _, _, _ in Q.events(("submitted_to_oig",), start, end)}
-    received_ids = {c.pk for c in cases}
-    active = set(Q.open_during(start, end))
-    tls = Q.timelines(set(first_pf) | subs | received_ids | active, min(end, today), str(settings.OVERSIGHT_PROFILE))
+    # every case open during the period or acted on in it (those received in it, findings and
+    # submissions in it among them)
+    tls = Q.timelines(Q.open_during(start, end), min(end, today), str(settings.OVERSIGHT_PROFILE))
     inv = Counter()
     notice = Counter()
     oig = Counter()

@@ -68,14 +68,14 @@ def cases_received(start: dt.date, end: dt.date) -> list[CaseRow]:
     ]
 
 
-def open_during(start: dt.date, end: dt.date) -> list[int]:
+def open_during(start: dt.date, end: dt.date) -> Any:
     """The cases open at some time in the period, or with an event of the clock in it: those whose
     deadlines could fall due or be met in the period."""
     from django.db.models import Q
 
     open_ = Case.objects.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
     acted = CaseEvent.objects.filter(date__gte=start, date__lte=end, type__in=list(EVENT_TYPES)).values("case_id")
-    return list(Case.objects.filter(Q(pk__in=open_.values("pk")) | Q(pk__in=acted)).values_list("pk", flat=True))
+    return Case.objects.filter(Q(pk__in=open_.values("pk")) | Q(pk__in=acted)).values("pk")
 
 
 def allegations_of(start: dt.date, end: dt.date) -> list[tuple[int, str, int]]:
@@ -220,38 +220,33 @@ def referrals_due(start: dt.date, end: dt.date) -> list[tuple[int, dt.date, dt.d
     )
 
 
-def timelines(case_ids: Iterable[int], on: dt.date, profile_name: str) -> dict[int, list[dict[str, Any]]]:
-    """The clock's deadlines of each case, as they stood on ``on`` (only the events dated by then)."""
-    ids = sorted(set(case_ids))
+def timelines(cases: Any, on: dt.date, profile_name: str) -> dict[int, list[dict[str, Any]]]:
+    """The clock's deadlines of each of ``cases`` (a queryset of their pks), as they stood on
+    ``on`` (only the events dated by then). Three queries, whatever the number of cases."""
     heads = {
         pk: (number, incident)
-        for i in range(0, len(ids), 5000)
-        for pk, number, incident in Case.objects.filter(pk__in=ids[i : i + 5000]).values_list(
-            "pk", "number", "incident_date"
-        )
+        for pk, number, incident in Case.objects.filter(pk__in=cases).values_list("pk", "number", "incident_date")
     }
     allegations: dict[int, list[dict[str, Any]]] = {}
     evs: dict[int, list[dict[str, Any]]] = {}
-    for i in range(0, len(ids), 5000):
-        chunk = ids[i : i + 5000]
-        for c, cat, crim, conc, t3 in Allegation.objects.filter(case_id__in=chunk).values_list(
-            "case_id", "category", "criminal", "concealment", "type_iii_force"
-        ):
-            allegations.setdefault(c, []).append(
-                {"category": cat, "criminal": crim, "concealment": conc, "type_iii_force": t3}
-            )
-        # the data only of the events whose fields the clock reads (as the board does)
-        for c, t, d, data in (
-            CaseEvent.objects.filter(case_id__in=chunk, type__in=list(EVENT_TYPES), date__lte=on)
-            .order_by("case_id", "seq")
-            .annotate(fields=DbCase(When(type__in=WITH_FIELDS, then=F("data")), default=None, output_field=JSONField()))
-            .values_list("case_id", "type", "date", "fields")
-        ):
-            e: dict[str, Any] = {"type": t, "date": d.isoformat()}
-            if data:
-                fields = EVENT_TYPES[t]
-                e.update({k: v for k, v in data.items() if k in fields})
-            evs.setdefault(c, []).append(e)
+    for c, cat, crim, conc, t3 in Allegation.objects.filter(case_id__in=cases).values_list(
+        "case_id", "category", "criminal", "concealment", "type_iii_force"
+    ):
+        allegations.setdefault(c, []).append(
+            {"category": cat, "criminal": crim, "concealment": conc, "type_iii_force": t3}
+        )
+    # the data only of the events whose fields the clock reads (as the board does)
+    for c, t, d, data in (
+        CaseEvent.objects.filter(case_id__in=cases, type__in=list(EVENT_TYPES), date__lte=on)
+        .order_by("case_id", "seq")
+        .annotate(fields=DbCase(When(type__in=WITH_FIELDS, then=F("data")), default=None, output_field=JSONField()))
+        .values_list("case_id", "type", "date", "fields")
+    ):
+        e: dict[str, Any] = {"type": t, "date": d.isoformat()}
+        if data:
+            fields = EVENT_TYPES[t]
+            e.update({k: v for k, v in data.items() if k in fields})
+        evs.setdefault(c, []).append(e)
     profile = get_profile(profile_name)
     out: dict[int, list[dict[str, Any]]] = {}
     for pk, (number, incident) in heads.items():
