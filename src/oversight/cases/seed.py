@@ -166,7 +166,12 @@ def _name(rng: random.Random) -> str:
 
 
 def build_case(
-    rng: random.Random, data: dict[str, Any], users: dict[str, Any], today: dt.date, investigate: float = 0.7
+    rng: random.Random,
+    data: dict[str, Any],
+    users: dict[str, Any],
+    today: dt.date,
+    investigate: float = 0.7,
+    report_all: bool = False,
 ) -> dict[str, Any]:
     """One generated case as the office would have recorded it; a case the clock's events do not
     take past the investigation is classified for investigation with chance ``investigate``."""
@@ -305,7 +310,11 @@ def build_case(
             )
         elif classification == "supervisor_action":
             due = on + dt.timedelta(days=rng.choice([30, 45, 60]))
-            reported = due - dt.timedelta(days=rng.randint(0, 10)) if due < today and rng.random() < 0.7 else None
+            reported = (
+                due - dt.timedelta(days=rng.randint(0, 10))
+                if due < today and (rng.random() < 0.7 or report_all)
+                else None
+            )
             referrals.append(
                 {
                     "employee": 0,
@@ -426,13 +435,17 @@ def iter_history(
         received = dt.date.fromordinal(o)
         seq[received.year] = seq.get(received.year, 0) + 1
         case_id = f"{received.year}OPA-H{seq[received.year]:05d}"
-        data = generate_case(rng, case_id, received, today)
-        advanced = any(e["type"] == "submitted_to_oig" for e in data["events"])
-        if advanced and rng.random() < 0.5:
-            for _ in range(20):  # most complaints are not investigated
-                data = generate_case(rng, case_id, received, today)
-                if not any(e["type"] == "submitted_to_oig" for e in data["events"]):
-                    break
-        data["summary"] = "A complaint from an earlier year (generated history)."
-        data["named_employees"] = ["" for _ in data["allegations"]]
-        yield build_case(rng, data, users, today, investigate=0.0)
+        for _ in range(20):  # an earlier year's complaint is closed by now
+            data = generate_case(rng, case_id, received, today)
+            advanced = any(e["type"] == "submitted_to_oig" for e in data["events"])
+            if advanced and rng.random() < 0.5:
+                for _ in range(20):  # most complaints are not investigated
+                    data = generate_case(rng, case_id, received, today)
+                    if not any(e["type"] == "submitted_to_oig" for e in data["events"]):
+                        break
+            data["summary"] = "A complaint from an earlier year (generated history)."
+            data["named_employees"] = ["" for _ in data["allegations"]]
+            case = build_case(rng, data, users, today, investigate=0.0, report_all=True)
+            if case["closed_on"] is not None:
+                break
+        yield case
