@@ -413,32 +413,24 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
     races: set[str] = set()
     for k in range(4, -1, -1):
         a, b = M.shift_years(start, k), M.shift_years(end, k)
-        cs = cases if k == 0 else Q.cases_received(a, b)
-        al = allegations if k == 0 else Q.allegations_of(a, b)
-        fs = findings if k == 0 else Q.final_findings(a, b)
         label = (
             str(b.year)
             if (a.month, a.day) == (1, 1) and (b.month, b.day) == (12, 31)
             else f"{a.isoformat()}–{b.isoformat()}"
         )
+        if k == 0:
+            n_c, n_inv, n_al = n_cases, cls.get("investigation", 0), len(allegations)
+            by_race = Counter(race for race, *_ in comps)
+            fs = findings
+        else:  # earlier years: counted in the database
+            n_c, n_inv, n_al = Q.counts_received(a, b)
+            by_race = Q.complainant_races(a, b)
+            fs = Q.final_findings(a, b)
         sus = sum(1 for f in fs if f.finding == "sustained")
-        years.append(
-            (
-                label,
-                label,
-                [
-                    len(cs),
-                    sum(1 for c in cs if c.classification == "investigation"),
-                    len(al),
-                    len(fs),
-                    sus,
-                    pct(sus, len(fs)),
-                ],
-            )
-        )
-        for race, *_ in Q.complainants_of(a, b) if k else comps:
+        years.append((label, label, [n_c, n_inv, n_al, len(fs), sus, pct(sus, len(fs))]))
+        for race, n in by_race.items():
             races.add(race)
-            race_by_year[(race or "not_given", label)] += 1
+            race_by_year[(race or "not_given", label)] += n
     s11.tables.append(
         value_table(
             "year_over_year",

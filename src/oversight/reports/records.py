@@ -8,12 +8,13 @@ numbers from the model objects by another road.
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import F, JSONField, When
+from django.db.models import Count, F, JSONField, When
 
 from oversight.cases.models import (
     Allegation,
@@ -84,6 +85,25 @@ def allegations_of(start: dt.date, end: dt.date) -> list[tuple[int, str, int]]:
         Allegation.objects.filter(case__received_on__gte=start, case__received_on__lte=end).values_list(
             "case_id", "category", "named_employee_id"
         )
+    )
+
+
+def counts_received(start: dt.date, end: dt.date) -> tuple[int, int, int]:
+    """(complaints, of them classified for investigation, their allegations) received in the period."""
+    qs = Case.objects.filter(received_on__gte=start, received_on__lte=end)
+    inv = qs.filter(classification="investigation", routed_to="").count()
+    return qs.count(), inv, Allegation.objects.filter(case__in=qs).count()
+
+
+def complainant_races(start: dt.date, end: dt.date) -> Counter[str]:
+    return Counter(
+        {
+            race: n
+            for race, n in Complainant.objects.filter(case__received_on__gte=start, case__received_on__lte=end)
+            .values_list("race")
+            .annotate(n=Count("pk"))
+            .values_list("race", "n")
+        }
     )
 
 
