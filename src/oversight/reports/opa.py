@@ -408,7 +408,7 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
 
     # 11. patterns and year-over-year
     s11 = Section("trends", "11. Patterns and trends, year over year", "SMC 3.29.030.I.11")
-    years = []
+    years: list[tuple[str, str, list[int | float | str | None]]] = []
     race_by_year: Counter[tuple[str, str]] = Counter()
     races: set[str] = set()
     for k in range(4, -1, -1):
@@ -478,9 +478,9 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
     # every case open during the period or acted on in it (those received in it, findings and
     # submissions in it among them)
     tls = Q.timelines(Q.open_during(start, end), min(end, today), str(settings.OVERSIGHT_PROFILE))
-    inv = Counter()
-    notice = Counter()
-    oig = Counter()
+    inv: Counter[str] = Counter()
+    notice: Counter[str] = Counter()
+    oig: Counter[str] = Counter()
     for dls in tls.values():
         inv += M.deadline_outcomes(dls, "investigation", start, end)
         notice += M.deadline_outcomes(dls, "named_employee_notice", start, end)

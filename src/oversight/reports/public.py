@@ -40,13 +40,13 @@ def figures_by_year(today: dt.date, years: int = 5) -> Table:
         col_keys=[k for k, _ in cols] + ["sustained_pct"],
         chart="column",
     )
-    for y in labels:
+    for year in labels:
         # each measure stands alone (no total is shown that a withheld count is part of)
         cells: list[int | float | str | None] = []
         for k, _ in cols:
-            v = counts[(y, k)]
+            v = counts[(year, k)]
             cells.append(None if 0 < v < mc else v)
         decided, sustained = cells[2], cells[3]
         cells.append(pct(sustained, decided) if isinstance(sustained, int) and isinstance(decided, int) else None)
-        t.rows.append(Row(y, y, cells))
+        t.rows.append(Row(year, year, cells))
     return t
