@@ -48,13 +48,13 @@ def test_the_director_opens_reads_downloads_and_posts_the_annual_report(page: An
     total = page.inner_text("#table-complaints_by_classification tr.total td >> nth=0").replace(",", "")
     received = Case.objects.filter(received_on__year=last).count()
     assert int(total) == received
-    with page.expect_download(timeout=60_000) as d:
+    with page.expect_download(timeout=180_000) as d:
         page.click("#table-findings caption a.csv")
     path = tmp_path / "findings.csv"
     d.value.save_as(path)
     assert path.read_text().splitlines()[0] == "Finding,Allegations,Percent"
-    with page.expect_download(timeout=60_000) as d:
-        page.click("p.downloads a:has-text('PDF')")
+    with page.expect_download(timeout=180_000) as d:
+        page.click("p.downloads a:has-text('PDF')", timeout=180_000)  # the PDF is made on request
     pdf = tmp_path / "annual.pdf"
     d.value.save_as(pdf)
     assert pdf.read_bytes()[:5] == b"%PDF-"
