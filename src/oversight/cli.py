@@ -253,7 +253,8 @@ def demo(
     # signing in with the password alone (oversight.settings); never production's.
     os.environ["OVERSIGHT_ENV"] = "demo"
     _django(["migrate", "--no-input", "-v", "0"])
-    _django(["seed_demo"])
+    # a year of cases at every stage, and three earlier years, at Seattle's scale (for the reports)
+    _django(["seed_demo", "--cases", "1500", "--history-years", "3"])
     _django(["seed_oig_demo"])
     _django(["seed_discipline_demo"])
     _django(["seed_public_demo"])
@@ -320,6 +321,53 @@ def serve(
             p.terminate()
             p.wait(timeout=30)
     raise typer.Exit(code)
+
+
+def report(
+    kind: Annotated[
+        str, typer.Argument(help="opa-annual, opa-quarterly, oig-quarterly, oig-annual, oig-semiannual, cpc-annual")
+    ],
+    start: Annotated[str, typer.Option("--from", help="The period's first day, YYYY-MM-DD")],
+    end: Annotated[str, typer.Option("--to", help="The period's last day, YYYY-MM-DD")],
+    format: Annotated[str, typer.Option("--format", help="html, pdf or csv (one CSV per table)")] = "html",
+    out: Annotated[Path, typer.Option("--out", help="The directory to write into")] = Path("."),
+) -> None:
+    """Write a report of Chapter 3.29 for a period, from the records: the same numbers the pages show."""
+    if format not in ("html", "pdf", "csv"):
+        _fail(f"--format: {format!r} is not one of html, pdf, csv")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+    import django
+
+    django.setup()
+    from oversight.reports import render
+    from oversight.reports.kinds import PeriodError, build, parse_period
+
+    try:
+        k, a, b = parse_period(kind, start, end)
+    except PeriodError as e:
+        _fail(str(e))
+    if out.exists() and not out.is_dir():
+        _fail(f"--out: {out} is not a directory")
+    rep = build(k.id, a, b)
+    out.mkdir(parents=True, exist_ok=True)
+    name = render.base_name(rep)
+    if format == "html":
+        paths = [out / f"{name}.html"]
+        paths[0].write_text(render.html(rep), encoding="utf-8")
+    elif format == "pdf":
+        paths = [out / f"{name}.pdf"]
+        paths[0].write_bytes(render.pdf(rep))
+    else:
+        folder = out / name
+        folder.mkdir(exist_ok=True)
+        paths = []
+        for i, s in enumerate(rep.sections, 1):
+            for t in s.tables:
+                p = folder / f"{i:02d}-{t.id}.csv"
+                p.write_text(render.table_csv(t), encoding="utf-8")
+                paths.append(p)
+    for p in paths:
+        typer.echo(str(p))
 
 
 def _add_publicdata() -> None:

@@ -151,6 +151,7 @@ INSTALLED_APPS = [
     "oversight.public",
     "oversight.cpc",
     "oversight.recommendations",
+    "oversight.reports",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)
     "django_otp.plugins.otp_totp",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("public/recommendations/", include("oversight.recommendations.public_urls")),
     path("public/cpc/", include("oversight.cpc.public_urls")),
     path("people/", include("oversight.accounts.urls")),
+    path("reports/", include("oversight.reports.urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),
 ]

@@ -23,6 +23,7 @@ that role and the stage's known facts (never by asking ``oversight.access``):
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 import re
 from collections.abc import Callable, Iterator, Mapping
@@ -230,6 +231,18 @@ def row_pk(related: str) -> Callable[[World, str | None], str]:
     return lambda w, s: f"?pk={getattr(w.case(s or ''), related).order_by('pk').first().pk}"
 
 
+def _oig_draft(w: World) -> int:
+    """OIG's draft of last year's quarterly report, delivered for comment (once for the walk)."""
+    from oversight.reports import actions as reports_actions
+    from oversight.reports.models import ReportDraft
+
+    start, end = dt.date(w.today.year - 1, 10, 1), dt.date(w.today.year - 1, 12, 31)
+    d = ReportDraft.objects.filter(kind="oig-quarterly", period_start=start).first()
+    if d is None:
+        d = reports_actions.deliver_draft(w.users[A.INSPECTOR_GENERAL], "oig-quarterly", start, end, w.today)
+    return d.pk
+
+
 def both(get: Rule, post: Rule | None = None, data: Any = None, **kw: Any) -> dict[str, Url]:
     """A staff page that is read (GET) and also takes its form (POST, empty or ``data``): who may do each."""
     return {"GET": Url(get, **kw), "POST": Url(post or get, post=True, data=data or {}, **kw)}
@@ -379,6 +392,34 @@ URLS: dict[str, Url | dict[str, Url]] = {
     },
     "discipline:statement": Url(Reads(A.DISCIPLINE), ("appealed",), pk(World.statement)),
     "discipline:notice": Url(Reads(A.DISCIPLINE), ("closed",), pk(World.complainant_notice)),
+    # --- The reports of Chapter 3.29 and the dashboards
+    "reports:index": Url(Holds("open_reports")),
+    "reports:report": Url(Holds("open_reports"), args=kind("opa-annual")),
+    "reports:post": Url(
+        Holds("post_report") & AnyRole(frozenset({A.DIRECTOR})),  # each office posts its own: OPA's by the Director
+        args=kind("opa-annual"),
+        post=True,
+        data=lambda w: {"from": f"{w.today.year - 1}-01-01", "to": f"{w.today.year - 1}-12-31"},
+    ),
+    "reports:draft": Url(
+        Holds("report_draft"),
+        args=kind("oig-annual"),
+        post=True,
+        data=lambda w: {
+            "from": f"{w.today.year - 1}-01-01",
+            "to": f"{w.today.year - 1}-12-31",
+            "delivered_on": w.today.isoformat(),
+        },
+    ),
+    "reports:draft_comment": Url(
+        Holds("report_draft"),
+        args=pk(lambda w, s: _oig_draft(w)),
+        post=True,
+        data=lambda w: {"reviewer": "the OPA Director", "received_on": w.today.isoformat()},
+    ),
+    "reports:posted": Url(EVERYONE, args=lambda w, s: {"pk": 1}, served=(200, 404)),  # public once posted
+    "reports:dashboard": Url(Holds("dashboard")),
+    "reports:cases": Url(Holds("dashboard"), query=lambda w, s: "?f=risk&v=0"),
     # --- The public side
     "public:home": Url(EVERYONE),
     # --- CPC's meetings and community input

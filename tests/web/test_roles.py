@@ -44,6 +44,9 @@ from oversight.discipline import views as discipline_views
 from oversight.discipline.models import Finding
 from oversight.oig import actions as oa
 from oversight.public import actions as pa
+from oversight.reports import actions as reports_actions
+from oversight.reports import views as reports_views
+from oversight.reports.kinds import KINDS as REPORT_KINDS
 from oversight.rules import access as A
 from oversight.rules import review as rules_review
 from oversight.uploads import sample_m4a
@@ -153,6 +156,31 @@ def _certify(w: World, stage: str | None) -> None:
 def _unpublished_audit(w: World, stage: str | None) -> Any:
     year, quarter = quarter_of(w.today - dt.timedelta(days=3 * 365))
     return oa.create_audit(w.users[A.OIG_AUDITOR], year, quarter, seed=3)
+
+
+def _reports_view(name: str, *args: str) -> Call:
+    """The reports and the dashboard are read: their door is the page (signed in or not)."""
+    view = getattr(reports_views, name).__wrapped__
+
+    def call(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+        last = w.today.year - 1
+        request = RequestFactory().get("/reports/", {"from": f"{last}-01-01", "to": f"{last}-12-31"})
+        request.user = u
+        response = view(request, *args)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return call
+
+
+def _post_report(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    """Each office posts its own report: the Director OPA's, OIG its own, CPC its own."""
+    groups = set(u.groups.values_list("name", flat=True)) if getattr(u, "pk", None) else set()
+    kind = next((k.id for k in REPORT_KINDS.values() if groups & k.office), "opa-annual")
+    start, end = dt.date(w.today.year - 1, 1, 1), dt.date(w.today.year - 1, 12, 31)
+    if kind in reports_actions.DRAFT_CYCLE and A.INSPECTOR_GENERAL in groups:  # its draft went out, the period ended
+        reports_actions.deliver_draft(w.users[A.INSPECTOR_GENERAL], kind, start, end, w.today - dt.timedelta(days=30))
+    return reports_actions.post_report(u, kind, start, end)
 
 
 def _report(kind: str) -> Call:
@@ -484,6 +512,13 @@ DOORS: dict[str, Door] = {
     ),
     "dispose_case_file": Door(
         lambda w, u, s, p: ca.dispose_case_file(u, p, left_on={}, reason="Retention ended."), prepare=_old_closed_file
+    "open_reports": Door(_reports_view("report", "opa-annual")),
+    "dashboard": Door(_reports_view("dash")),
+    "post_report": Door(_post_report),
+    "report_draft": Door(
+        lambda w, u, s, p: reports_actions.deliver_draft(
+            u, "oig-annual", dt.date(w.today.year - 1, 1, 1), dt.date(w.today.year - 1, 12, 31), w.today
+        )
     ),
     "criminal_report": Door(_report("criminal_referrals")),
 }
@@ -620,5 +655,7 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
         "search",
         "review_reads",
         "track_recommendations",
+        "open_reports",
+        "dashboard",
     ):  # a report, a search or a list is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

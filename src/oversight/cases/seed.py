@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -171,8 +172,16 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
 
 
-def build_case(rng: random.Random, data: dict[str, Any], users: dict[str, Any], today: dt.date) -> dict[str, Any]:
-    """One generated case as the office would have recorded it."""
+def build_case(
+    rng: random.Random,
+    data: dict[str, Any],
+    users: dict[str, Any],
+    today: dt.date,
+    investigate: float = 0.7,
+    report_all: bool = False,
+) -> dict[str, Any]:
+    """One generated case as the office would have recorded it; a case the clock's events do not
+    take past the investigation is classified for investigation with chance ``investigate``."""
     ev = [(dt.date.fromisoformat(e["date"]), e) for e in data["events"]]
     received = next(d for d, e in ev if e["type"] in ("complaint_received", "complaint_initiated"))
     initiated = any(e["type"] == "complaint_initiated" for _, e in ev)
@@ -256,7 +265,7 @@ def build_case(rng: random.Random, data: dict[str, Any], users: dict[str, Any], 
     )
     if days_in >= 3 or advanced:
         on = min(received + dt.timedelta(days=rng.randint(1, 3)), today)
-        if advanced or rng.random() < 0.7:
+        if advanced or rng.random() < investigate:
             classification = "investigation"
         else:
             classification = rng.choice([c for c in open_to if c != "investigation"] or ["investigation"])
@@ -308,7 +317,11 @@ def build_case(rng: random.Random, data: dict[str, Any], users: dict[str, Any], 
             )
         elif classification == "supervisor_action":
             due = on + dt.timedelta(days=rng.choice([30, 45, 60]))
-            reported = due - dt.timedelta(days=rng.randint(0, 10)) if due < today and rng.random() < 0.7 else None
+            reported = (
+                due - dt.timedelta(days=rng.randint(0, 10))
+                if due < today and (rng.random() < 0.7 or report_all)
+                else None
+            )
             referrals.append(
                 {
                     "employee": 0,
@@ -406,3 +419,40 @@ def build_case(rng: random.Random, data: dict[str, Any], users: dict[str, Any], 
 def demo_cases(seed: int, today: dt.date, n: int, users: dict[str, Any]) -> list[dict[str, Any]]:
     rng = random.Random(seed + 1)
     return [build_case(rng, data, users, today) for data in generate_year(seed, today, n)]
+
+
+def history_cases(seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]) -> list[dict[str, Any]]:
+    """``years`` full years of cases before the year ``demo_cases`` fills, at ``per_year`` a year,
+    about a third investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
+    return list(iter_history(seed, today, years, per_year, users))
+
+
+def iter_history(
+    seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]
+) -> Iterator[dict[str, Any]]:
+    """The cases of ``history_cases``, one at a time, in the order they were received."""
+    from oversight.demo import generate_case
+
+    rng = random.Random(seed)
+    first = today.toordinal() - 365 * (years + 1)
+    last = today.toordinal() - 366
+    days = sorted(rng.randint(first, last) for _ in range(years * per_year))
+    seq: dict[int, int] = {}
+    for o in days:
+        received = dt.date.fromordinal(o)
+        seq[received.year] = seq.get(received.year, 0) + 1
+        case_id = f"{received.year}OPA-H{seq[received.year]:05d}"
+        for _ in range(20):  # an earlier year's complaint is closed by now
+            data = generate_case(rng, case_id, received, today)
+            advanced = any(e["type"] == "submitted_to_oig" for e in data["events"])
+            if advanced and rng.random() < 0.5:
+                for _ in range(20):  # most complaints are not investigated
+                    data = generate_case(rng, case_id, received, today)
+                    if not any(e["type"] == "submitted_to_oig" for e in data["events"]):
+                        break
+            data["summary"] = "A complaint from an earlier year (generated history)."
+            data["named_employees"] = ["" for _ in data["allegations"]]
+            case = build_case(rng, data, users, today, investigate=0.0, report_all=True)
+            if case["closed_on"] is not None:
+                break
+        yield case

@@ -9,17 +9,18 @@ import random
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from oversight.cases.integrity import seal_objects
-from oversight.cases.models import Case, CaseEvent
+from oversight.cases.models import Allegation, Case, CaseEvent
 from oversight.cases.seed import DEMO_USERS as ALL_DEMO_USERS
 from oversight.cases.seed import ensure_demo_users
 from oversight.rules import access as R
 
 from . import actions
-from .models import ChiefDecision, Finding, Recommendation
+from .models import ChiefDecision, Discipline, Finding, Recommendation
 
 DEMO_USERS = [(u, r, n) for u, r, n in ALL_DEMO_USERS if r in (R.CHIEF, R.CITY_ATTORNEY)]
 
@@ -138,72 +139,137 @@ def seed(today: dt.date, n: int = 12, seed: int = 3_29_310) -> int:
     return done
 
 
+DISCIPLINE_DRAWN = [
+    ("oral_reprimand", None),
+    ("written_reprimand", None),
+    ("written_reprimand", None),
+    ("suspension", 1),
+    ("suspension", 3),
+    ("suspension", 10),
+    ("termination", None),
+]
 FINDINGS_DRAWN = ["sustained", "sustained", "unfounded", "inconclusive", "training_referral", "lawful_and_proper"]
 
 
 def seed_history(seed: int = 3_29_027) -> int:
+    with transaction.atomic():  # one commit: thousands of closed cases in seconds
+        return _seed_history(seed)
+
+
+def _seed_history(seed: int) -> int:
     """The findings and decisions of the demo's closed cases, as an import brings a past office's
     records in: the cases' logs already hold the clock's events (proposed findings, the Chief's
-    decision); this writes the records beside them, without new events. Returns the cases done."""
+    decision); this writes the records beside them, without new events, in bulk (a fixed number
+    of queries per thousand cases). Returns the cases done."""
     users = ensure_users()
     rng = random.Random(seed)
-    done = 0
-    closed = (
+    closed = list(
         Case.objects.filter(closed_on__isnull=False, events__type="proposed_findings_issued")
         .exclude(recommendations__isnull=False)
         .distinct()
         .order_by("number")
+        .values_list("pk", flat=True)
     )
     now = timezone.now()
-    for case in closed:
-        allegations = list(case.allegations.order_by("pk"))
-        if not allegations:
-            continue
-        pf = case.events.filter(type="proposed_findings_issued").order_by("seq").first()
-        cd = case.events.filter(type="chief_decision").order_by("seq").first()
-        rec = Recommendation.objects.create(
-            case=case,
-            issued_on=pf.date,
-            recorded_by=users[R.DIRECTOR],
-            recorded_at=now,  # type: ignore[union-attr]
+    director, chief = users[R.DIRECTOR], users[R.CHIEF]
+    done = 0
+    for i in range(0, len(closed), 2000):
+        ids = closed[i : i + 2000]
+        allegations: dict[int, list[tuple[int, int]]] = {}
+        for pk, case_id, emp in (
+            Allegation.objects.filter(case_id__in=ids).order_by("pk").values_list("pk", "case_id", "named_employee_id")
+        ):
+            allegations.setdefault(case_id, []).append((pk, emp))
+        first: dict[tuple[int, str], CaseEvent] = {}
+        for ev in CaseEvent.objects.filter(
+            case_id__in=ids, type__in=("proposed_findings_issued", "chief_decision")
+        ).order_by("case_id", "seq"):
+            first.setdefault((ev.case_id, ev.type), ev)
+        plan = []  # (case, allegations, recommended, final or None, chief event)
+        for case_id in ids:
+            alls = allegations.get(case_id)
+            if not alls:
+                continue
+            cd = first.get((case_id, "chief_decision"))
+            recommended = {a: rng.choice(FINDINGS_DRAWN) for a, _ in alls}
+            final = None
+            disc: list[tuple[int, str, int | None]] = []
+            if cd is not None:
+                final = dict(recommended)
+                if not bool(cd.data.get("follows_recommendation", True)):
+                    a0 = alls[0][0]
+                    final[a0] = "inconclusive" if recommended[a0] == "sustained" else "sustained"
+                for e in sorted({emp for a, emp in alls if final[a] == "sustained"}):
+                    kind, days = rng.choice(DISCIPLINE_DRAWN)
+                    disc.append((e, kind, days))
+            plan.append((case_id, alls, recommended, final, cd, disc))
+        recs = Recommendation.objects.bulk_create(
+            Recommendation(
+                case_id=c, issued_on=first[(c, "proposed_findings_issued")].date, recorded_by=director, recorded_at=now
+            )
+            for c, *_ in plan
         )
-        recommended = {a.pk: rng.choice(FINDINGS_DRAWN) for a in allegations}
-        _findings(case, allegations, "recommended", recommended, rec.issued_on, users[R.DIRECTOR], recommendation=rec)
-        if cd is not None:
-            follows = bool(cd.data.get("follows_recommendation", True))
-            decision = ChiefDecision.objects.create(
-                case=case,
+        decisions = ChiefDecision.objects.bulk_create(
+            ChiefDecision(
+                case_id=c,
                 decided_on=cd.date,
                 due_process_hearing_on=cd.date,
-                follows_recommendation=follows,
-                recorded_by=users[R.CHIEF],
+                follows_recommendation=bool(cd.data.get("follows_recommendation", True)),
+                recorded_by=chief,
                 recorded_at=now,
             )
-            final = dict(recommended)
-            if not follows:
-                first = allegations[0].pk
-                final[first] = "inconclusive" if recommended[first] == "sustained" else "sustained"
-            _findings(case, allegations, "chief", final, cd.date, users[R.CHIEF], decision=decision)
-        done += 1
-    return done
-
-
-def _findings(
-    case: Case, allegations: list[Any], stage: str, values: dict[int, str], on: dt.date, by: Any, **link: Any
-) -> None:
-    now = timezone.now()
-    made = Finding.objects.bulk_create(
-        Finding(
-            case=case,
-            allegation=a,
-            named_employee_id=a.named_employee_id,
-            stage=stage,
-            finding=values[a.pk],
-            decided_on=on,
-            recorded_by=by,
-            recorded_at=now,
-            **link,
+            for c, _, _, _, cd, _ in plan
+            if cd is not None
         )
-        for a in allegations
-    )
-    seal_objects(made)
+        by_case = {d.case_id: d for d in decisions}
+        findings = []
+        discipline = []
+        for (c, alls, recommended, final, cd, disc), rec in zip(plan, recs, strict=True):
+            for a, emp in alls:
+                findings.append(
+                    Finding(
+                        case_id=c,
+                        allegation_id=a,
+                        named_employee_id=emp,
+                        stage="recommended",
+                        finding=recommended[a],
+                        decided_on=rec.issued_on,
+                        recommendation=rec,
+                        recorded_by=director,
+                        recorded_at=now,
+                    )
+                )
+                if final is not None:
+                    findings.append(
+                        Finding(
+                            case_id=c,
+                            allegation_id=a,
+                            named_employee_id=emp,
+                            stage="chief",
+                            finding=final[a],
+                            decided_on=cd.date,
+                            decision=by_case[c],
+                            recorded_by=chief,
+                            recorded_at=now,
+                        )
+                    )
+            for e, kind, days in disc:
+                discipline.append(
+                    Discipline(
+                        case_id=c,
+                        named_employee_id=e,
+                        kind=kind,
+                        suspension_days=days,
+                        imposed_on=cd.date,
+                        effective_on=cd.date,
+                        decision=by_case[c],
+                        recorded_by=chief,
+                        recorded_at=now,
+                    )
+                )
+        made = Finding.objects.bulk_create(findings, batch_size=2000)
+        imposed = Discipline.objects.bulk_create(discipline, batch_size=2000)
+        for written in (recs, decisions, made, imposed):  # bulk writes skip save(): seal them here
+            seal_objects(written)
+        done += len(plan)
+    return done

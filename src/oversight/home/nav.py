@@ -22,6 +22,8 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("Meetings", "cpc:meetings", "cpc_workspace"),
     ("Community input", "cpc:input", "cpc_workspace"),
     ("Recommendations", "recommendations:index", "track_recommendations"),
+    ("Dashboard", "reports:dashboard", "dashboard"),
+    ("Reports", "reports:index", "open_reports"),
     ("Publish", "public:staff_publish", "publish"),
     ("Library", "public:staff_library", "library"),
     ("Users and roles", "accounts:users", "manage_users"),

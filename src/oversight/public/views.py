@@ -251,10 +251,24 @@ def statistics(request: HttpRequest) -> HttpResponse:
     body = []
     for i, row in enumerate([*used, None]):
         body.append((row, [table.shown(i, j) for j in range(len(finds) + 1)]))
+    from oversight.reports.public import figures_by_year
+    from oversight.reports.svg import chart_for
+
+    yearly = figures_by_year(timezone.localdate())
+    annual = LibraryDocument.objects.filter(
+        kind="opa_report", title__startswith="Office of Police Accountability: annual"
+    )
     return render(
         request,
         "public/statistics.html",
-        {"finds": finds, "body": body, "threshold": threshold},
+        {
+            "finds": finds,
+            "body": body,
+            "threshold": threshold,
+            "yearly": yearly,
+            "yearly_chart": chart_for(yearly) if yearly.rows else "",
+            "annual_reports": annual.order_by("-effective_on")[:10],
+        },
     )
 
 

@@ -491,6 +491,25 @@ PERMISSIONS: dict[str, Permission] = {
         "record the Council's review schedule or the Mayor's written notices",
         _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
         "SMC 3.29.305.F-H",
+    # --- The reports of Chapter 3.29 and the offices' dashboards (oversight.reports)
+    "open_reports": _p(
+        "open the reports of OPA, OIG and CPC before they are posted",
+        _all(DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL, CPC_STAFF),
+        "SMC 3.29.030.H-I; SMC 3.29.115; SMC 3.29.220.A",
+    ),
+    "post_report": _p(
+        "post a report to the public library and record its distribution (each office its own reports)",
+        _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
+        "SMC 3.29.030.H; SMC 3.29.115.G; SMC 3.29.220.A",
+    ),
+    "report_draft": _p(
+        "deliver OIG's preliminary draft report for comment and record the comments received",
+        _all(INSPECTOR_GENERAL),
+        "SMC 3.29.115.E",
+    ),
+    "dashboard": _p(
+        "open the office's dashboard of its work",
+        _all(DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL, CPC_STAFF),
     ),
     # --- The system
     "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),
