@@ -323,6 +323,7 @@ def serve(
     raise typer.Exit(code)
 
 
+@app.command()
 def report(
     kind: Annotated[
         str, typer.Argument(help="opa-annual, opa-quarterly, oig-quarterly, oig-annual, oig-semiannual, cpc-annual")

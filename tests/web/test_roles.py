@@ -512,6 +512,7 @@ DOORS: dict[str, Door] = {
     ),
     "dispose_case_file": Door(
         lambda w, u, s, p: ca.dispose_case_file(u, p, left_on={}, reason="Retention ended."), prepare=_old_closed_file
+    ),
     "open_reports": Door(_reports_view("report", "opa-annual")),
     "dashboard": Door(_reports_view("dash")),
     "post_report": Door(_post_report),

@@ -491,6 +491,7 @@ PERMISSIONS: dict[str, Permission] = {
         "record the Council's review schedule or the Mayor's written notices",
         _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
         "SMC 3.29.305.F-H",
+    ),
     # --- The reports of Chapter 3.29 and the offices' dashboards (oversight.reports)
     "open_reports": _p(
         "open the reports of OPA, OIG and CPC before they are posted",
