@@ -201,6 +201,7 @@ def main() -> int:
                 time.sleep(0.2)
         else:
             raise SystemExit("load_bench: the server did not start")
+        load_before = os.getloadavg()[0]
         result = run_load(base, args.clients, args.seconds, args.seed)
     finally:
         if server is not None:
@@ -217,6 +218,7 @@ def main() -> int:
         "mix": {name: weight for name, weight, *_ in MIX},
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
+        "load_average_before": round(load_before, 2),  # other work on the machine at the start
         "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)

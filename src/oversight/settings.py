@@ -29,6 +29,11 @@ DATA_DIR = Path(os.environ.get("OVERSIGHT_DATA_DIR", Path.cwd() / "var"))
 OVERSIGHT_ENV = os.environ.get("OVERSIGHT_ENV", "production")
 if OVERSIGHT_ENV not in ("production", "demo", "test"):
     raise ImproperlyConfigured(f"OVERSIGHT_ENV: {OVERSIGHT_ENV!r} is not production, demo or test")
+if OVERSIGHT_ENV == "test" and os.environ.get("DJANGO_SETTINGS_MODULE") != "oversight.settings_test":
+    # the test settings' fixed keys and password-only sign-in are for the test suite alone
+    raise ImproperlyConfigured(
+        "OVERSIGHT_ENV=test is for the test suite only (DJANGO_SETTINGS_MODULE=oversight.settings_test)"
+    )
 PRODUCTION = OVERSIGHT_ENV == "production"
 
 # A secret of at least this many characters (Django's own bar for `check --deploy`).

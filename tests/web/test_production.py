@@ -72,6 +72,11 @@ def test_an_unsafe_production_setting_is_refused_by_name(tmp_path: Path, env: di
     assert named in r.stderr
 
 
+def test_the_test_settings_cannot_be_borrowed_by_a_deployment(tmp_path: Path) -> None:
+    r = _run(tmp_path, "check", OVERSIGHT_ENV="test")
+    assert r.returncode == 2 and "OVERSIGHT_ENV=test is for the test suite only" in r.stderr
+
+
 def test_the_demo_setting_passes_only_in_the_demo(tmp_path: Path) -> None:
     demo = _run(tmp_path, "check", OVERSIGHT_ENV="demo", OVERSIGHT_DEMO_PASSWORD_ONLY="1")
     assert demo.returncode == 0, demo.stderr
