@@ -7,13 +7,10 @@ server is pytest-django's live_server.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from django.conf import settings as dj_settings
 from django.contrib.auth.models import Group, User
-from django.test import Client
 from django.utils import timezone
 
 from oversight.cases import actions as ca
@@ -35,26 +32,6 @@ def cast(transactional_db: Any, settings: Any, tmp_path: Any) -> dict[str, User]
     return users
 
 
-@pytest.fixture
-def page_as(browser: Any, live_server: Any) -> Iterator[Any]:
-    contexts: list[Any] = []
-
-    def open_as(user: User) -> Any:
-        client = Client()
-        client.force_login(user)
-        cookie = client.cookies[dj_settings.SESSION_COOKIE_NAME].value
-        ctx = browser.new_context(base_url=live_server.url)
-        ctx.add_cookies([{"name": dj_settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}])
-        contexts.append(ctx)
-        page = ctx.new_page()
-        page.set_default_timeout(10_000)
-        return page
-
-    yield open_as
-    for c in contexts:
-        c.close()
-
-
 def _investigation_due(page: Any) -> dt.date:
     return dt.date.fromisoformat(
         page.locator("#deadline-table tr[data-deadline='investigation'] .due").inner_text().strip()
@@ -69,12 +46,12 @@ def _recommend(page: Any) -> None:
     form.locator("button[type=submit]").last.click()
 
 
-def test_not_certified_with_directed_investigation_then_resubmitted_certified_and_findings_allowed(cast, page_as):
+def test_not_certified_with_directed_investigation_then_resubmitted_certified_and_findings_allowed(cast, browse_as):
     today = timezone.localdate()
     case = open_investigation(cast, "honesty")
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today - dt.timedelta(days=3))
 
-    auditor = page_as(cast[R.OIG_AUDITOR])
+    auditor = browse_as(cast[R.OIG_AUDITOR])
     auditor.goto("/oig/queue/")
     row = auditor.locator("#queue tbody tr", has_text=case.number)
     sync_api.expect(row).to_contain_text("open")
@@ -115,7 +92,7 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
     sync_api.expect(auditor.locator("#findings-gate")).to_contain_text("may now be made")
     sync_api.expect(auditor.locator("#form-recommend")).to_have_count(0)  # the Director's, not OIG's
 
-    director = page_as(cast[R.DIRECTOR])
+    director = browse_as(cast[R.DIRECTOR])
     director.goto(f"/cases/{case.number}/")
     sync_api.expect(director.locator("#findings-gate")).to_contain_text("SMC 3.29.112.C")
     sync_api.expect(director.locator("#determination-form")).to_have_count(0)
@@ -124,13 +101,13 @@ def test_not_certified_with_directed_investigation_then_resubmitted_certified_an
     assert case.events.filter(type="proposed_findings_issued").count() == 1
 
 
-def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citation(cast, page_as):
+def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citation(cast, browse_as):
     today = timezone.localdate()
     case = open_investigation(cast, "honesty")
     window = ca.rules_on(case.received_on).deadlines["oig_review"].days
     ca.record_clock_event(cast[R.SUPERVISOR], case, "submitted_to_oig", today - dt.timedelta(days=window + 5))
 
-    auditor = page_as(cast[R.OIG_AUDITOR])
+    auditor = browse_as(cast[R.OIG_AUDITOR])
     auditor.goto(f"/cases/{case.number}/")
     sync_api.expect(auditor.locator("#lapsed")).to_contain_text("SMC 3.29.112.G")
     sync_api.expect(auditor.locator("#deadline-oig_review_1")).to_contain_text("overdue")
@@ -146,7 +123,7 @@ def test_lapsed_window_director_may_certify_and_oig_demand_is_refused_with_citat
     sync_api.expect(auditor.locator("textarea[name=criterion_b]")).to_have_value("Conflicting testimony not addressed.")
     assert not case.events.filter(type__in=["oig_not_certified", "additional_investigation"]).exists()
 
-    director = page_as(cast[R.DIRECTOR])
+    director = browse_as(cast[R.DIRECTOR])
     director.goto(f"/cases/{case.number}/")
     gate = director.locator("#findings-gate")
     sync_api.expect(gate).to_contain_text("may now be made")

@@ -44,32 +44,19 @@ def _client(user):
 
 def test_oig_issues_spd_answers_with_a_plan_and_the_public_sees_each_change(staff, today):
     oig = _client(staff[R.INSPECTOR_GENERAL])
-    r = oig.post(
-        "/recommendations/new/",
-        {
-            "body": "oig",
-            "addressee": "spd",
-            "title": "Publish frisk data monthly",
-            "text": "SPD should publish its frisk data each month.",
-            "category": "transparency",
-            "issued_on": (today - dt.timedelta(days=12)).isoformat(),
-            "report_title": "",
-        },
-    )
+    form = {
+        "body": "oig",
+        "addressee": "spd",
+        "title": "Publish frisk data monthly",
+        "text": "SPD should publish its frisk data each month.",
+        "category": "transparency",
+        "issued_on": (today - dt.timedelta(days=12)).isoformat(),
+        "report_title": "",
+    }
+    r = oig.post("/recommendations/new/", form)
     assert r.status_code == 400 and "name the written report" in r.content.decode()
     assert "Publish frisk data monthly" in r.content.decode()  # what was typed is kept
-    r = oig.post(
-        "/recommendations/new/",
-        {
-            "body": "oig",
-            "addressee": "spd",
-            "title": "Publish frisk data monthly",
-            "text": "SPD should publish its frisk data each month.",
-            "category": "transparency",
-            "issued_on": (today - dt.timedelta(days=12)).isoformat(),
-            "report_title": "OIG stops review, 2026",
-        },
-    )
+    r = oig.post("/recommendations/new/", form | {"report_title": "OIG stops review, 2026"})
     assert r.status_code == 302
     rec = Recommendation.objects.get(title="Publish frisk data monthly")
     public = Client()
