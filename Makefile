@@ -76,7 +76,11 @@ test-postgres: $(STAMP)
 	  echo "SKIPPED: the PostgreSQL run (no PostgreSQL at $(PG_URL))" >&2; \
 	fi
 
-test: lint types test-sqlite test-pure test-browser test-postgres
+# The SQLite and PostgreSQL runs side by side (each its own database, checkpoints and server
+# ports), then the pure-Python clock and the browser walks.
+test: lint types
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory test-pure test-browser
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/timeline_bench.py

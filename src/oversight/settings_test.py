@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from pathlib import Path
 
 os.environ["OVERSIGHT_ENV"] = "test"
 
@@ -16,3 +17,6 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"oversight-test-{os.getpid()}.sqlite3")
     }
+
+# The chain's checkpoints of this run's own (the SQLite and PostgreSQL runs may run side by side).
+OVERSIGHT_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / f"oversight-test-{os.getpid()}-checkpoints.jsonl"
