@@ -415,8 +415,8 @@ def demo_cases(seed: int, today: dt.date, n: int, users: dict[str, Any]) -> list
 
 
 def history_cases(seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]) -> list[dict[str, Any]]:
-    """``years`` full years of cases before the year ``demo_cases`` fills, at ``per_year`` a year,
-    about a third investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
+    """``years`` full calendar years of cases before this one, at ``per_year`` a year, about a third
+    investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
     return list(iter_history(seed, today, years, per_year, users))
 
 
@@ -427,8 +427,10 @@ def iter_history(
     from oversight.demo import generate_case
 
     rng = random.Random(seed)
-    first = today.toordinal() - 365 * (years + 1)
-    last = today.toordinal() - 366
+    # the ``years`` full calendar years before this one, at full rate (the demo year's own
+    # cases add to the months it shares with the last of them)
+    first = dt.date(today.year - years, 1, 1).toordinal()
+    last = min(dt.date(today.year - 1, 12, 31).toordinal(), today.toordinal() - 1)
     days = sorted(rng.randint(first, last) for _ in range(years * per_year))
     seq: dict[int, int] = {}
     for o in days:
