@@ -310,9 +310,12 @@ def build_case(
             )
         elif classification == "supervisor_action":
             due = on + dt.timedelta(days=rng.choice([30, 45, 60]))
+            on_time = due < today and rng.random() < 0.7
             reported = (
                 due - dt.timedelta(days=rng.randint(0, 10))
-                if due < today and (rng.random() < 0.7 or report_all)
+                if on_time
+                else min(due + dt.timedelta(days=rng.randint(1, 30)), today)  # an earlier year's: late, but in
+                if report_all and due < today
                 else None
             )
             referrals.append(
