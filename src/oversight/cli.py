@@ -253,8 +253,8 @@ def demo(
     # signing in with the password alone (oversight.settings); never production's.
     os.environ["OVERSIGHT_ENV"] = "demo"
     _django(["migrate", "--no-input", "-v", "0"])
-    # a year of cases at every stage, and three earlier years, at Seattle's scale (for the reports)
-    _django(["seed_demo", "--cases", "1500", "--history-years", "3"])
+    # a year of cases at every stage, and the three full years before this one at Seattle's scale
+    _django(["seed_demo", "--history-years", "3"])
     _django(["seed_oig_demo"])
     _django(["seed_discipline_demo"])
     _django(["seed_public_demo"])

@@ -317,9 +317,12 @@ def build_case(
             )
         elif classification == "supervisor_action":
             due = on + dt.timedelta(days=rng.choice([30, 45, 60]))
+            on_time = due < today and rng.random() < 0.7
             reported = (
                 due - dt.timedelta(days=rng.randint(0, 10))
-                if due < today and (rng.random() < 0.7 or report_all)
+                if on_time
+                else min(due + dt.timedelta(days=rng.randint(1, 30)), today)  # an earlier year's: late, but in
+                if report_all and due < today
                 else None
             )
             referrals.append(
@@ -422,8 +425,8 @@ def demo_cases(seed: int, today: dt.date, n: int, users: dict[str, Any]) -> list
 
 
 def history_cases(seed: int, today: dt.date, years: int, per_year: int, users: dict[str, Any]) -> list[dict[str, Any]]:
-    """``years`` full years of cases before the year ``demo_cases`` fills, at ``per_year`` a year,
-    about a third investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
+    """``years`` full calendar years of cases before this one, at ``per_year`` a year, about a third
+    investigated and the rest resolved otherwise (Seattle's shape), numbered per year."""
     return list(iter_history(seed, today, years, per_year, users))
 
 
@@ -434,8 +437,10 @@ def iter_history(
     from oversight.demo import generate_case
 
     rng = random.Random(seed)
-    first = today.toordinal() - 365 * (years + 1)
-    last = today.toordinal() - 366
+    # the ``years`` full calendar years before this one, at full rate (the demo year's own
+    # cases add to the months it shares with the last of them)
+    first = dt.date(today.year - years, 1, 1).toordinal()
+    last = min(dt.date(today.year - 1, 12, 31).toordinal(), today.toordinal() - 1)
     days = sorted(rng.randint(first, last) for _ in range(years * per_year))
     seq: dict[int, int] = {}
     for o in days:

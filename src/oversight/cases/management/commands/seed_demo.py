@@ -18,7 +18,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--cases", type=int, default=240)
         parser.add_argument("--seed", type=int, default=3_29_026)
-        parser.add_argument("--history-years", type=int, default=0, help="full years of history before the demo year")
+        parser.add_argument(
+            "--history-years", type=int, default=0, help="full calendar years of history before this one"
+        )
         parser.add_argument("--per-year", type=int, default=1500, help="complaints a year in the history")
 
     def handle(self, *args: Any, cases: int, seed: int, history_years: int, per_year: int, **opts: Any) -> None:
