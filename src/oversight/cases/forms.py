@@ -283,19 +283,32 @@ class CloseForm(DatedForm):
     reason = forms.CharField()
 
 
-class LegalHoldForm(forms.Form):
+class _OwnIds(forms.Form):
+    """A form that shares the case page with others: field ids of its own (one label per field)."""
+
+    ids = ""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("auto_id", f"id_{self.ids}_%s")
+        super().__init__(*args, **kwargs)
+
+
+class LegalHoldForm(_OwnIds):
+    ids = "hold"
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), help_text="The claim, litigation or request")
 
 
-class ReleaseHoldForm(forms.Form):
+class ReleaseHoldForm(_OwnIds):
+    ids = "release"
     hold = forms.IntegerField(widget=forms.HiddenInput)
     reason = forms.CharField(label="Why it is released")
 
 
-class DisposeForm(forms.Form):
+class DisposeForm(_OwnIds):
     """SMC 3.29.320.E: the day each named employee left the City's employment (from SPD's
     personnel records; blank: still employed), and why the file is disposed of."""
 
+    ids = "dispose"
     reason = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, employees: list[tuple[Any, str]] | None = None, **kwargs: Any) -> None:
