@@ -80,6 +80,8 @@ def main() -> int:
         s = time.perf_counter()
         full = refresh_board(today - dt.timedelta(days=1))
         full_ms = (time.perf_counter() - s) * 1000
+        # A process that has served before (templates loaded, the session read): another page.
+        assert client.get("/recommendations/").status_code == 200
         # The day turns: the first request of the day recomputes only what stopped holding.
         stale_at_dawn = Case.objects.filter(board_until__lt=today).count()
         s = time.perf_counter()

@@ -135,4 +135,18 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
     from .search_index import refresh_search_index
 
     refresh_search_index()
+    _refresh_statistics()
     return n
+
+
+def _refresh_statistics() -> None:
+    """After a bulk load, PostgreSQL's planner still sees the tables as they were before it
+    (autovacuum analyzes them later): the board's and the homes' queries then pick plans
+    that take seconds instead of milliseconds. Refresh the statistics of what was loaded."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    tables = [m._meta.db_table for m in (Case, CaseEvent, Allegation, NamedEmployee, Complainant, Witness)]
+    with connection.cursor() as cur:
+        cur.execute("ANALYZE " + ", ".join(connection.ops.quote_name(t) for t in tables))
