@@ -13,13 +13,13 @@ import pytest
 
 from oversight.cases import actions as ca
 from oversight.rules import access as R
-from tests.browser.test_oig_review import cast, page_as  # noqa: F401 (fixtures)
+from tests.browser.test_oig_review import cast  # noqa: F401 (the fixture)
 from tests.web.conftest import intake_kwargs
 
 sync_api = pytest.importorskip("playwright.sync_api")
 
 
-def test_the_read_audit_shows_labels_not_codes(cast, page_as, tmp_path: Any) -> None:  # noqa: F811
+def test_the_read_audit_shows_labels_not_codes(cast, browse_as, tmp_path: Any) -> None:  # noqa: F811
     from django.utils import timezone
 
     from oversight.oig.actions import hotline_submit
@@ -28,10 +28,10 @@ def test_the_read_audit_shows_labels_not_codes(cast, page_as, tmp_path: Any) -> 
     kw["witnesses"] = [{"name": "Robin Quarrystone", "contact": "206-555-0199"}]
     case = ca.open_case(cast[R.INTAKE], **kw)
     report, _ = hotline_submit(text="A sergeant told us to falsify a report.")
-    director = page_as(cast[R.DIRECTOR])
+    director = browse_as(cast[R.DIRECTOR])
     director.goto(f"/cases/{case.number}/")
     assert "Taylor Brightwater" in director.content()
-    auditor = page_as(cast[R.OIG_AUDITOR])
+    auditor = browse_as(cast[R.OIG_AUDITOR])
     auditor.goto(f"/oig/hotline/reports/{report.pk}/")
     auditor.goto("/oig/reads/")
     table = auditor.locator("#reads")
