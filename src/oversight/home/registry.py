@@ -133,7 +133,7 @@ def waiting_for(user: Any, today: dt.date, per_kind: int = PER_KIND) -> list[Wai
         shown.append(
             Waiting(
                 kind,
-                f"{len(rest)} more: {kind.lower()}",
+                f"{len(rest)} more: {kind[:1].lower() + kind[1:]}",
                 url or rest[0].url,
                 "Only the most urgent are listed here." + ("" if url else f" The next one: {rest[0].title}."),
                 status="info",

@@ -29,3 +29,10 @@ def get(mapping: Any, key: Any) -> Any:
         return mapping.get(key) if mapping is not None else None
     except AttributeError:
         return None
+
+
+@register.filter
+def in_sentence(words: str) -> str:
+    """A heading as it reads inside a sentence: its first letter lowered, names kept
+    ("Due for OIG review" -> "due for OIG review")."""
+    return words[:1].lower() + words[1:]
