@@ -159,3 +159,19 @@ def test_what_is_addressed_to_the_council_is_never_overdue(staff, today):
     rec = _issue(staff[R.CPC_STAFF], "cpc", today, days_ago=90, addressee="council", title="Fund crisis responders")
     assert ra.status_of(rec, today).status == "issued" and ra.status_of(rec, today).answer_due is None
     assert rec.number not in _client(staff[R.CPC_STAFF]).get("/").content.decode()
+
+
+def test_a_number_taken_meanwhile_gives_the_next(staff, today, monkeypatch):
+    """Two writers counting at once: the unique number refuses the second, which takes the next."""
+    first = _issue(staff[R.CPC_STAFF], "cpc", today)
+    real = ra.next_number
+    calls = []
+
+    def stale(body, year):  # the first count is the one a concurrent writer made before our commit
+        calls.append(1)
+        return first.number if len(calls) == 1 else real(body, year)
+
+    monkeypatch.setattr(ra, "next_number", stale)
+    second = _issue(staff[R.CPC_STAFF], "cpc", today, title="Another")
+    assert second.number != first.number and len(calls) == 2
+    assert Recommendation.objects.filter(number=first.number).count() == 1

@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from oversight import access
@@ -59,8 +59,25 @@ def status_of(rec: Recommendation, today: dt.date | None = None) -> rr.Status:
 
 def next_number(body: str, year: int) -> str:
     prefix = f"{year}-{body.upper()}-"
-    taken = Recommendation.objects.filter(number__startswith=prefix).count()
-    return f"{prefix}{taken + 1:03d}"
+    taken = [
+        int(n[len(prefix) :])
+        for n in Recommendation.objects.filter(number__startswith=prefix).values_list("number", flat=True)
+        if n[len(prefix) :].isdigit()
+    ]
+    return f"{prefix}{max(taken, default=0) + 1:03d}"
+
+
+def _create_numbered(body: str, year: int, **fields: Any) -> Recommendation:
+    """The recommendation with the body's next number of the year. Two bodies' writers issuing
+    at once may both count the same number: the unique number refuses the second, which takes
+    the next one (inside a savepoint, so the write it belongs to goes on)."""
+    for _ in range(20):
+        try:
+            with transaction.atomic():
+                return Recommendation.objects.create(number=next_number(body, year), **fields)
+        except IntegrityError:
+            continue
+    raise ActionError("number", "could not number the recommendation: too many issued at the same moment; try again")
 
 
 def _choice(field: str, value: str, choices: list[tuple[str, str]]) -> str:
@@ -106,8 +123,9 @@ def issue(
     if source == "report" and not report_title:
         raise ActionError("report_title", "name the written report the recommendation was issued in (3.29.305.A)")
     with transaction.atomic():
-        rec = Recommendation.objects.create(
-            number=next_number(body, issued_on.year),
+        rec = _create_numbered(
+            body,
+            issued_on.year,
             issuer=body,
             addressee=addressee,
             title=title,
@@ -229,8 +247,9 @@ def track_management_action(user: Any, ma: Any) -> Recommendation:
     """Called by the discipline actions inside the write that issues the letter (the
     Management Action permission was checked there)."""
     first_line = ma.letter.strip().splitlines()[0][:160] if ma.letter.strip() else "Management Action"
-    rec = Recommendation.objects.create(
-        number=next_number("opa", ma.issued_on.year),
+    rec = _create_numbered(
+        "opa",
+        ma.issued_on.year,
         issuer="opa",
         addressee="spd",
         title=f"Management Action: {first_line}",
