@@ -101,7 +101,16 @@ def test_an_unanswered_cpc_recommendation_turns_overdue_on_day_31(staff, today):
 
 
 def test_nothing_of_a_case_reaches_a_public_page(staff, today, force_case):
-    rec = _issue(staff[R.DIRECTOR], "opa", today, case=force_case, report_title="", title="Retrain on de-escalation")
+    rec = _issue(
+        staff[R.DIRECTOR],
+        "opa",
+        today,
+        case=force_case,
+        report_title="",
+        title="Retrain on de-escalation",
+        text="After Taylor Brightwater's complaint about Kai Ironside: retrain the precinct.",
+    )
+    ra.record(staff[R.SPD_LIAISON], rec, kind="accepted", on=today, text="Kai Ironside's unit is retrained first.")
     names = [c.name for c in force_case.complainants.all()] + [e.name for e in force_case.named_employees.all()]
     people = [n for n in names if n]  # an anonymous complainant has none
     assert len(people) >= 2
@@ -111,11 +120,16 @@ def test_nothing_of_a_case_reaches_a_public_page(staff, today, force_case):
         assert force_case.number not in body, url
         assert not any(p in body for p in people), url
     rows = list(csv.reader(io.StringIO(public.get("/public/recommendations/?format=csv").content.decode())))
-    assert force_case.number not in str(rows)
+    assert force_case.number not in str(rows) and not any(p in str(rows) for p in people)
+    assert "retrain the precinct" in str(rows)  # the rest of the text is published
+    # nor can anyone find it by a person's name
+    assert rec.number not in public.get("/public/recommendations/?q=Brightwater").content.decode()
+    assert rec.number in public.get("/public/recommendations/?q=precinct").content.decode()
     # staff who read the case get its link; CPC (an open case) does not
     assert force_case.number in _client(staff[R.DIRECTOR]).get(f"/recommendations/{rec.number}/").content.decode()
     cpc_page = _client(staff[R.CPC_STAFF]).get(f"/recommendations/{rec.number}/").content.decode()
     assert force_case.number not in cpc_page and "a case you do not read" in cpc_page
+    assert not any(p in cpc_page for p in people) and "retrain the precinct" in cpc_page
 
 
 def test_the_public_list_filters_and_its_csv_is_the_selection(staff, today):

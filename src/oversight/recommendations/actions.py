@@ -57,6 +57,17 @@ def status_of(rec: Recommendation, today: dt.date | None = None) -> rr.Status:
     return rr.status(rec.issued_on, events, today or timezone.localdate(), days, cite)
 
 
+def public_text(rec: Recommendation, text: str) -> str:
+    """What of ``text`` may leave the office: a recommendation that came from a case (a
+    Management Action letter, SPD's answer to it) passes the one redaction path with the case's
+    people; others are the issuing body's own public words."""
+    if rec.case_id is None:
+        return text
+    from oversight.cases.people import redact_for_case
+
+    return redact_for_case(text, rec.case).text
+
+
 def next_number(body: str, year: int) -> str:
     prefix = f"{year}-{body.upper()}-"
     taken = [

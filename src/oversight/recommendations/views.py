@@ -37,9 +37,10 @@ class Row:
     status: rr.Status
 
 
-def _filtered(q: Any, today: dt.date) -> tuple[list[Row], dict[str, str], list[str]]:
+def _filtered(q: Any, today: dt.date, public: bool = False) -> tuple[list[Row], dict[str, str], list[str]]:
     """The recommendations the query string selects, each with its status; the chosen filters;
-    what was wrong with the query, in words."""
+    what was wrong with the query, in words. On public pages the words match the published text
+    (a case's people redacted), so that no one can find a recommendation by a person's name."""
     chosen: dict[str, str] = {}
     problems: list[str] = []
     qs = Recommendation.objects.prefetch_related("events")
@@ -67,6 +68,14 @@ def _filtered(q: Any, today: dt.date) -> tuple[list[Row], dict[str, str], list[s
 
         qs = qs.filter(Q(title__icontains=words) | Q(text__icontains=words) | Q(number__icontains=words))
     rows = [Row(r, actions.status_of(r, today)) for r in qs]
+    if words and public:
+        low = words.lower()
+        rows = [
+            r
+            for r in rows
+            if r.rec.case_id is None
+            or any(low in actions.public_text(r.rec, t).lower() for t in (r.rec.title, r.rec.text, r.rec.number))
+        ]
     st = chosen.get("status")
     if st == "awaiting":
         rows = [r for r in rows if r.status.awaiting_answer]
@@ -160,6 +169,8 @@ def _detail_context(request: HttpRequest, rec: Recommendation, **extra: Any) -> 
         "events": list(rec.events.all()),
         "case_link": case_link,
         "from_case": rec.case is not None,
+        # one who does not read the case reads its text as the public does, its people redacted
+        "redact": rec.case is not None and case_link is None,
         "may_answer": may_answer,
         "may_withdraw": access.may(user, "withdraw_recommendation")
         and rec.issuer in actions.bodies_of(user)
@@ -253,7 +264,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 
 def public_index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    rows, chosen, problems = _filtered(request.GET, today)
+    rows, chosen, problems = _filtered(request.GET, today, public=True)
     if request.GET.get("format") == "csv":
         return _csv(rows)
     return render(
@@ -318,7 +329,7 @@ def _csv(rows: list[Row]) -> HttpResponse:
                 rec.get_issuer_display(),
                 rec.get_addressee_display(),
                 rec.get_category_display(),
-                rec.title,
+                actions.public_text(rec, rec.title),
                 rec.issued_on.isoformat(),
                 rec.get_source_display(),
                 rec.report_title,
@@ -326,7 +337,7 @@ def _csv(rows: list[Row]) -> HttpResponse:
                 st.answer_due.isoformat() if st.answer_due else "",
                 st.answered_on.isoformat() if st.answered_on else "",
                 "yes" if st.answered_late else ("no" if st.answered_on else ""),
-                rec.text,
+                actions.public_text(rec, rec.text),
             ]
         )
     return resp
@@ -342,11 +353,12 @@ def feed(request: HttpRequest) -> HttpResponse:
     )
     items: list[tuple[dt.datetime, str, str, str, str]] = []
     for rec in Recommendation.objects.order_by("-recorded_at")[:50]:
-        items.append((rec.recorded_at, f"{rec.number} issued: {rec.title}", rec.number, rec.text, f"issued-{rec.pk}"))
+        title, text = actions.public_text(rec, rec.title), actions.public_text(rec, rec.text)
+        items.append((rec.recorded_at, f"{rec.number} issued: {title}", rec.number, text, f"issued-{rec.pk}"))
     for ev in RecommendationEvent.objects.select_related("recommendation").order_by("-recorded_at")[:100]:
         rec = ev.recommendation
         title = f"{rec.number}: {rr.EVENT_LABELS[ev.type]} ({ev.date})"
-        items.append((ev.recorded_at, title, rec.number, ev.text, f"event-{ev.pk}"))
+        items.append((ev.recorded_at, title, rec.number, actions.public_text(rec, ev.text), f"event-{ev.pk}"))
     for at, title, number, text, uid in sorted(items, reverse=True)[:100]:
         link = request.build_absolute_uri(reverse("recommendations_public:detail", args=[number]))
         f.add_item(title=title, link=link, description=text, pubdate=at, updateddate=at, unique_id=f"{link}#{uid}")

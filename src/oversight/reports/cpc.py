@@ -7,6 +7,7 @@ import datetime as dt
 from oversight.cases.clock import rules_for
 from oversight.cpc.models import Review
 
+from . import tracker as T
 from .document import NOT_RECORDED, Report, Section, value_table
 
 
@@ -60,14 +61,10 @@ def cpc_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
     )
     rep.sections.append(s1)
     s2 = Section("prior", "2. Prior recommendations and their implementation", "SMC 3.29.220.A.2")
-    s2.missing.append(
-        "Prior recommendations, whether implemented, and the reasons if not: "
-        + NOT_RECORDED.lower()
-        + " (the recommendation tracker)."
-    )
+    T.add_tracker(s2, "cpc_prior", ["cpc"], start, end, today, who="CPC's recommendations", new=False)
     rep.sections.append(s2)
     s3 = Section("new", "3. New recommendations", "SMC 3.29.220.A.3")
-    s3.missing.append("CPC's new recommendations: " + NOT_RECORDED.lower() + " (the recommendation tracker).")
+    T.add_tracker(s3, "cpc_new", ["cpc"], start, end, today, who="CPC's recommendations", earlier=False)
     rep.sections.append(s3)
     s4 = Section("outreach", "4. Outreach to SPD employees and the public", "SMC 3.29.220.A.4")
     s4.missing.append("CPC's outreach and the perspectives it gathered: " + NOT_RECORDED.lower() + ".")

@@ -13,6 +13,7 @@ from oversight.oig.models import HOTLINE_STATUSES, HOTLINE_TOPICS, AuditItem, Cl
 
 from . import metrics as M
 from . import records as Q
+from . import tracker as T
 from .document import NOT_RECORDED, Report, Section, count_table, pct, value_table
 from .opa import FOLLOWUP_ROWS, oig_followup
 
@@ -69,10 +70,7 @@ def oig_quarterly(start: dt.date, end: dt.date, today: dt.date | None = None) ->
             ],
         )
     )
-    s.missing.append(
-        "Each recommendation's implementation or response, its status, and whether follow-through was timely and "
-        "substantive: " + NOT_RECORDED.lower() + " (the recommendation tracker)."
-    )
+    T.add_tracker(s, "oig_recommendations", ["oig"], start, end, today, who="OIG's recommendations")
     rep.sections.append(s)
     return rep
 
@@ -320,11 +318,7 @@ def oig_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
         "SMC 3.29.115.D.4-6, 8",
     )
     s6.missing.append("Inquests, claims and lawsuits alleging SPD misconduct: " + NOT_RECORDED.lower() + ".")
-    s6.missing.append(
-        "OIG's recommendations and the implementation status of earlier ones: "
-        + NOT_RECORDED.lower()
-        + " (the recommendation tracker)."
-    )
+    T.add_tracker(s6, "oig_recommendations", ["oig"], start, end, today, who="OIG's recommendations")
     s6.missing.append("Community outreach, and research on practices elsewhere: " + NOT_RECORDED.lower() + ".")
     rep.sections.append(s6)
     return rep

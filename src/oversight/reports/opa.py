@@ -15,6 +15,7 @@ from oversight.labels import label_for
 
 from . import metrics as M
 from . import records as Q
+from . import tracker as T
 from .document import NOT_RECORDED, Report, Section, count_table, cross_table, pct, value_table
 
 NOT_GIVEN = ("not_given", "Not given")
@@ -568,11 +569,14 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
             keep_empty=True,
         )
     )
-    sh.missing.append(
-        "Recommendations for changes in collective bargaining agreements, City ordinances and state law, and the "
-        "implementation status of earlier policy recommendations: "
-        + NOT_RECORDED.lower()
-        + " (the recommendation tracker)."
+    T.add_tracker(
+        sh,
+        "opa_recommendations",
+        ["opa"],
+        start,
+        end,
+        today,
+        who="The Director's recommendations and Management Actions",
     )
     rep.sections.append(sh)
     so = Section("outreach", "What community outreach told OPA", "SMC 3.29.030.B; SMC 3.29.030.H")
@@ -613,22 +617,15 @@ def opa_quarterly(start: dt.date, end: dt.date, today: dt.date | None = None) ->
             keep_empty=True,
         )
     )
-    on_time = sum(1 for _, issued, _, resp in mas if resp is not None and (resp - issued).days <= int(answer.value))
-    late = sum(1 for _, issued, _, resp in mas if resp is not None and (resp - issued).days > int(answer.value))
-    waiting = sum(1 for _, _, _, resp in mas if resp is None)
-    s1.tables.append(
-        value_table(
-            "management_action_timeliness",
-            f"SPD's written response within {answer.value} days",
-            "Response",
-            ["Management Actions"],
-            [
-                ("on_time", "Answered in time", [on_time]),
-                ("late", "Answered late", [late]),
-                ("waiting", "Not answered yet", [waiting]),
-            ],
-            chart="bar",
-        )
+    T.add_tracker(
+        s1,
+        "management_actions",
+        ["opa"],
+        start,
+        end,
+        today,
+        who="Management Actions",
+        sources=["management_action"],
     )
     rep.sections.append(s1)
     s2 = Section(
@@ -653,10 +650,15 @@ def opa_quarterly(start: dt.date, end: dt.date, today: dt.date | None = None) ->
     )
     rep.sections.append(s2)
     s3 = Section("policy_recommendations", "Other policy and practice recommendations", "SMC 3.29.030.E")
-    s3.missing.append(
-        "OPA's policy and practice recommendations and their status: "
-        + NOT_RECORDED.lower()
-        + " (the recommendation tracker)."
+    T.add_tracker(
+        s3,
+        "policy_recommendations",
+        ["opa"],
+        start,
+        end,
+        today,
+        who="OPA's policy and practice recommendations",
+        exclude_sources=["management_action"],
     )
     rep.sections.append(s3)
     return rep

@@ -8,3 +8,11 @@ register = template.Library()
 @register.filter
 def get_item(d: Any, key: str) -> Any:
     return d.get(key) if hasattr(d, "get") else None
+
+
+@register.filter
+def public_of(text: str, rec: Any) -> str:
+    """What of a recommendation's text may be shown publicly (a case's people redacted)."""
+    from oversight.recommendations.actions import public_text
+
+    return public_text(rec, text)
