@@ -85,6 +85,9 @@ def send_deadline_reminders(today: str | None = None, reschedule: bool = True) -
     day = dt.date.fromisoformat(today) if today else timezone.localdate()
     refresh_board(day)  # the day's board projection, computed before anyone opens the board
     n = len(send_reminders(day))
+    from oversight.recommendations.reminders import send_reminders as answers_due  # SMC 3.29.305.A-B
+
+    n += len(answers_due(day))
     if reschedule:
         schedule_next(timezone.now() + dt.timedelta(days=1))
     return n

@@ -119,3 +119,21 @@ class CityNotice(AppendOnly):
 
     class Meta:
         ordering = ["-date", "-pk"]
+
+
+class RecommendationReminder(AppendOnly):
+    """A reminder mailed once per recommendation, answer due date and threshold: to the
+    addressee's answerers (SPD's liaison, the OPA Director) and to the issuing body."""
+
+    recommendation = models.ForeignKey(Recommendation, on_delete=models.PROTECT, related_name="+")
+    due = models.DateField()
+    days_before = models.SmallIntegerField()
+    recipients = models.JSONField(default=list)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recommendation", "due", "days_before"], name="recommendation_reminder_once"
+            ),
+        ]
