@@ -156,6 +156,7 @@ INSTALLED_APPS = [
     "oversight.public",
     "oversight.cpc",
     "oversight.recommendations",
+    "oversight.manual",
     "oversight.reports",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)

@@ -189,3 +189,33 @@ def test_a_number_taken_meanwhile_gives_the_next(staff, today, monkeypatch):
     second = _issue(staff[R.CPC_STAFF], "cpc", today, title="Another")
     assert second.number != first.number and len(calls) == 2
     assert Recommendation.objects.filter(number=first.number).count() == 1
+
+
+def test_the_new_public_pages_speak_spanish(staff, today, settings, tmp_path):
+    """The tracker, CPC's meetings and the OPA Manual, in Spanish as the complaint form is; every
+    label the tracker shows is in the catalogue."""
+    from oversight.cpc import actions as cpa
+    from oversight.recommendations.label_strings import missing
+
+    assert missing() == []
+    rec = _issue(staff[R.CPC_STAFF], "cpc", today, days_ago=40, title="Stops B")
+    ra.record_city_notice(
+        staff[R.CPC_STAFF], kind="budget_omission", on=today, text="Left out of 2027.", recommendations=[rec]
+    )
+    cpa.schedule_meeting(staff[R.CPC_STAFF], kind="public", on=today, title="Diciembre", agenda="Presupuesto.")
+    es = Client()
+    es.cookies["django_language"] = "es"
+    page = es.get("/public/recommendations/").content.decode()
+    for words in (
+        "Recomendaciones para la rendición de cuentas",
+        "Respuesta vencida",
+        "Comisión de Policía Comunitaria",
+        "Aviso de la Alcaldía",
+        "Left out of 2027.",
+    ):
+        assert words in page, words
+    assert "Respuesta vencida" in es.get(f"/public/recommendations/{rec.number}/").content.decode()
+    assert "Reunión pública mensual" in es.get("/public/cpc/meetings/").content.decode()
+    assert "El Manual de la OPA" in es.get("/public/manual/").content.decode()
+    english = Client().get("/public/recommendations/").content.decode()
+    assert "Answer overdue" in english and "The Council's reviews and the Mayor's notices" in english

@@ -428,6 +428,22 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "cpc:input": both(Holds("cpc_workspace")),
     "cpc:route": Url(Holds("cpc_workspace"), args=pk(lambda w, s: w.community_input), post=True),
     "cpc_public:meetings": Url(EVERYONE),
+    "manual:index": both(May(("manual_update", "comment_on_manual")), Holds("manual_update")),
+    "manual:act": {
+        a: Url(Holds(perm), args=lambda w, s, a=a: {"pk": w.manual_round, "action": a}, post=True)
+        for a, perm in (("comment", "comment_on_manual"), ("respond", "manual_update"), ("publish", "manual_update"))
+    },
+    "manual_public:index": Url(EVERYONE),
+    "manual_public:file": Url(EVERYONE, args=pk(lambda w, s: w.manual_version)),
+    "cpc:workplan": both(May(("share_workplan", "propose_workplan_addition")), Holds("share_workplan")),
+    "cpc:workplan_act": {
+        a: Url(Holds(perm), args=lambda w, s, a=a: {"pk": w.workplan, "action": a}, post=True)
+        for a, perm in (
+            ("propose", "propose_workplan_addition"),
+            ("answer", "share_workplan"),
+            ("set", "share_workplan"),
+        )
+    },
     # --- Recommendations and their answers
     "recommendations:index": Url(Holds("track_recommendations")),
     "recommendations:new": both(Holds("issue_recommendation")),

@@ -39,9 +39,11 @@ from oversight.accounts import actions as accounts_actions
 from oversight.cases import actions as ca
 from oversight.cases import views as cases_views
 from oversight.cpc import actions as cpc_actions
+from oversight.cpc.models import Workplan
 from oversight.discipline import actions as da
 from oversight.discipline import views as discipline_views
 from oversight.discipline.models import Finding
+from oversight.manual import actions as manual_actions
 from oversight.oig import actions as oa
 from oversight.public import actions as pa
 from oversight.reports import actions as reports_actions
@@ -286,12 +288,37 @@ def _track(w: World, u: Any, s: str | None, p: Any) -> object:
     return response
 
 
+def _open_manual_round(w: World, stage: str | None) -> Any:
+    from oversight.manual.models import ManualRound
+
+    director = w.users[A.DIRECTOR]
+    return ManualRound.objects.filter(version__isnull=True).first() or manual_actions.open_round(
+        director, title="2027 update", proposed="Mediation.", on=w.today
+    )
+
+
 DOORS: dict[str, Door] = {
     # --- CPC's meetings and community input
     "cpc_workspace": Door(
         lambda w, u, s, p: cpc_actions.schedule_meeting(
             u, kind="public", on=timezone.localdate(), title="December", agenda="The budget."
         )
+    ),
+    # --- OIG's workplan with CPC's proposals
+    "share_workplan": Door(
+        lambda w, u, s, p: cpc_actions.share_workplan(u, year=w.today.year + 2, draft="Audits.", on=w.today)
+    ),
+    "propose_workplan_addition": Door(
+        lambda w, u, s, p: cpc_actions.propose_workplan_addition(
+            u, Workplan.objects.get(pk=w.workplan), area="Drones", reasons="New.", on=w.today
+        )
+    ),
+    # --- the OPA Manual's update
+    "manual_update": Door(
+        lambda w, u, s, p: manual_actions.open_round(u, title="2027 update", proposed="Mediation.", on=w.today)
+    ),
+    "comment_on_manual": Door(
+        lambda w, u, s, p: manual_actions.comment(u, p, text="Agreed.", on=w.today), prepare=_open_manual_round
     ),
     # --- recommendations and their answers
     "track_recommendations": Door(_track),

@@ -138,6 +138,9 @@ class World:
     recommendation: str = ""  # its number
     meeting: int = 0
     community_input: int = 0
+    workplan: int = 0
+    manual_round: int = 0  # adopted: its version is published
+    manual_version: int = 0
     today: dt.date = field(default_factory=timezone.localdate)
 
     def case(self, stage: str) -> Case:
@@ -533,6 +536,26 @@ def build(today: dt.date | None = None) -> World:
     world.community_input = cpa.record_input(
         users[A.CPC_STAFF], received_on=today, source="outreach", summary="Officers did not explain a stop."
     ).pk
+
+    plan = cpa.share_workplan(users[A.INSPECTOR_GENERAL], year=today.year + 1, draft="Audit the intake.", on=today)
+    cpa.propose_workplan_addition(users[A.CPC_STAFF], plan, area="Crowd control", reasons="Protests.", on=today)
+    world.workplan = plan.pk
+    from oversight.manual import actions as ma
+
+    rnd = ma.open_round(users[A.DIRECTOR], title="2026 update", proposed="Intake timelines.", on=today)
+    ma.comment(users[A.INSPECTOR_GENERAL], rnd, text="Clear.", on=today)
+    ma.comment(users[A.CPC_STAFF], rnd, text="Add translations.", on=today)
+    ma.respond(users[A.DIRECTOR], rnd, response="Translations added.", on=today)
+    world.manual_version = ma.publish(
+        users[A.DIRECTOR],
+        rnd,
+        version="2026.1",
+        effective_on=today,
+        summary="Intake timelines.",
+        file_name="opa-manual.pdf",
+        content=sample_pdf("The OPA Manual."),
+    ).pk
+    world.manual_round = rnd.pk
 
     world.recommendation = ra.issue(
         users[A.INSPECTOR_GENERAL],

@@ -10,7 +10,17 @@ from django.utils import timezone
 from oversight import access
 from oversight.cases.actions import ActionError, audit, not_future, required_text
 
-from .models import INPUT_SOURCES, MEETING_KINDS, CommunityInput, Meeting, Review
+from .models import (
+    INPUT_SOURCES,
+    MEETING_KINDS,
+    PROPOSAL_DECISIONS,
+    CommunityInput,
+    Meeting,
+    Review,
+    Workplan,
+    WorkplanAnswer,
+    WorkplanProposal,
+)
 
 
 def mark_reviewed(
@@ -145,3 +155,101 @@ def route_input(
         item.save(update_fields=["routed_to", "routed_on", "consent", "complaint", "hotline_report"])
         audit(user, "route_community_input", None, input=item.pk, to=to)
     return code
+
+
+# --------------------------------------------------------------------------
+# OIG's annual workplan (SMC 3.29.110.A.20): the Inspector General shares a draft with CPC,
+# CPC proposes areas for investigation and evaluation (3.29.215.A.15), the Inspector General
+# answers each proposal and sets the workplan.
+# --------------------------------------------------------------------------
+
+
+def share_workplan(user: Any, *, year: int, draft: str, on: Any, meeting_on: Any = None) -> Workplan:
+    access.require(user, "share_workplan")
+    draft = required_text("draft", draft)
+    not_future("on", on)
+    if not 1900 < int(year) < 3000:
+        raise ActionError("year", f"{year!r} is not a year")
+    if Workplan.objects.filter(year=year).exists():
+        raise ActionError("year", f"the draft workplan for {year} is already shared; set the workplan instead")
+    with transaction.atomic():
+        plan = Workplan.objects.create(
+            year=year, draft=draft, shared_on=on, meeting_on=meeting_on, recorded_by=user, recorded_at=timezone.now()
+        )
+        audit(user, "share_workplan", None, workplan=plan.pk, year=year)
+    return plan
+
+
+def propose_workplan_addition(
+    user: Any, workplan: Workplan, *, area: str, reasons: str, on: Any, emergent: bool = False
+) -> WorkplanProposal:
+    access.require(user, "propose_workplan_addition")
+    workplan = Workplan.objects.get(pk=workplan.pk)  # as it stands now (it may have been set meanwhile)
+    area = required_text("area", area)
+    reasons = required_text("reasons", reasons)
+    not_future("on", on)
+    if on < workplan.shared_on:
+        raise ActionError("on", f"falls before the draft was shared ({workplan.shared_on})")
+    if workplan.set_on is not None and not emergent:
+        raise ActionError(
+            "emergent",
+            f"the {workplan.year} workplan was set on {workplan.set_on}: only an emergent issue is proposed now "
+            "[SMC 3.29.110.A.20]",
+        )
+    with transaction.atomic():
+        p = WorkplanProposal.objects.create(
+            workplan=workplan,
+            proposed_on=on,
+            area=area,
+            reasons=reasons,
+            emergent=emergent,
+            recorded_by=user,
+            recorded_at=timezone.now(),
+        )
+        audit(user, "propose_workplan_addition", None, workplan=workplan.pk, proposal=p.pk)
+    return p
+
+
+def answer_workplan_proposal(
+    user: Any, proposal: WorkplanProposal, *, decision: str, text: str, on: Any
+) -> WorkplanAnswer:
+    access.require(user, "share_workplan")
+    if decision not in dict(PROPOSAL_DECISIONS):
+        raise ActionError("decision", f"{decision!r} is not one of: {', '.join(v for _, v in PROPOSAL_DECISIONS)}")
+    text = required_text("text", text)
+    not_future("on", on)
+    if on < proposal.proposed_on:
+        raise ActionError("on", f"falls before CPC proposed it ({proposal.proposed_on})")
+    with transaction.atomic():
+        if WorkplanAnswer.objects.filter(proposal=proposal).exists():
+            raise ActionError("proposal", "this proposal is already answered")
+        a = WorkplanAnswer.objects.create(
+            proposal=proposal,
+            decision=decision,
+            text=text,
+            answered_on=on,
+            recorded_by=user,
+            recorded_at=timezone.now(),
+        )
+        audit(user, "answer_workplan_proposal", None, proposal=proposal.pk, decision=decision)
+    return a
+
+
+def set_workplan(user: Any, workplan: Workplan, *, final: str, on: Any) -> Workplan:
+    """The workplan as the Inspector General sets it, once CPC's proposals are answered."""
+    access.require(user, "share_workplan")
+    final = required_text("final", final)
+    not_future("on", on)
+    with transaction.atomic():
+        workplan = Workplan.objects.select_for_update().get(pk=workplan.pk)
+        if workplan.set_on is not None:
+            raise ActionError("final", f"the {workplan.year} workplan was set on {workplan.set_on}")
+        if on < workplan.shared_on:
+            raise ActionError("on", f"falls before the draft was shared ({workplan.shared_on})")
+        waiting = workplan.proposals.filter(answer__isnull=True, emergent=False).count()
+        if waiting:
+            raise ActionError("final", f"answer CPC's {waiting} proposed addition(s) first [SMC 3.29.110.A.20]")
+        workplan.final, workplan.set_on = final, on
+        workplan.save(update_fields=["final", "set_on"])
+        audit(user, "set_workplan", None, workplan=workplan.pk)
+    return workplan

@@ -103,3 +103,61 @@ class CommunityInput(models.Model):
         from oversight.cases.models import AppendOnlyError
 
         raise AppendOnlyError("Community input stays on the record")
+
+
+# --------------------------------------------------------------------------
+# OIG's annual workplan, reviewed with CPC (SMC 3.29.110.A.20; 3.29.215.A.15)
+# --------------------------------------------------------------------------
+
+
+class Workplan(models.Model):
+    """The Inspector General's draft workplan for a year, shared with CPC for its annual review,
+    and the workplan OIG then sets (independently: CPC proposes, OIG decides)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    draft = models.TextField()
+    shared_on = models.DateField()
+    meeting_on = models.DateField(null=True, blank=True)  # the annual meeting with CPC on the draft
+    final = models.TextField(blank=True)
+    set_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-year"]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        from oversight.cases.models import AppendOnlyError
+
+        raise AppendOnlyError("A workplan, once shared, stays on the record")
+
+
+class WorkplanProposal(AppendOnly):
+    """An area CPC proposes for OIG's investigation and evaluation, or an emergent issue."""
+
+    workplan = models.ForeignKey(Workplan, on_delete=models.PROTECT, related_name="proposals")
+    proposed_on = models.DateField()
+    area = models.CharField(max_length=200)
+    reasons = models.TextField()
+    emergent = models.BooleanField(default=False)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["proposed_on", "pk"]
+
+
+PROPOSAL_DECISIONS = [
+    ("included", "Included in the workplan"),
+    ("in_part", "Included in part"),
+    ("not_included", "Not included, with the reasons"),
+]
+
+
+class WorkplanAnswer(AppendOnly):
+    proposal = models.OneToOneField(WorkplanProposal, on_delete=models.PROTECT, related_name="answer")
+    decision = models.CharField(max_length=16, choices=PROPOSAL_DECISIONS)
+    text = models.TextField()
+    answered_on = models.DateField()
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()

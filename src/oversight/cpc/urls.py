@@ -10,4 +10,6 @@ urlpatterns = [
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("input/", views.community_input, name="input"),
     path("input/<int:pk>/route/", views.route, name="route"),
+    path("workplan/", views.workplan, name="workplan"),
+    path("workplan/<int:pk>/do/<str:action>/", views.workplan_act, name="workplan_act"),
 ]

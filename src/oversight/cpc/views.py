@@ -11,7 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -298,3 +298,124 @@ def public_meetings(request: HttpRequest) -> HttpResponse:
     from .models import Meeting
 
     return render(request, "cpc/public_meetings.html", {"meetings": Meeting.objects.exclude(kind="workgroup")[:100]})
+
+
+# --------------------------------------------------------------------------
+# OIG's annual workplan with CPC's proposed additions (SMC 3.29.110.A.20; 3.29.215.A.15)
+# --------------------------------------------------------------------------
+
+WORKPLAN_ACTIONS = ("share_workplan", "propose_workplan_addition")
+
+
+def _workplan_page(request: HttpRequest, status: int = 200, **bound: Any) -> HttpResponse:
+    """The workplans with their proposals and answers; each form its own ids (one per workplan or
+    proposal on the page); after a failed form, that form as typed, with the error beside it."""
+    from . import forms as CF
+    from .models import Workplan
+
+    user = request.user
+    failed_form, failed_on = bound.pop("form", None), bound.pop("on", None)  # (kind, pk)
+    plans = list(Workplan.objects.prefetch_related("proposals__answer")[:20])
+    for plan in plans:
+        for kind, cls in (("propose", CF.ProposalForm), ("set", CF.SetWorkplanForm)):
+            mine = failed_on == (kind, plan.pk)
+            setattr(plan, f"{kind}_form", failed_form if mine else cls(auto_id=f"id_{kind}{plan.pk}_%s"))
+        for p in plan.proposals.all():
+            mine = failed_on == ("answer", p.pk)
+            p.form = (  # type: ignore[attr-defined]
+                failed_form
+                if mine
+                else CF.ProposalAnswerForm(initial={"proposal": p.pk}, auto_id=f"id_answer{p.pk}_%s")
+            )
+    share = (
+        failed_form if failed_on == ("share", 0) else CF.WorkplanForm(initial={"year": timezone.localdate().year + 1})
+    )
+    return render(
+        request,
+        "cpc/workplan.html",
+        {
+            "plans": plans,
+            "may_share": access.may(user, "share_workplan"),
+            "may_propose": access.may(user, "propose_workplan_addition"),
+            "share_form": share,
+            "failed_on": failed_on,
+            **bound,
+        },
+        status=status,
+    )
+
+
+def _require_workplan_reader(user: Any) -> None:
+    if not any(access.may(user, a) for a in WORKPLAN_ACTIONS):
+        access.require(user, "propose_workplan_addition")  # the refusal page: who keeps the workplan
+
+
+@login_required
+def workplan(request: HttpRequest) -> HttpResponse:
+    from . import forms as CF
+
+    _require_workplan_reader(request.user)
+    if request.method != "POST":
+        return _workplan_page(request)
+    access.require(request.user, "share_workplan")
+    form = CF.WorkplanForm(request.POST)
+    if form.is_valid():
+        d = form.cleaned_data
+        try:
+            actions.share_workplan(
+                request.user, year=d["year"], draft=d["draft"], on=d["on"], meeting_on=d["meeting_on"]
+            )
+        except ActionError as e:
+            return _workplan_page(request, 400, form=form, on=("share", 0), error=str(e))
+        messages.success(request, f"The draft workplan for {d['year']} is shared with CPC.")
+        return redirect("cpc:workplan")
+    return _workplan_page(request, 400, form=form, on=("share", 0), error=_form_errors(form))
+
+
+@login_required
+@require_POST
+def workplan_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    from . import forms as CF
+    from .models import Workplan, WorkplanProposal
+
+    plan = get_object_or_404(Workplan, pk=pk)
+    user = request.user
+    form: Any
+    if action == "propose":
+        access.require(user, "propose_workplan_addition")
+        form = CF.ProposalForm(request.POST, auto_id=f"id_propose{plan.pk}_%s")
+        where = ("propose", plan.pk)
+    elif action == "set":
+        access.require(user, "share_workplan")
+        form, where = CF.SetWorkplanForm(request.POST, auto_id=f"id_set{plan.pk}_%s"), ("set", plan.pk)
+    elif action == "answer":
+        access.require(user, "share_workplan")
+        raw = request.POST.get("proposal") or ""
+        proposal = WorkplanProposal.objects.filter(pk=int(raw), workplan=plan).first() if raw.isdigit() else None
+        if proposal is None:
+            return _workplan_page(
+                request, 400, error=f"Proposal: {raw!r} is not a proposal for the {plan.year} workplan."
+            )
+        form = CF.ProposalAnswerForm(request.POST, auto_id=f"id_answer{proposal.pk}_%s")
+        where = ("answer", proposal.pk)
+    else:
+        raise Http404("No such action")
+    if not form.is_valid():
+        return _workplan_page(request, 400, form=form, on=where, error=_form_errors(form))
+    d = form.cleaned_data
+    try:
+        if action == "propose":
+            actions.propose_workplan_addition(
+                user, plan, area=d["area"], reasons=d["reasons"], on=d["on"], emergent=d["emergent"]
+            )
+            done = "CPC's proposal is recorded; OIG answers it."
+        elif action == "answer":
+            actions.answer_workplan_proposal(user, proposal, decision=d["decision"], text=d["text"], on=d["on"])
+            done = "OIG's answer is recorded."
+        else:
+            actions.set_workplan(user, plan, final=d["final"], on=d["on"])
+            done = f"The {plan.year} workplan is set."
+    except ActionError as e:
+        return _workplan_page(request, 400, form=form, on=where, error=str(e))
+    messages.success(request, done)
+    return redirect(reverse("cpc:workplan") + f"#workplan-{plan.year}")

@@ -104,8 +104,42 @@ def meetings_due(user: Any, today: dt.date) -> Iterator[Waiting]:
         )
 
 
+def workplan(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """CPC: OIG's draft workplans not set yet, to review and propose additions to; the Inspector
+    General: CPC's proposals waiting for an answer (SMC 3.29.110.A.20; 3.29.215.A.15)."""
+    from .models import Workplan, WorkplanProposal
+
+    url = reverse("cpc:workplan")
+    if access.may(user, "propose_workplan_addition"):
+        for plan in Workplan.objects.filter(set_on__isnull=True).exclude(proposals__isnull=False)[:CAP]:
+            yield Waiting(
+                "OIG's workplan to review",
+                f"OIG's draft workplan for {plan.year}",
+                url + f"#workplan-{plan.year}",
+                f"Shared with CPC on {plan.shared_on}"
+                + (f"; the meeting on it is on {plan.meeting_on}" if plan.meeting_on else "")
+                + ". CPC may propose areas for OIG's investigation and evaluation [SMC 3.29.215.A.15].",
+                due=plan.meeting_on,
+                status="open",
+            )
+    if access.may(user, "share_workplan"):
+        waiting = WorkplanProposal.objects.filter(answer__isnull=True).select_related("workplan")
+        for p in waiting.order_by("proposed_on", "pk")[:CAP]:
+            yield Waiting(
+                "CPC's workplan proposals to answer",
+                f"{p.workplan.year} workplan: {p.area}",
+                url + f"#proposal-{p.pk}",
+                f"Proposed by CPC on {p.proposed_on}"
+                + (" as an emergent issue" if p.emergent else "")
+                + " [SMC 3.29.110.A.20].",
+                status="new",
+            )
+
+
 def register() -> None:
     from oversight.home.registry import register_waiting
+
+    register_waiting(workplan)
 
     register_waiting(meetings_due)
 

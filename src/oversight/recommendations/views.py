@@ -278,6 +278,7 @@ def public_index(request: HttpRequest) -> HttpResponse:
             "years": _years(),
             "counts": _counts(rows),
             "csv_query": request.GET.urlencode(),
+            "notices": CityNotice.objects.prefetch_related("recommendations")[:100],
             "answer_days": actions.answer_period(today, "spd")[0],
             "today": today,
         },

@@ -492,6 +492,26 @@ PERMISSIONS: dict[str, Permission] = {
         _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
         "SMC 3.29.305.F-H",
     ),
+    # --- OIG's annual workplan, reviewed with CPC (3.29.110.A.20; 3.29.215.A.15)
+    "share_workplan": _p(
+        "share OIG's draft workplan with CPC, answer CPC's proposed additions and set the workplan",
+        _all(INSPECTOR_GENERAL),
+        "SMC 3.29.110.A.20",
+    ),
+    "propose_workplan_addition": _p(
+        "propose areas for OIG's workplan", _all(CPC_STAFF), "SMC 3.29.215.A.15; SMC 3.29.110.A.20"
+    ),
+    # --- The OPA Manual: its annual update with OIG's and CPC's comments, published online
+    "manual_update": _p(
+        "open a round of comment on the OPA Manual's update, answer the comments and publish the version",
+        _all(DIRECTOR),
+        "SMC 3.29.020.A.4; SMC 3.29.010.D",
+    ),
+    "comment_on_manual": _p(
+        "comment on the OPA Manual's proposed update",
+        _all(INSPECTOR_GENERAL, CPC_STAFF),
+        "SMC 3.29.110.A.10; SMC 3.29.215.A.2",
+    ),
     # --- The reports of Chapter 3.29 and the offices' dashboards (oversight.reports)
     "open_reports": _p(
         "open the reports of OPA, OIG and CPC before they are posted",

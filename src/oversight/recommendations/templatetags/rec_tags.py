@@ -16,3 +16,11 @@ def public_of(text: str, rec: Any) -> str:
     from oversight.recommendations.actions import public_text
 
     return public_text(rec, text)
+
+
+FILTER_LABELS = {"issuer": "Issued by", "addressee": "Addressed to", "category": "Category", "status": "Status"}
+
+
+@register.filter
+def filter_label(name: str) -> str:
+    return FILTER_LABELS.get(name, name.capitalize())

@@ -1,0 +1,1 @@
+from tests.web.conftest import staff, today  # noqa: F401
