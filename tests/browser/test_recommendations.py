@@ -55,6 +55,14 @@ def test_issue_answer_report_and_the_public_tracker(
     number = ig.locator("h1").inner_text().split(":")[0]
     ig.screenshot(path=str(tmp_path / "issued.png"))
 
+    public = chromium.new_context(base_url=live_server.url).new_page()
+
+    def public_status() -> Any:  # the public tracker's row for it, after each change
+        public.goto(f"/public/recommendations/?q={number}")
+        return public.locator("tbody tr", has_text=number)
+
+    expect(public_status()).to_contain_text("Issued, awaiting the written answer")
+
     spd = browse_as(people["spd_liaison"])
     spd.goto("/")
     expect(spd.locator("main")).to_contain_text("Recommendations to answer")
@@ -64,14 +72,14 @@ def test_issue_answer_report_and_the_public_tracker(
     spd.fill("#answer textarea[name=text]", "Plan: a required field in the stop report by June.")
     spd.locator("#answer button").click()
     expect(spd.locator("main")).to_contain_text("Status now: Accepted")
+    expect(public_status()).to_contain_text("Accepted")
     spd.locator("#answer summary").click()
     spd.select_option("#answer select[name=kind]", "progress_report")
     spd.fill("#answer textarea[name=text]", "The field is in testing in two precincts.")
     spd.locator("#answer button").click()
     expect(spd.locator("main")).to_contain_text("implementation in progress")
     spd.screenshot(path=str(tmp_path / "answered.png"), full_page=True)
-
-    public = chromium.new_context(base_url=live_server.url).new_page()
+    expect(public_status()).to_contain_text("Accepted, implementation in progress")
     public.goto("/public/")
     public.get_by_role("link", name="Recommendations").first.click()
     expect(public.locator("table")).to_contain_text(number)
@@ -87,6 +95,9 @@ def test_issue_answer_report_and_the_public_tracker(
     expect(public.locator("main")).not_to_contain_text("Quinn Liaison")  # SPD answers; its staff are not named
     axe(public)
     public.screenshot(path=str(tmp_path / "public.png"), full_page=True)
+    public.goto("/public/manual/")  # the OPA Manual's versions (none yet), in an accessible table
+    expect(public.locator("main")).to_contain_text("No version is posted yet")
+    axe(public)
 
     # a CPC recommendation nobody answers: overdue on CPC's home on day 31, not on day 30
     for days in (30, 31):

@@ -11,7 +11,11 @@ from oversight.recommendations.seed import seed
 
 
 class Command(BaseCommand):
-    help = "After seed_demo: recommendations of OPA, OIG and CPC with their answers (invented)."
+    help = "After seed_demo: recommendations with their answers, the OPA Manual's rounds, OIG's workplan (invented)."
 
     def handle(self, *args: Any, **opts: Any) -> None:
-        self.stdout.write(f"Recommendations demo: {seed(timezone.localdate())} recommendations.")
+        from oversight.manual.seed import seed as seed_manual
+
+        today = timezone.localdate()
+        self.stdout.write(f"Recommendations demo: {seed(today)} recommendations.")
+        self.stdout.write(f"OPA Manual and OIG workplan demo: {seed_manual(today)} records.")
