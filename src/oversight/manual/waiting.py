@@ -14,7 +14,7 @@ from oversight import access
 from oversight.home.registry import Waiting
 
 from .actions import body_of, next_update_due
-from .models import ManualRound
+from .models import BODIES, ManualRound
 
 
 def manual(user: Any, today: dt.date) -> Iterator[Waiting]:
@@ -22,29 +22,37 @@ def manual(user: Any, today: dt.date) -> Iterator[Waiting]:
     open_round = ManualRound.objects.filter(version__isnull=True).prefetch_related("comments").first()
     if access.may(user, "manual_update"):
         due, cite, last = next_update_due(today)
+        late = due is not None and today > due
         if open_round is None:
-            yield Waiting(
-                "The OPA Manual",
-                "The OPA Manual's annual update",
-                url,
-                (
-                    f"Version {last.version} took effect on {last.effective_on}; update the Manual at least "
-                    f"annually, after OIG's and CPC's consultation and input [{cite}]."
-                    if last
-                    else f"No version of the OPA Manual is posted yet: post it, then update it yearly [{cite}]."
-                ),
-                due=due,
-                status="overdue" if due is not None and today > due else "open",
+            title = "The OPA Manual's annual update"
+            why = (
+                f"Version {last.version} took effect on {last.effective_on}; open a round of comment for the next "
+                "update: OIG and CPC are consulted before it is adopted"
+                if last
+                else "No version of the OPA Manual is posted yet: post it, then update it yearly"
             )
-        elif open_round.responded_on is None and {c.body for c in open_round.comments.all()} >= {"oig", "cpc"}:
-            yield Waiting(
-                "The OPA Manual",
-                f"{open_round.title}: OIG's and CPC's comments are in",
-                url + f"#round-{open_round.pk}",
-                f"Answer the comments, then adopt and publish the version [{cite}].",
-                due=due,
-                status="new",
-            )
+            status = "overdue" if late else "open"
+        else:
+            have = {c.body for c in open_round.comments.all()}
+            waiting_for = [label for b, label in BODIES if b not in have]
+            title = f"The OPA Manual: {open_round.title}"
+            if open_round.responded_on is not None:
+                why, status = "OPA answered the comments: adopt and publish the version", "new"
+            elif waiting_for:
+                who = " and the ".join(waiting_for)
+                why = f"Round of comment open since {open_round.opened_on}; waiting for the {who}"
+                why += f" (asked by {open_round.comments_by})" if open_round.comments_by else ""
+                status = "overdue" if late else "open"
+            else:
+                why, status = "OIG's and CPC's comments are in: answer them, then adopt the version", "new"
+        yield Waiting(
+            "The OPA Manual",
+            title,
+            url + (f"#round-{open_round.pk}" if open_round else ""),
+            f"{why} [{cite}]." + (f" The update is due by {due}." if due else ""),
+            due=due,
+            status=status,
+        )
     body = body_of(user)
     if open_round is not None and body and access.may(user, "comment_on_manual"):
         if body not in {c.body for c in open_round.comments.all()}:

@@ -58,6 +58,10 @@ LABELS = [
     gettext_noop("Meeting with the OPA Director and the Inspector General (SMC 3.29.225.A)"),
     gettext_noop("Annual community meeting (SMC 3.29.215.A.11)"),
     gettext_noop("Office of Inspector General"),
+    # the public navigation's and library's links to the Manual (public/base_public.html, library.html)
+    gettext_noop("OPA Manual"),
+    gettext_noop("The OPA Manual"),
+    gettext_noop("Every version of the OPA Manual, with its effective date and file"),
 ]
 
 

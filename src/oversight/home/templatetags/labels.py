@@ -34,5 +34,7 @@ def get(mapping: Any, key: Any) -> Any:
 @register.filter
 def in_sentence(words: str) -> str:
     """A heading as it reads inside a sentence: its first letter lowered, names kept
-    ("Due for OIG review" -> "due for OIG review")."""
+    ("Due for OIG review" -> "due for OIG review"; "CPC's proposals" stays as it is)."""
+    if words[1:2].isupper():
+        return words
     return words[:1].lower() + words[1:]
