@@ -107,7 +107,7 @@ def test_nothing_of_a_case_reaches_a_public_page(staff, today, force_case):
         today,
         case=force_case,
         report_title="",
-        title="Retrain on de-escalation",
+        title="Retrain on de-escalation after Kai Ironside's case",
         text="After Taylor Brightwater's complaint about Kai Ironside: retrain the precinct.",
     )
     ra.record(staff[R.SPD_LIAISON], rec, kind="accepted", on=today, text="Kai Ironside's unit is retrained first.")
@@ -130,6 +130,13 @@ def test_nothing_of_a_case_reaches_a_public_page(staff, today, force_case):
     cpc_page = _client(staff[R.CPC_STAFF]).get(f"/recommendations/{rec.number}/").content.decode()
     assert force_case.number not in cpc_page and "a case you do not read" in cpc_page
     assert not any(p in cpc_page for p in people) and "retrain the precinct" in cpc_page
+    # SPD's liaison answers it without reading the case: its people redacted on every page it sees
+    liaison = _client(staff[R.SPD_LIAISON])
+    waiting = _issue(staff[R.DIRECTOR], "opa", today, case=force_case, report_title="", title="Kai Ironside's unit")
+    for url in ("/", "/recommendations/", f"/recommendations/{rec.number}/"):
+        body = liaison.get(url).content.decode()
+        assert (waiting.number if url == "/" else rec.number) in body and not any(p in body for p in people), url
+    assert "Taylor Brightwater" in _client(staff[R.DIRECTOR]).get(f"/recommendations/{rec.number}/").content.decode()
 
 
 def test_the_public_list_filters_and_its_csv_is_the_selection(staff, today):

@@ -68,6 +68,14 @@ def public_text(rec: Recommendation, text: str) -> str:
     return redact_for_case(text, rec.case).text
 
 
+def shown_text(user: Any, rec: Recommendation, text: str) -> str:
+    """``text`` as ``user`` may read it: a case's people whose identity they do not read are
+    replaced by their role (the case page's one redaction path); others' texts as written."""
+    if rec.case_id is None:
+        return text
+    return access.Reader(user, rec.case).redact(text)
+
+
 def next_number(body: str, year: int) -> str:
     prefix = f"{year}-{body.upper()}-"
     taken = [

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from oversight.cases.reminders import _threshold
 
-from .actions import ANSWER_DUE_FROM, ANSWERING_ROLES, BODY_ROLES, answer_period
+from .actions import ANSWER_DUE_FROM, ANSWERING_ROLES, BODY_ROLES, answer_period, public_text
 from .models import Recommendation, RecommendationReminder
 from .waiting import awaiting_answer
 
@@ -52,7 +52,7 @@ def send_reminders(today: dt.date) -> list[dict[str, Any]]:
                 )
                 send_mail(
                     f"[{rec.number}] The written answer {when} ({due.isoformat()})",
-                    f"{rec.number}: {rec.title}\n\n"
+                    f"{rec.number}: {public_text(rec, rec.title)}\n\n"
                     f"{rec.get_issuer_display()} recommended this to {rec.get_addressee_display()} on "
                     f"{rec.issued_on.isoformat()}. The written answer, accepting it with a plan or explaining why "
                     f"not, is due {days} days after, on {due.isoformat()} [{cite}]; none is recorded yet.\n\n"

@@ -35,6 +35,7 @@ FILTERS = {"issuer": ISSUERS, "addressee": ADDRESSEES, "category": CATEGORIES, "
 class Row:
     rec: Recommendation
     status: rr.Status
+    title: str = ""  # as the reader may read it
 
 
 def _filtered(q: Any, today: dt.date, public: bool = False) -> tuple[list[Row], dict[str, str], list[str]]:
@@ -105,6 +106,8 @@ def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "track_recommendations")
     today = timezone.localdate()
     rows, chosen, problems = _filtered(request.GET, today)
+    for r in rows:
+        r.title = actions.shown_text(request.user, r.rec, r.rec.title)
     return render(
         request,
         "recommendations/index.html",
@@ -163,14 +166,19 @@ def _detail_context(request: HttpRequest, rec: Recommendation, **extra: Any) -> 
         case_link = reverse("cases:detail", args=[rec.case.number])
     st = actions.status_of(rec)
     may_answer = actions.may_answer(user, rec) and st.status != rr.WITHDRAWN
+    reader = access.Reader(user, rec.case) if rec.case is not None else None
+    shown = reader.redact if reader is not None else (lambda t: t)
+    events = list(rec.events.all())
+    for e in events:
+        e.shown = shown(e.text)  # type: ignore[attr-defined]
     return {
         "rec": rec,
         "status": st,
-        "events": list(rec.events.all()),
+        "events": events,
+        "shown_title": shown(rec.title),
+        "shown_text": shown(rec.text),
         "case_link": case_link,
         "from_case": rec.case is not None,
-        # one who does not read the case reads its text as the public does, its people redacted
-        "redact": rec.case is not None and case_link is None,
         "may_answer": may_answer,
         "may_withdraw": access.may(user, "withdraw_recommendation")
         and rec.issuer in actions.bodies_of(user)
@@ -287,13 +295,16 @@ def public_index(request: HttpRequest) -> HttpResponse:
 
 def public_detail(request: HttpRequest, number: str) -> HttpResponse:
     rec = get_object_or_404(Recommendation, number=number)
+    events = list(rec.events.all())
+    for e in events:
+        e.shown = actions.public_text(rec, e.text)  # type: ignore[attr-defined]
     return render(
         request,
         "recommendations/public_detail.html",
         {
             "rec": rec,
             "status": actions.status_of(rec),
-            "events": list(rec.events.all()),
+            "events": events,
             "notices": rec.city_notices.all(),
             "public": True,
         },

@@ -14,7 +14,7 @@ from oversight import access
 from oversight.home.registry import Waiting
 from oversight.rules import recommendations as rr
 
-from .actions import ANSWER_DUE_FROM, ANSWERING_ROLES, answer_period, bodies_of
+from .actions import ANSWER_DUE_FROM, ANSWERING_ROLES, answer_period, bodies_of, public_text, shown_text
 from .models import Recommendation, RecommendationEvent
 
 CAP = 25
@@ -26,13 +26,13 @@ def awaiting_answer() -> Any:
     return Recommendation.objects.exclude(Exists(done))
 
 
-def _item(kind: str, rec: Recommendation, today: dt.date, why: str) -> Waiting:
+def _item(kind: str, rec: Recommendation, today: dt.date, why: str, user: Any = None) -> Waiting:
     days, cite = answer_period(rec.issued_on, rec.addressee)
     due = rec.issued_on + dt.timedelta(days=days) if days is not None else None
     late = due is not None and today > due
     return Waiting(
         kind,
-        f"{rec.number}: {rec.title}",
+        f"{rec.number}: {shown_text(user, rec, rec.title) if user is not None else public_text(rec, rec.title)}",
         reverse("recommendations:detail", args=[rec.number]),
         why + (f" The answer was due {due} [{cite}]." if late else f" [{cite}]"),
         due=due,
@@ -54,6 +54,7 @@ def to_answer(user: Any, today: dt.date) -> Iterator[Waiting]:
             today,
             f"{rec.get_issuer_display()} recommended this to {rec.get_addressee_display()} on {rec.issued_on}: "
             "meet and confer, and answer in writing (accept with a plan, or explain why not).",
+            user,
         )
 
 
@@ -72,6 +73,7 @@ def overdue_answers(user: Any, today: dt.date) -> Iterator[Waiting]:
             rec,
             today,
             f"{rec.get_addressee_display()} has not answered in writing.",
+            user,
         )
 
 
