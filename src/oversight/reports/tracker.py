@@ -72,7 +72,9 @@ def status_table(id: str, title: str, items: list[Tracked]) -> Table:
         (code, label, [n[code]]) for code, label in rr.STATUS_LABELS.items() if n[code]
     ]
     rows.append(("all", "All", [len(items)]))
-    return value_table(id, title, "Status", ["Recommendations"], rows, chart="bar" if items else "")
+    t = value_table(id, title, "Status", ["Recommendations"], rows, chart="bar" if items else "")
+    t.rows[-1].total = True  # shown as the total, not drawn as a bar
+    return t
 
 
 def timeliness_table(id: str, title: str, items: list[Tracked]) -> Table:
@@ -168,7 +170,7 @@ def add_tracker(
         )
         section.tables.append(list_table(f"{prefix}_issued", f"{who} issued in the period", in_period, upto))
     if earlier:
-        them = f"Earlier {who[:1].lower() + who[1:]} not closed at the period's start"
+        them = f"Earlier {who if who[1:2].isupper() else who[:1].lower() + who[1:]} not closed at the period's start"
         section.tables.append(status_table(f"{prefix}_earlier_status", them, still_open))
         section.tables.append(list_table(f"{prefix}_earlier", f"{them}: where they stand", still_open, upto))
     return in_period, still_open
