@@ -221,7 +221,12 @@ def test_the_new_public_pages_speak_spanish(staff, today, settings, tmp_path):
         "Left out of 2027.",
     ):
         assert words in page, words
-    assert "Respuesta vencida" in es.get(f"/public/recommendations/{rec.number}/").content.decode()
+    detail = es.get(f"/public/recommendations/{rec.number}/").content.decode()
+    assert (
+        "Respuesta vencida" in detail
+        and f"emitida; la respuesta escrita vence en {ra.answer_period(today)[0]} días" in detail
+    )
+    assert "sin respuesta escrita al" in detail and "Reuniones de la CPC" in detail  # the steps, the navigation
     assert "Reunión pública mensual" in es.get("/public/cpc/meetings/").content.decode()
     assert "El Manual de la OPA" in es.get("/public/manual/").content.decode()
     english = Client().get("/public/recommendations/").content.decode()

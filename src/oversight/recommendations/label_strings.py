@@ -60,6 +60,13 @@ LABELS = [
     gettext_noop("Office of Inspector General"),
     # the public navigation's and library's links to the Manual (public/base_public.html, library.html)
     gettext_noop("OPA Manual"),
+    gettext_noop("Recommendations"),
+    gettext_noop("CPC meetings"),
+    # the status steps (rec_tags.step_text)
+    gettext_noop("issued; the written answer is due in %(n)s days, by %(day)s"),
+    gettext_noop("issued; the chapter sets no period for this addressee's answer"),
+    gettext_noop("no written answer by %(day)s: overdue"),
+    gettext_noop(", %(n)s days after it was due"),
     gettext_noop("The OPA Manual"),
     gettext_noop("Every version of the OPA Manual, with its effective date and file"),
 ]

@@ -54,6 +54,12 @@ class Step:
     date: dt.date
     text: str
     cite: str
+    # what the text says, as data (so that a page can say it in another language): the event's
+    # type, "issued_no_period" or "overdue"; ``days`` (the period, or how late the answer came)
+    # and ``day`` (the due date) where the text names them
+    kind: str = ""
+    days: int | None = None
+    day: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -87,9 +93,10 @@ def status(
     due = issued_on + dt.timedelta(days=answer_days) if answer_days is not None else None
     if due is None:
         first = "issued; the chapter sets no period for this addressee's answer"
+        steps = [Step(issued_on, first, answer_cite, "issued_no_period")]
     else:
         first = f"issued; the written answer is due in {answer_days} days, by {due}"
-    steps = [Step(issued_on, first, answer_cite)]
+        steps = [Step(issued_on, first, answer_cite, ISSUED, answer_days, due)]
     current = ISSUED
     answered_on: dt.date | None = None
     for n, (day, kind) in enumerate(sorted(events, key=lambda e: e[0])):
@@ -106,11 +113,14 @@ def status(
             if answered_on is None:
                 answered_on = day
             current = kind
+            after = (day - due).days if late and due else None
             steps.append(
                 Step(
                     day,
-                    EVENT_LABELS[kind] + (f", {(day - due).days} days after it was due" if late and due else ""),
+                    EVENT_LABELS[kind] + (f", {after} days after it was due" if after is not None else ""),
                     answer_cite,
+                    kind,
+                    after,
                 )
             )
         elif kind in (PROGRESS, IMPLEMENTED):
@@ -119,12 +129,14 @@ def status(
                     f"events[{n}]: {EVENT_LABELS[kind].lower()} before the recommendation was accepted"
                 )
             current = IN_PROGRESS if kind == PROGRESS else IMPLEMENTED
-            steps.append(Step(day, EVENT_LABELS[kind], answer_cite))
+            steps.append(Step(day, EVENT_LABELS[kind], answer_cite, kind))
         else:  # withdrawn
             current = WITHDRAWN
-            steps.append(Step(day, EVENT_LABELS[kind], ""))
+            steps.append(Step(day, EVENT_LABELS[kind], "", kind))
     if current == ISSUED and due is not None and today > due:
         current = OVERDUE
-        steps.append(Step(due + dt.timedelta(days=1), f"no written answer by {due}: overdue", answer_cite))
+        steps.append(
+            Step(due + dt.timedelta(days=1), f"no written answer by {due}: overdue", answer_cite, OVERDUE, day=due)
+        )
     late = answered_on is not None and due is not None and answered_on > due
     return Status(current, due, answered_on, late, steps)
