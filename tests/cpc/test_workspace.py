@@ -66,3 +66,33 @@ def test_input_goes_to_opa_only_with_consent_and_to_oig_as_a_hotline_report(staf
     # through the page, a bad route keeps the item and says why
     r = _client(staff[R.CPC_STAFF]).post(f"/cpc/input/{other.pk}/route/", {"to": "oig"}, follow=True)
     assert "was sent to" in r.content.decode()
+
+
+def test_cpc_home_lists_its_recommendations_with_their_answers(staff, today):
+    from oversight.recommendations import actions as ra
+
+    rec = ra.issue(
+        staff[R.CPC_STAFF],
+        body="cpc",
+        addressee="spd",
+        title="Report stops by precinct",
+        text="Quarterly.",
+        category="stops",
+        issued_on=today - dt.timedelta(days=40),
+        report_title="CPC report",
+    )
+    ra.issue(
+        staff[R.INSPECTOR_GENERAL],
+        body="oig",
+        addressee="spd",
+        title="OIG's own",
+        text="x",
+        category="stops",
+        issued_on=today,
+        report_title="OIG report",
+    )
+    page = _client(staff[R.CPC_STAFF]).get("/cpc/").content.decode()
+    assert rec.number in page and "Answer overdue" in page and "OIG&#x27;s own" not in page
+    ra.record(staff[R.SPD_LIAISON], rec, kind="accepted", on=today, text="Plan.")
+    page = _client(staff[R.CPC_STAFF]).get("/cpc/").content.decode()
+    assert "answered late" in page and "Written answer: accepted, with an implementation plan" in page

@@ -135,9 +135,30 @@ def home(request: HttpRequest) -> HttpResponse:
             "audits": audits,
             "docs": docs,
             "management_actions": Publication.objects.filter(kind="management_action").order_by("-published_on")[:20],
+            "recommendations": _cpc_recommendations(request.user, today),
+            "may_issue": access.may(request.user, "issue_recommendation"),
         },
         status=400 if errors else 200,
     )
+
+
+def _cpc_recommendations(user: Any, today: dt.date) -> list[dict[str, Any]]:
+    """The recommendations CPC issued, each with its status and its latest answer or report."""
+    from oversight.recommendations import actions as ra
+    from oversight.recommendations.models import Recommendation
+
+    out = []
+    for rec in Recommendation.objects.filter(issuer="cpc").prefetch_related("events").order_by("-issued_on")[:50]:
+        events = list(rec.events.all())
+        out.append(
+            {
+                "rec": rec,
+                "title": ra.shown_text(user, rec, rec.title),
+                "status": ra.status_of(rec, today),
+                "latest": events[-1] if events else None,
+            }
+        )
+    return out
 
 
 @login_required
