@@ -105,3 +105,28 @@ def test_the_annual_reports_have_their_recommendations_and_no_one_from_a_case(st
     cpc_annual = build("cpc-annual", start, today, today)
     assert set(_rows(cpc_annual, "cpc_new_issued")) == {cpc.number}
     assert not any("recommendation tracker" in m for s in cpc_annual.sections for m in s.missing)
+
+
+def test_the_quarterly_report_waits_on_the_office_home_until_posted(staff, today):
+    from django.test import Client
+
+    from oversight.reports import actions as reports_actions
+    from oversight.reports.waiting import last_quarter, quarterly_due
+    from oversight.rules import get_profile
+
+    start, end = last_quarter(today)
+    assert end < today and (end + dt.timedelta(days=1)).day == 1 and end.month % 3 == 0
+    months = list(get_profile("seattle").at(today).schedules["recommendations_status_reports"].value)
+    due = quarterly_due(end, months)
+    assert due > end and due.month in months
+    ig = Client()
+    ig.force_login(staff[R.INSPECTOR_GENERAL])
+    title = f"OIG quarterly report on recommendations, {start.isoformat()} to {end.isoformat()}"
+    home = ig.get("/").content.decode()
+    assert title in home and "SMC 3.29.115.B" in home and "OPA quarterly report" not in home
+    director = Client()
+    director.force_login(staff[R.DIRECTOR])
+    opa = f"OPA quarterly report on recommendations, {start.isoformat()} to {end.isoformat()}"
+    assert opa in director.get("/").content.decode()
+    reports_actions.post_report(staff[R.DIRECTOR], "opa-quarterly", start, end)
+    assert opa not in director.get("/").content.decode()  # posted: nothing waits
