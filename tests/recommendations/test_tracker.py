@@ -229,5 +229,6 @@ def test_the_new_public_pages_speak_spanish(staff, today, settings, tmp_path):
     assert "sin respuesta escrita al" in detail and "Reuniones de la CPC" in detail  # the steps, the navigation
     assert "Reunión pública mensual" in es.get("/public/cpc/meetings/").content.decode()
     assert "El Manual de la OPA" in es.get("/public/manual/").content.decode()
+    assert "no es una de las opciones" in es.get("/public/recommendations/?status=lost").content.decode()
     english = Client().get("/public/recommendations/").content.decode()
     assert "Answer overdue" in english and "The Council's reviews and the Mayor's notices" in english

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from oversight import access
@@ -26,6 +27,7 @@ from oversight.rules import recommendations as rr
 from . import actions
 from . import forms as F
 from .models import ADDRESSEES, CATEGORIES, ISSUERS, CityNotice, Recommendation, RecommendationEvent
+from .templatetags.rec_tags import FILTER_LABELS
 
 STATUS_CHOICES = [("awaiting", "Awaiting the written answer (on time or overdue)"), *rr.STATUS_LABELS.items()]
 FILTERS = {"issuer": ISSUERS, "addressee": ADDRESSEES, "category": CATEGORIES, "status": STATUS_CHOICES}
@@ -50,7 +52,10 @@ def _filtered(q: Any, today: dt.date, public: bool = False) -> tuple[list[Row], 
         if not value:
             continue
         if value not in dict(choices):
-            problems.append(f"{name.capitalize()}: {value!r} is not one of the choices; showing all.")
+            problems.append(
+                _("%(field)s: %(value)s is not one of the choices; showing all.")
+                % {"field": _(FILTER_LABELS.get(name, name)), "value": repr(value)}
+            )
             continue
         chosen[name] = value
         if name != "status":
@@ -61,7 +66,7 @@ def _filtered(q: Any, today: dt.date, public: bool = False) -> tuple[list[Row], 
             chosen["year"] = year
             qs = qs.filter(issued_on__year=int(year))
         else:
-            problems.append(f"Year: {year!r} is not a year; showing all years.")
+            problems.append(_("Year: %(value)s is not a year; showing all years.") % {"value": repr(year)})
     words = (q.get("q") or "").strip()
     if words:
         chosen["q"] = words
