@@ -588,4 +588,6 @@ def file_withheld(
     from oversight.oig import actions as oig_actions
 
     access.require(user, "file_withheld")
-    return oig_actions.write_withheld(user, department=department, request=request, items=items, received_on=received_on)
+    return oig_actions.write_withheld(
+        user, department=department, request=request, items=items, received_on=received_on
+    )

@@ -133,7 +133,7 @@ def advice(user: Any, today: dt.date) -> Iterator[Waiting]:
     field = "director_answered_on" if A.DIRECTOR in roles else "chief_answered_on"
     for a in Advice.objects.filter(**{f"{field}__isnull": True})[:CAP]:
         yield Waiting(
-            "The City Attorney's advice",
+            "Advice from the City Attorney to answer",
             f"{a.get_source_display()}: advice of {a.on}",
             reverse("institutions:advice"),
             "Issues from litigation, grievances or appeals, to inform policies and procedures [SMC 3.29.300.F].",
