@@ -118,13 +118,13 @@ def test_a_review_past_90_days_shows_overdue_on_the_chiefs_and_oigs_homes(staff,
         staff[R.INTAKE], case, unit="Force Review Board", step="started", on=today - dt.timedelta(days=85)
     )
     for role in (R.CHIEF, R.OIG_AUDITOR, R.INSPECTOR_GENERAL):
-        assert "SPD incident reviews past 90 days" not in _client(staff[role]).get("/").content.decode()
+        assert "Incident reviews by SPD past 90 days" not in _client(staff[role]).get("/").content.decode()
     ca.record_incident_review(
         staff[R.INTAKE], case, unit="Collision Review Board", step="started", on=today - dt.timedelta(days=95)
     )
     for role in (R.CHIEF, R.OIG_AUDITOR, R.INSPECTOR_GENERAL):
         home = _client(staff[role]).get("/").content.decode()
-        assert "SPD incident reviews past 90 days" in home and "Collision Review Board" in home, role
+        assert "Incident reviews by SPD past 90 days" in home and "Collision Review Board" in home, role
         assert "SMC 3.29.335.A" in home and "5 days over" in home
         assert "Force Review Board" not in home
     # the Chief reads no case before its notice: the review is listed without the case's number
@@ -132,7 +132,7 @@ def test_a_review_past_90_days_shows_overdue_on_the_chiefs_and_oigs_homes(staff,
     assert case.number in _client(staff[R.OIG_AUDITOR]).get("/").content.decode()
     assert "Collision Review Board" in _client(staff[R.CHIEF]).get("/institutions/reviews/").content.decode()
     ca.record_incident_review(staff[R.INTAKE], case, unit="Collision Review Board", step="completed", on=today)
-    assert "SPD incident reviews past 90 days" not in _client(staff[R.CHIEF]).get("/").content.decode()
+    assert "Incident reviews by SPD past 90 days" not in _client(staff[R.CHIEF]).get("/").content.decode()
 
 
 def test_an_integrity_referral_opens_an_investigation_by_its_own_channel(staff, today):

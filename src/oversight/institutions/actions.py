@@ -104,7 +104,7 @@ def record_appointment(
     user: User,
     body: str,
     *,
-    seat: str,
+    seat: str = "",
     person: str,
     kind: str,
     start: dt.date,

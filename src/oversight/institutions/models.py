@@ -137,7 +137,7 @@ class SwornCandidate(AppendOnly):
 SCENE_KINDS = [
     ("shooting", "Officer-involved shooting"),
     ("serious_force", "Other serious use of force"),
-    ("other", "Other incident (at the Director's or the Inspector General's discretion)"),
+    ("other", "Other incident, at the Director's or the Inspector General's discretion"),
 ]
 OFFICES = [("opa", "OPA"), ("oig", "OIG")]
 

@@ -97,6 +97,10 @@ def roster(body: str, today: dt.date) -> dict[str, Any]:
                 "vacant_since": st.vacant_since,
                 "held_over": st.held_over,
                 "interim": st.interim,
+                "next": next(
+                    (a for a in sorted(rows.values(), key=lambda a: a.start) if a.seat == st.seat and a.start > today),
+                    None,
+                ),
             }
         )
     due = I.deadlines(rules, hist, today, codes)

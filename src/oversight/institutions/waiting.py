@@ -88,7 +88,7 @@ def reviews_overdue(user: Any, today: dt.date) -> Iterator[Waiting]:
         case = r["case"]
         readable = access.reads(user, case)
         yield Waiting(
-            "SPD incident reviews past 90 days",
+            "Incident reviews by SPD past 90 days",
             f"{case.number}: review by {r['unit']}" if readable else f"Review by {r['unit']}, begun {r['start']}",
             reverse("cases:detail", args=[case.number]) if readable else reverse("institutions:reviews"),
             f"Begun {r['start']}; SPD's administrative reviews are limited to 90 days [{r['cite']}]: "

@@ -446,21 +446,28 @@ def deadlines(
     warn = int(rules.warn_days.value)
     out: list[Due] = []
     appointer = {s: _label(codes, rules.authority(s)) for s in rules.seats.value}
+    def seat_name(seat: str) -> str:
+        return f"seat {seat}" if len(rules.seats.value) > 1 else rules.label
+
+    for t in history:  # nominations awaiting the Council, for a tenure begun or still to begin
+        if t.nominated_on is None or t.confirmed_on is not None or t.ended_on is not None:
+            continue
+        if rules.deemed_confirmed_days is None:
+            continue
+        due = t.nominated_on + dt.timedelta(days=int(rules.deemed_confirmed_days.value))
+        out.append(
+            Due(
+                t.seat,
+                f"Council action on the nomination of {t.person} ({seat_name(t.seat)}, from {t.start})",
+                due,
+                rules.deemed_confirmed_days.cite,
+                "overdue" if today > due else "due",
+                "without Council action by then the appointee is deemed confirmed",
+            )
+        )
     for st in seat_states(rules, history, today):
         h = st.holder
-        name = f"seat {st.seat}" if len(rules.seats.value) > 1 else rules.label
-        if h is not None and h.nominated_on is not None and h.confirmed_on is None and rules.deemed_confirmed_days:
-            due = h.nominated_on + dt.timedelta(days=int(rules.deemed_confirmed_days.value))
-            out.append(
-                Due(
-                    st.seat,
-                    f"Council action on the nomination of {h.person} ({name})",
-                    due,
-                    rules.deemed_confirmed_days.cite,
-                    "overdue" if today > due else "due",
-                    "without Council action by then the appointee is deemed confirmed",
-                )
-            )
+        name = seat_name(st.seat)
         if h is not None and h.term_end is not None and rules.council_action_before_end_days is not None:
             # the successor's (or the reappointment's) Council action, ahead of the term's end
             successor = [

@@ -113,7 +113,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('office', models.CharField(choices=[('opa', 'OPA'), ('oig', 'OIG')], max_length=4)),
-                ('kind', models.CharField(choices=[('shooting', 'Officer-involved shooting'), ('serious_force', 'Other serious use of force'), ('other', "Other incident (at the Director's or the Inspector General's discretion)")], max_length=16)),
+                ('kind', models.CharField(choices=[('shooting', 'Officer-involved shooting'), ('serious_force', 'Other serious use of force'), ('other', "Other incident, at the Director's or the Inspector General's discretion")], max_length=16)),
                 ('incident_on', models.DateField()),
                 ('place', models.CharField(max_length=300)),
                 ('responders', models.CharField(max_length=300)),
