@@ -36,7 +36,9 @@ class AppointmentForm(forms.Form):
 
 
 class EndForm(forms.Form):
-    on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Effective on (the seat is vacant from this day)")
+    on = forms.DateField(
+        widget=DATE, initial=timezone.localdate, label="Effective on (the seat is vacant from this day)"
+    )
     reason = forms.ChoiceField(choices=END_REASONS, label="Why")
 
 

@@ -40,8 +40,11 @@ def body_deadlines(user: Any, today: dt.date) -> Iterator[Waiting]:
     for body in I.body_ids(prof):
         if not roles & WATCHERS.get(body, _CLERKS):
             continue
+        hist = actions.history(body)
+        if not hist:  # the registry is not in use for this body yet: nothing to warn of
+            continue
         rules = I.body_rules(prof, body, today)
-        for d in I.deadlines(rules, actions.history(body), today, codes):
+        for d in I.deadlines(rules, hist, today, codes):
             if d.status == "open":
                 continue
             yield Waiting(
