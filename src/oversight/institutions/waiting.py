@@ -48,7 +48,7 @@ def body_deadlines(user: Any, today: dt.date) -> Iterator[Waiting]:
             if d.status == "open":
                 continue
             yield Waiting(
-                f"{rules.label}: seats and terms",
+                f"Seats and terms: {rules.label}",
                 d.what,
                 reverse("institutions:body", args=[body]),
                 f"{d.why[:1].upper() + d.why[1:]} [{d.cite}]." if d.why else f"[{d.cite}]",
