@@ -77,10 +77,23 @@ def test_a_third_ig_term_and_a_fourth_director_term_are_refused() -> None:
 
 def test_a_term_begins_on_its_day() -> None:
     d = rules("opa_director")
+    before = [I.Tenure("Al Prior", "1", I.FULL, D(2022, 7, 1), D(2026, 6, 30), ended_on=D(2026, 2, 1))]
     wrong = I.Tenure("Mo Reyes", "1", I.FULL, D(2026, 3, 1), D(2030, 2, 28))
-    assert "SMC 3.29.020.C.2" in cites(I.check_appointment(d, wrong, []))
+    assert "SMC 3.29.020.C.2" in cites(I.check_appointment(d, wrong, before))
     right = I.Tenure("Mo Reyes", "1", I.FULL, D(2026, 7, 1), D(2030, 6, 30))
-    assert I.check_appointment(d, right, []) == []
+    assert I.check_appointment(d, right, before) == []
+    # the first Director: from confirmation, the first term running to the June 30 four years on
+    assert I.check_appointment(d, replace(wrong, term_end=D(2030, 6, 30)), []) == []
+    assert I.check_appointment(d, replace(wrong, term_end=D(2031, 6, 30)), []) != []
+
+
+def test_the_first_inspector_generals_first_term_is_five_years() -> None:
+    ig = rules("inspector_general")
+    first = I.Tenure("Ida First", "1", I.FULL, D(2018, 3, 15), D(2023, 6, 30))
+    assert ig.first_term_years.value == 5 and I.check_appointment(ig, first, []) == []
+    second = I.Tenure("Ida First", "1", I.FULL, D(2023, 7, 1), D(2028, 6, 30))
+    got = I.check_appointment(ig, second, [replace(first, ended_on=D(2023, 7, 1))])
+    assert cites(got) == ["SMC 3.29.114.B"] and "ends 2029-06-30" in str(got[0])
 
 
 def test_residency_twelve_of_fifteen_and_one_per_authority() -> None:

@@ -18,6 +18,9 @@ Readings where the text leaves a question open:
 - A full term counts toward the limit; an interim term does not (3.29.020.C.4, 3.29.114.D), nor
   does the remainder of a term taken mid-term after a vacancy (3.29.020.C.2, 3.29.215.C.5:
   "may complete that term and then be reappointed for up to three ... subsequent terms").
+- The first holder the registry records is read as the first appointed under the chapter: their
+  first term may begin on confirmation and run from the next term day (3.29.020.C.2), and the
+  Inspector General's may be the five years of 3.29.114.B.
 - A term ends the day before the anniversary of its start: a CPC term from January 1, 2024 ends
   December 31, 2026.
 - A holder whose term has ended continues on an interim basis until a successor is confirmed
@@ -60,6 +63,7 @@ class BodyRules:
     term_years: Cited
     warn_days: Cited
     max_terms: Cited | None = None
+    first_term_years: Cited | None = None
     term_starts: Cited | None = None  # "MM-DD"
     reserved: Cited | None = None  # {seat: qualification}
     council_action_before_end_days: Cited | None = None
@@ -269,8 +273,15 @@ def check_appointment(
         out.append(Breach("kind", f"{proposed.kind!r} is not a kind of appointment", seats.cite))
         return out
     # the term
+    # the first holder the registry records: the first term began on confirmation (3.29.020.C.2,
+    # 3.29.114.B) and runs its years from the next term day (the first IG's five years)
+    first_holder = not [t for t in history if t.kind != INTERIM]
     if proposed.kind == FULL:
-        if rules.term_starts is not None and proposed.start.strftime("%m-%d") != rules.term_starts.value:
+        if (
+            rules.term_starts is not None
+            and proposed.start.strftime("%m-%d") != rules.term_starts.value
+            and not first_holder
+        ):
             mm, dd = (int(x) for x in str(rules.term_starts.value).split("-"))
             out.append(
                 Breach(
@@ -280,7 +291,18 @@ def check_appointment(
                 )
             )
         expected = term_end(rules, proposed.start)
-        if proposed.term_end is not None and proposed.term_end != expected:
+        allowed = {expected}
+        if first_holder:
+            years = {int(rules.term_years.value)}
+            if rules.first_term_years is not None:
+                years.add(int(rules.first_term_years.value))
+            starts = {proposed.start}
+            if rules.term_starts is not None:
+                mm, dd = (int(x) for x in str(rules.term_starts.value).split("-"))
+                day = dt.date(proposed.start.year, mm, dd)
+                starts.add(day if day >= proposed.start else add_years(day, 1))
+            allowed = {add_years(s, n) - dt.timedelta(days=1) for s in starts for n in years}
+        if proposed.term_end is not None and proposed.term_end not in allowed:
             out.append(
                 Breach(
                     "term_end",
@@ -335,9 +357,9 @@ def check_appointment(
         if not proposed.resides_in_city and not proposed.works_in_city:
             out.append(Breach("resides_in_city", "a Commissioner must live or work in Seattle", cite))
         elif not proposed.resides_in_city:
-            allowed = len(seats.value) - int(rules.residents_required.value)
+            room = len(seats.value) - int(rules.residents_required.value)
             others = [t for t in current if not t.resides_in_city]
-            if len(others) + 1 > allowed:
+            if len(others) + 1 > room:
                 out.append(
                     Breach(
                         "resides_in_city",
@@ -446,6 +468,7 @@ def deadlines(
     warn = int(rules.warn_days.value)
     out: list[Due] = []
     appointer = {s: _label(codes, rules.authority(s)) for s in rules.seats.value}
+
     def seat_name(seat: str) -> str:
         return f"seat {seat}" if len(rules.seats.value) > 1 else rules.label
 

@@ -284,6 +284,7 @@ class BodySpec(_Strict):
     term_years: DatedDays
     warn_days: DatedDays  # how long ahead the registry warns of a deadline
     max_terms: DatedDays | None = None
+    first_term_years: DatedDays | None = None  # the first holder's first term, when the section sets it apart
     term_starts: DatedName | None = None  # "MM-DD" every full term begins; absent: on appointment
     reserved: DatedMap | None = None  # seat number -> the qualification the seat is reserved for
     council_action_before_end_days: DatedDays | None = None
