@@ -85,6 +85,14 @@ def test_a_term_begins_on_its_day() -> None:
     # the first Director: from confirmation, the first term running to the June 30 four years on
     assert I.check_appointment(d, replace(wrong, term_end=D(2030, 6, 30)), []) == []
     assert I.check_appointment(d, replace(wrong, term_end=D(2031, 6, 30)), []) != []
+    # CPC has no such first term: its first recorded term begins on January 1 too
+    assert cites(
+        I.check_appointment(
+            rules("cpc"),
+            I.Tenure("A", "1", I.FULL, D(2026, 3, 1), D(2029, 2, 28), authority="mayor"),
+            [],
+        )
+    ) == ["SMC 3.29.215.C.5"]
 
 
 def test_the_first_inspector_generals_first_term_is_five_years() -> None:

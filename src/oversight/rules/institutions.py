@@ -275,7 +275,7 @@ def check_appointment(
     # the term
     # the first holder the registry records: the first term began on confirmation (3.29.020.C.2,
     # 3.29.114.B) and runs its years from the next term day (the first IG's five years)
-    first_holder = not [t for t in history if t.kind != INTERIM]
+    first_holder = rules.first_term_years is not None and not [t for t in history if t.kind != INTERIM]
     if proposed.kind == FULL:
         if (
             rules.term_starts is not None
@@ -294,7 +294,7 @@ def check_appointment(
         allowed = {expected}
         if first_holder:
             years = {int(rules.term_years.value)}
-            if rules.first_term_years is not None:
+            if rules.first_term_years is not None:  # always, for a first holder
                 years.add(int(rules.first_term_years.value))
             starts = {proposed.start}
             if rules.term_starts is not None:
