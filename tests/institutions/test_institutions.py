@@ -213,3 +213,30 @@ def test_staffing_refuses_a_sworn_director_and_the_chiefs_list_is_ten(staff, tod
         actions.give_list(staff[R.CHIEF], v, names=names, on=today)
     s = actions.select_candidate(staff[R.DIRECTOR], v.candidates.first(), on=today)
     assert s.assigned_until == dt.date(today.year + 2, today.month, today.day) - dt.timedelta(days=1)
+
+
+def test_removal_for_cause_runs_the_sections_days(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    ig = actions.record_appointment(
+        clerk, "inspector_general", person="Lee Park", kind="full", start=dt.date(today.year - 2, 7, 1)
+    )
+    notice = today - dt.timedelta(days=50)
+    r = actions.start_removal(clerk, ig, notice_on=notice, basis="Misuse of office.")
+    home = _client(staff[R.INSPECTOR_GENERAL]).get("/").content.decode()
+    assert "Removal for cause: Inspector General" in home
+    assert "Request a hearing" not in home  # the ten days to ask for one passed: the vote is next
+    assert "The Council&#x27;s vote" in home and (notice + dt.timedelta(days=30)).isoformat() in home
+    with pytest.raises(actions.RuleBroken, match=r"within 10 days .*\[SMC 3\.29\.114\.E\.2\]"):
+        actions.removal_step(clerk, r, step="hearing_requested", on=notice + dt.timedelta(days=11))
+    actions.removal_step(clerk, r, step="hearing_requested", on=notice + dt.timedelta(days=5))
+    with pytest.raises(actions.RuleBroken, match=r"not sooner than 30 days"):
+        actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=20))
+    actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=40))
+    actions.removal_step(clerk, r, step="vote", on=today, outcome="approved")
+    ig.refresh_from_db()
+    assert ig.ended_on == today and ig.end_reason == "removed"
+    with pytest.raises(actions.ActionError, match="sets no removal procedure"):
+        cpc = actions.record_appointment(
+            clerk, "cpc", seat="2", person="B", kind="full", start=dt.date(today.year, 1, 1)
+        )
+        actions.start_removal(clerk, cpc, notice_on=today, basis="x")

@@ -286,6 +286,12 @@ def _inst(w: World, what: str) -> int:
             entity="Walk Department",
             defaults=dict(reported_on=day, problem="A gap", reported_by=director, reported_at=timezone.now()),
         )[0],
+        "removal": lambda: im.Removal.objects.get_or_create(
+            basis="Walk basis",
+            defaults=dict(
+                appointment=im.Appointment.objects.get(pk=_inst(w, "appointment")), notice_on=day, recorded_by=clerk
+            ),
+        )[0],
         "advice": lambda: im.Advice.objects.get_or_create(
             issue="Walk advice",
             defaults=dict(
@@ -483,8 +489,9 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "institutions:appoint": Url(Holds("record_appointment"), args=_body, post=True),
     **{
         f"institutions:{n}": Url(Holds("record_appointment"), args=pk(lambda w, s: _inst(w, "appointment")), post=True)
-        for n in ("end", "confirm", "residency")
+        for n in ("end", "confirm", "residency", "removal")
     },
+    "institutions:removal_step": Url(Holds("record_appointment"), args=pk(lambda w, s: _inst(w, "removal")), post=True),
     "institutions:staffing": Url(Holds("record_staffing") | Holds("evaluate_civilianization") | Holds("rotation_list")),
     "institutions:add_staff": Url(Holds("record_staffing"), post=True),
     "institutions:training": Url(Holds("record_staffing"), post=True),

@@ -34,6 +34,7 @@ from .models import (
     CivilianizationEvaluation,
     IntegrityReferral,
     ProblemReport,
+    Removal,
     SceneFollowUp,
     SceneResponse,
     StaffMember,
@@ -591,3 +592,85 @@ def file_withheld(
     return oig_actions.write_withheld(
         user, department=department, request=request, items=items, received_on=received_on
     )
+
+
+# --------------------------------------------------------------------------
+# Removal for cause (3.29.020.C.5, 3.29.114.E)
+# --------------------------------------------------------------------------
+
+REMOVAL_STEPS = ("hearing_requested", "hearing", "vote")
+
+
+def start_removal(user: User, appointment: Appointment, *, notice_on: dt.date, basis: str) -> Removal:
+    """The written notice specifying the basis for the intended removal."""
+    access.require(user, "record_appointment")
+    rules = body_rules(appointment.body, notice_on)
+    if rules.removal_hearing_request_days is None:
+        raise ActionError("appointment", f"the chapter sets no removal procedure of its own for {rules.label}")
+    not_future("notice_on", notice_on)
+    if appointment.ended_on is not None:
+        raise ActionError("appointment", f"{appointment.person}'s tenure ended on {appointment.ended_on}")
+    with transaction.atomic():
+        r = Removal.objects.create(
+            appointment=appointment, notice_on=notice_on, basis=required_text("basis", basis), recorded_by=user
+        )
+        audit(user, "start_removal", None, body=appointment.body, removal=r.pk)
+    return r
+
+
+def removal_step(user: User, removal: Removal, *, step: str, on: dt.date, outcome: str = "") -> Removal:
+    """A request for a hearing (within the days after the notice), the hearing (not sooner than the
+    section's days after the request), or the Council's vote; an approved removal ends the tenure."""
+    access.require(user, "record_appointment")
+    if step not in REMOVAL_STEPS:
+        raise ActionError("step", f"{step!r} is not one of: {', '.join(REMOVAL_STEPS)}")
+    with transaction.atomic():
+        r = Removal.objects.select_for_update().select_related("appointment").get(pk=removal.pk)
+        rules = body_rules(r.appointment.body, r.notice_on)
+        if r.outcome:
+            raise ActionError("removal", f"the Council voted on {r.vote_on}")
+        if step == "hearing_requested":
+            req = rules.removal_hearing_request_days
+            if req is not None and on > r.notice_on + dt.timedelta(days=int(req.value)):
+                raise RuleBroken(
+                    [
+                        I.Breach(
+                            "on",
+                            f"a hearing is requested within {req.value} days of the notice ({r.notice_on})",
+                            req.cite,
+                        )
+                    ]
+                )
+            r.hearing_requested_on = on
+        elif step == "hearing":
+            earliest = rules.removal_hearing_earliest_days
+            if r.hearing_requested_on is None:
+                raise ActionError("step", "no hearing was requested")
+            if earliest is not None and on < r.hearing_requested_on + dt.timedelta(days=int(earliest.value)):
+                raise RuleBroken(
+                    [
+                        I.Breach(
+                            "on",
+                            f"the hearing is held not sooner than {earliest.value} days after the request "
+                            f"({r.hearing_requested_on})",
+                            earliest.cite,
+                        )
+                    ]
+                )
+            r.hearing_on = on
+        else:
+            if outcome not in ("approved", "not_approved"):
+                raise ActionError("outcome", "the vote approves the removal or does not")
+            if r.hearing_requested_on is not None and r.hearing_on is None:
+                raise ActionError("step", "a hearing was requested: record it before the vote")
+            r.vote_on, r.outcome = on, outcome
+        if on < r.notice_on:
+            raise ActionError("on", f"falls before the notice ({r.notice_on})")
+        not_future("on", on)
+        r.save()
+        if step == "vote" and outcome == "approved":
+            a = r.appointment
+            a.ended_on, a.end_reason = on, "removed"
+            a.save(update_fields=["ended_on", "end_reason"])
+        audit(user, "removal_step", None, removal=r.pk, step=step, outcome=outcome)
+    return r

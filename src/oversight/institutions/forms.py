@@ -167,3 +167,25 @@ class WithheldForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         label="Each document or data withheld and its legal basis, one a line: description | legal basis",
     )
+
+
+class RemovalForm(forms.Form):
+    notice_on = forms.DateField(widget=DATE, initial=timezone.localdate, label="Written notice given on")
+    basis = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), label="The basis for the intended removal")
+
+
+class RemovalStepForm(forms.Form):
+    step = forms.ChoiceField(
+        choices=[
+            ("hearing_requested", "A hearing was requested"),
+            ("hearing", "The hearing was held"),
+            ("vote", "The Council voted"),
+        ],
+        label="What happened",
+    )
+    on = forms.DateField(widget=DATE, initial=timezone.localdate, label="On")
+    outcome = forms.ChoiceField(
+        required=False,
+        choices=[("", "(not a vote)"), ("approved", "Removal approved"), ("not_approved", "Removal not approved")],
+        label="The vote",
+    )

@@ -244,3 +244,23 @@ class Advice(models.Model):
 
     class Meta:
         ordering = ["-on", "-pk"]
+
+
+REMOVAL_OUTCOMES = [("", "Pending"), ("approved", "Removal approved"), ("not_approved", "Removal not approved")]
+
+
+class Removal(models.Model):
+    """Removal for cause of the OPA Director (3.29.020.C.5) or the Inspector General (3.29.114.E):
+    the written notice, the request for a hearing, the hearing, the Council's vote."""
+
+    appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="removals")
+    notice_on = models.DateField()
+    basis = models.TextField()
+    hearing_requested_on = models.DateField(null=True, blank=True)
+    hearing_on = models.DateField(null=True, blank=True)
+    vote_on = models.DateField(null=True, blank=True)
+    outcome = models.CharField(max_length=16, choices=REMOVAL_OUTCOMES, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-notice_on", "-pk"]

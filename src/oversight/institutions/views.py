@@ -30,6 +30,7 @@ from .models import (
     CivilianizationEvaluation,
     IntegrityReferral,
     ProblemReport,
+    Removal,
     SceneResponse,
     StaffMember,
     SwornVacancy,
@@ -127,7 +128,12 @@ def roster(body: str, today: dt.date) -> dict[str, Any]:
         terms.append(("A resignation without notice", f"filled within {c.value} days [{c.cite}]"))
     if rules.no_city_employees and rules.no_city_employees.value:
         terms.append(("Members", f"none a City employee [{rules.no_city_employees.cite}]"))
+    removals = []
+    for r in Removal.objects.filter(appointment__body=body).select_related("appointment"):
+        steps = [] if r.outcome else I.removal_deadlines(rules, r.notice_on, r.hearing_requested_on, r.hearing_on)
+        removals.append({"removal": r, "steps": steps, "form": F.RemovalStepForm(auto_id=f"step{r.pk}_%s")})
     return {
+        "removals": removals,
         "body": body,
         "rules": rules,
         "seats": seats,
@@ -155,7 +161,12 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "institutions/index.html", {"bodies": bodies, "today": today})
 
 
-_ROW_FORMS: dict[str, type] = {"end": F.EndForm, "confirm": F.ConfirmForm, "residency": F.ResidencyForm}
+_ROW_FORMS: dict[str, type] = {
+    "end": F.EndForm,
+    "confirm": F.ConfirmForm,
+    "residency": F.ResidencyForm,
+    "removal": F.RemovalForm,
+}
 
 
 def _body_page(request: HttpRequest, body: str, failed: dict[str, Any] | None = None) -> HttpResponse:
@@ -171,6 +182,7 @@ def _body_page(request: HttpRequest, body: str, failed: dict[str, Any] | None = 
         form=failed.get("appoint") or _appointment_form(body),
         error=failed.get("error"),
         failed_pk=failed.get("pk"),
+        step_form=failed.get("step") or F.RemovalStepForm(),
     )
     return render(request, "institutions/body.html", ctx, status=400 if failed else 200)
 
@@ -261,6 +273,35 @@ def residency(request: HttpRequest, pk: int) -> HttpResponse:
         lambda a, d: actions.note_residency(request.user, a, days_outside=d["days_outside"]),
         "The residency was noted.",
     )
+
+
+@login_required
+@require_POST
+def removal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _on_appointment(
+        request,
+        pk,
+        F.RemovalForm,
+        lambda a, d: actions.start_removal(request.user, a, notice_on=d["notice_on"], basis=d["basis"]),
+        "The notice of intended removal was recorded.",
+    )
+
+
+@login_required
+@require_POST
+def removal_step(request: HttpRequest, pk: int) -> HttpResponse:
+    access.require(request.user, "record_appointment")
+    r = get_object_or_404(Removal.objects.select_related("appointment"), pk=pk)
+    form = F.RemovalStepForm(request.POST)
+    error = _attempt(
+        request,
+        form,
+        lambda d: actions.removal_step(request.user, r, step=d["step"], on=d["on"], outcome=d["outcome"]),
+        "The step was recorded.",
+    )
+    if error:
+        return _body_page(request, r.appointment.body, {"error": error, "step": form})
+    return redirect("institutions:body", r.appointment.body)
 
 
 def public_index(request: HttpRequest) -> HttpResponse:

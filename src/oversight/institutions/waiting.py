@@ -18,7 +18,7 @@ from oversight.rules import access as A
 from oversight.rules import institutions as I
 
 from . import actions
-from .models import Advice, IntegrityReferral, ProblemReport
+from .models import Advice, IntegrityReferral, ProblemReport, Removal
 
 # Who watches each body's deadlines on their home: the offices that record and appoint, and the
 # body's own office.
@@ -56,6 +56,34 @@ def body_deadlines(user: Any, today: dt.date) -> Iterator[Waiting]:
                 status="overdue" if d.status == "overdue" else "due",
                 more=reverse("institutions:body", args=[body]),
             )
+
+
+def removal_deadlines(user: Any, today: dt.date) -> Iterator[Waiting]:
+    """The next step of a pending removal for cause, for those who watch the body."""
+    roles = access.roles_of(user)
+    prof = actions.profile()
+    for r in Removal.objects.filter(outcome="").select_related("appointment"):
+        body = r.appointment.body
+        if not roles & WATCHERS.get(body, _CLERKS):
+            continue
+        rules = I.body_rules(prof, body, r.notice_on)
+        steps = I.removal_deadlines(rules, r.notice_on, r.hearing_requested_on, r.hearing_on)
+        done = {
+            "Request a hearing": r.hearing_requested_on is not None,
+            "The Council's hearing": r.hearing_on is not None,
+        }
+        for st in steps:
+            if done.get(st.what) or (st.what == "Request a hearing" and today > st.latest):
+                continue  # met, or the days to request a hearing passed without one
+            yield Waiting(
+                f"Removal for cause: {rules.label}",
+                f"{st.what}: {r.appointment.person}",
+                reverse("institutions:body", args=[body]),
+                f"Notice of intended removal given {r.notice_on} [{st.cite}].",
+                due=st.latest,
+                status="overdue" if today > st.latest else "due",
+            )
+            break
 
 
 def overdue_reviews(today: dt.date) -> list[dict[str, Any]]:
@@ -145,5 +173,5 @@ def advice(user: Any, today: dt.date) -> Iterator[Waiting]:
 
 
 def register() -> None:
-    for fn in (reviews_overdue, body_deadlines, referrals, reports, advice):
+    for fn in (reviews_overdue, body_deadlines, removal_deadlines, referrals, reports, advice):
         register_waiting(fn)
