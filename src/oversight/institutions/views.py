@@ -123,6 +123,28 @@ def roster(body: str, today: dt.date) -> dict[str, Any]:
     if rules.council_action_before_end_days:
         c = rules.council_action_before_end_days
         terms.append(("Council action", f"at least {c.value} days before a term ends [{c.cite}]"))
+    if rules.fallback_after_days and rules.fallback_authority:
+        c, who = rules.fallback_after_days, codes.get(str(rules.fallback_authority.value), "")
+        terms.append(("No appointment or new search", f"after {c.value} days, {who} appoints [{c.cite}]"))
+    if rules.deemed_confirmed_days:
+        c = rules.deemed_confirmed_days
+        terms.append(("A nomination without Council action", f"deemed confirmed after {c.value} days [{c.cite}]"))
+    if rules.removal_hearing_request_days and rules.removal_hearing_earliest_days and rules.removal_hearing_latest_days:
+        a, b, c = (
+            rules.removal_hearing_request_days,
+            rules.removal_hearing_earliest_days,
+            rules.removal_hearing_latest_days,
+        )
+        terms.append(
+            (
+                "Removal for cause",
+                f"a hearing requested within {a.value} days of the notice, held {b.value} to {c.value} days after "
+                f"the request [{c.cite}]",
+            )
+        )
+    if rules.removal_vote_within_days:
+        c = rules.removal_vote_within_days
+        terms.append(("The Council's vote on a removal", f"within {c.value} days [{c.cite}]"))
     if rules.vacancy_filled_within_days:
         c = rules.vacancy_filled_within_days
         terms.append(("A resignation without notice", f"filled within {c.value} days [{c.cite}]"))
