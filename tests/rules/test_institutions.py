@@ -233,3 +233,16 @@ def test_a_broken_institutions_table_names_the_key(tmp_path: Path) -> None:
     )
     with pytest.raises(ProfileError, match="'the_king' has no label"):
         load_profile(bad)
+
+
+def test_the_executive_directors_successive_term_begins_when_the_last_one_ended() -> None:
+    ed = rules("cpc_executive_director")
+    held = [I.Tenure("Harper Ode", "1", I.FULL, D(2023, 1, 1), D(2026, 12, 31))]
+    early = I.Tenure("Harper Ode", "1", I.FULL, D(2026, 11, 20), D(2030, 11, 19))
+    got = I.check_appointment(ed, early, held, appointed_on=D(2026, 11, 20))
+    assert cites(got) == ["SMC 3.29.206.B.3"] and "begins on 2027-01-01" in str(got[0])
+    on_time = I.Tenure("Harper Ode", "1", I.FULL, D(2027, 1, 1), D(2030, 12, 31))
+    assert I.check_appointment(ed, on_time, held, appointed_on=D(2026, 11, 20)) == []
+    # reappointed more than 60 days ahead: the term may begin on the day of reappointment
+    ahead = I.Tenure("Harper Ode", "1", I.FULL, D(2026, 9, 1), D(2030, 8, 31))
+    assert "SMC 3.29.206.B.3" not in cites(I.check_appointment(ed, ahead, held, appointed_on=D(2026, 9, 1)))

@@ -161,14 +161,17 @@ def record_appointment(
             nominated_on=nominated_on,
             confirmed_on=confirmed_on,
         )
-        breaches = I.check_appointment(rules, proposed, [tenure(a) for a in past], codes())
+        breaches = I.check_appointment(
+            rules, proposed, [tenure(a) for a in past], codes(), appointed_on=timezone.localdate()
+        )
         if breaches:
             raise RuleBroken(breaches)
         now = timezone.now()
         # a successor takes the seat from an interim (and from one held over past their term)
         for a in past:
             if a.seat == seat and a.ended_on is None and a.start < start:
-                if a.kind == I.INTERIM or (a.term_end is not None and a.term_end < start):
+                same = a.person.strip().casefold() == person.casefold()
+                if a.kind == I.INTERIM or same or (a.term_end is not None and a.term_end < start):
                     a.ended_on, a.end_reason = start, "term_expired" if a.kind != I.INTERIM else "other"
                     a.save(update_fields=["ended_on", "end_reason"])
         row = Appointment.objects.create(

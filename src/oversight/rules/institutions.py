@@ -237,12 +237,34 @@ def _label(codes: dict[str, str], code: str) -> str:
 
 
 def check_appointment(
-    rules: BodyRules, proposed: Tenure, history: Sequence[Tenure], codes: dict[str, str] | None = None
+    rules: BodyRules,
+    proposed: Tenure,
+    history: Sequence[Tenure],
+    codes: dict[str, str] | None = None,
+    appointed_on: dt.date | None = None,
 ) -> list[Breach]:
     """Every rule ``proposed`` would break, given the body's ``history`` (every tenure recorded,
-    past and present). An empty list: the appointment may be recorded."""
+    past and present) and the day the appointment is made (``appointed_on``). An empty list: the
+    appointment may be recorded."""
     codes = codes or {}
     out: list[Breach] = []
+    window = rules.successive_term_window_days
+    if window is not None and appointed_on is not None and proposed.kind == FULL:
+        key = proposed.person.strip().casefold()
+        prior = [
+            t for t in history if t.person.strip().casefold() == key and t.term_end is not None and t.ended_on is None
+        ]
+        if prior:
+            end = max(t.term_end for t in prior if t.term_end is not None)
+            if abs((appointed_on - end).days) <= int(window.value) and proposed.start != end + dt.timedelta(days=1):
+                out.append(
+                    Breach(
+                        "start",
+                        f"reappointed within {window.value} days of the term's end ({end}), the new term begins "
+                        f"on {end + dt.timedelta(days=1)}",
+                        window.cite,
+                    )
+                )
     seats = rules.seats
     if proposed.seat not in seats.value:
         out.append(
@@ -328,6 +350,8 @@ def check_appointment(
     for t in history:
         if t.seat != proposed.seat or not t.current_on(proposed.start) or t.kind == INTERIM:
             continue
+        if t.person.strip().casefold() == proposed.person.strip().casefold():
+            continue  # reappointed before the term ends: the new term takes over the rest
         if t.term_end is not None and t.term_end >= proposed.start and proposed.kind != INTERIM:
             out.append(
                 Breach(
