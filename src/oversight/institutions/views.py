@@ -355,6 +355,7 @@ def _staffing_page(request: HttpRequest, failed: dict[str, Any] | None = None) -
     positions = [(p, codes.get(p, p)) for p in st.positions.value]
     vacancies = list(SwornVacancy.objects.prefetch_related("candidates"))
     for v in vacancies:
+        v.position_label = codes.get(v.position, v.position)
         given = {c.source for c in v.candidates.all()}
         v.next_list = sum(1 for s in given if s != "volunteer") < int(st.rotation_lists.value)
         v.select_form = F.SelectForm(
