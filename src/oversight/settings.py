@@ -158,6 +158,7 @@ INSTALLED_APPS = [
     "oversight.recommendations",
     "oversight.manual",
     "oversight.reports",
+    "oversight.institutions",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)
     "django_otp.plugins.otp_totp",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("public/manual/", include("oversight.manual.public_urls")),
     path("people/", include("oversight.accounts.urls")),
     path("reports/", include("oversight.reports.urls")),
+    path("institutions/", include("oversight.institutions.urls")),
+    path("public/institutions/", include("oversight.institutions.public_urls")),
     path("api/", cases_api.urls),
     path("", include("oversight.cases.urls")),
 ]

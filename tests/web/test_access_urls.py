@@ -39,6 +39,7 @@ from django.test import Client
 from django.test import utils as test_utils
 from django.test.utils import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 
 from oversight.access import facts_for
 from oversight.cases import views as case_views
@@ -243,6 +244,68 @@ def _oig_draft(w: World) -> int:
     return d.pk
 
 
+def _inst(w: World, what: str) -> int:
+    """A record of the institutions app to act on (made once for the walk)."""
+    from oversight.institutions import models as im
+
+    clerk, director = w.users[A.CITY_CLERK], w.users[A.DIRECTOR]
+    day = w.today - dt.timedelta(days=30)
+    made: dict[str, Callable[[], Any]] = {
+        "appointment": lambda: im.Appointment.objects.get_or_create(
+            body="pscsc",
+            seat="3",
+            person="Walk Member",
+            defaults=dict(kind="full", authority="council", start=day, recorded_by=clerk, recorded_at=timezone.now()),
+        )[0],
+        "vacancy": lambda: im.SwornVacancy.objects.get_or_create(
+            position="investigator", opened_on=day, defaults=dict(recorded_by=director)
+        )[0],
+        "scene": lambda: im.SceneResponse.objects.get_or_create(
+            place="Walk Ave",
+            defaults=dict(
+                office="opa",
+                kind="shooting",
+                incident_on=day,
+                responders="R",
+                recorded_by=director,
+                recorded_at=timezone.now(),
+            ),
+        )[0],
+        "referral": lambda: im.IntegrityReferral.objects.get_or_create(
+            officer="Walk Officer",
+            defaults=dict(
+                received_on=day,
+                referrer="court",
+                referrer_name="A judge",
+                concern="Testimony",
+                recorded_by=director,
+                recorded_at=timezone.now(),
+            ),
+        )[0],
+        "report": lambda: im.ProblemReport.objects.get_or_create(
+            entity="Walk Department",
+            defaults=dict(reported_on=day, problem="A gap", reported_by=director, reported_at=timezone.now()),
+        )[0],
+        "removal": lambda: im.Removal.objects.get_or_create(
+            basis="Walk basis",
+            defaults=dict(
+                appointment=im.Appointment.objects.get(pk=_inst(w, "appointment")), notice_on=day, recorded_by=clerk
+            ),
+        )[0],
+        "advice": lambda: im.Advice.objects.get_or_create(
+            issue="Walk advice",
+            defaults=dict(
+                source="litigation", on=day, recorded_by=w.users[A.CITY_ATTORNEY], recorded_at=timezone.now()
+            ),
+        )[0],
+    }
+    return int(made[what]().pk)
+
+
+def _body(w: World, s: str | None) -> dict[str, Any]:
+    return {"body": "cpc"}
+
+
 def both(get: Rule, post: Rule | None = None, data: Any = None, **kw: Any) -> dict[str, Url]:
     """A staff page that is read (GET) and also takes its form (POST, empty or ``data``): who may do each."""
     return {"GET": Url(get, **kw), "POST": Url(post or get, post=True, data=data or {}, **kw)}
@@ -420,6 +483,41 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "reports:posted": Url(EVERYONE, args=lambda w, s: {"pk": 1}, served=(200, 404)),  # public once posted
     "reports:dashboard": Url(Holds("dashboard")),
     "reports:cases": Url(Holds("dashboard"), query=lambda w, s: "?f=risk&v=0"),
+    # --- The institutions themselves (oversight.institutions)
+    "institutions:index": Url(Holds("open_registry")),
+    "institutions:body": Url(Holds("open_registry"), args=_body),
+    "institutions:appoint": Url(Holds("record_appointment"), args=_body, post=True),
+    **{
+        f"institutions:{n}": Url(Holds("record_appointment"), args=pk(lambda w, s: _inst(w, "appointment")), post=True)
+        for n in ("end", "confirm", "residency", "removal")
+    },
+    "institutions:removal_step": Url(Holds("record_appointment"), args=pk(lambda w, s: _inst(w, "removal")), post=True),
+    "institutions:staffing": Url(Holds("record_staffing") | Holds("evaluate_civilianization") | Holds("rotation_list")),
+    "institutions:add_staff": Url(Holds("record_staffing"), post=True),
+    "institutions:training": Url(Holds("record_staffing"), post=True),
+    "institutions:vacancy": Url(Holds("record_staffing"), post=True),
+    "institutions:evaluation": Url(Holds("evaluate_civilianization"), post=True),
+    "institutions:volunteer": Url(Holds("record_staffing"), args=pk(lambda w, s: _inst(w, "vacancy")), post=True),
+    "institutions:select": Url(Holds("record_staffing"), args=pk(lambda w, s: _inst(w, "vacancy")), post=True),
+    "institutions:give_list": Url(Holds("rotation_list"), args=pk(lambda w, s: _inst(w, "vacancy")), post=True),
+    "institutions:scenes": both(Holds("log_scene_response")),
+    "institutions:follow_up": Url(Holds("log_scene_response"), args=pk(lambda w, s: _inst(w, "scene")), post=True),
+    "institutions:reviews": Url(Holds("review_overdue_reviews")),
+    "institutions:integrity": both(Holds("integrity_referral")),
+    "institutions:open_referral": Url(
+        Holds("integrity_referral") & Holds("open_case"), args=pk(lambda w, s: _inst(w, "referral")), post=True
+    ),
+    "institutions:oig_reports": both(Holds("report_to_oig") | Holds("handle_city_reports"), Holds("report_to_oig")),
+    "institutions:answer_report": Url(
+        Holds("handle_city_reports"), args=pk(lambda w, s: _inst(w, "report")), post=True
+    ),
+    "institutions:advice": both(
+        Holds("city_attorney_advice") | Holds("acknowledge_advice"), Holds("city_attorney_advice")
+    ),
+    "institutions:answer_advice": Url(Holds("acknowledge_advice"), args=pk(lambda w, s: _inst(w, "advice")), post=True),
+    "institutions:withheld": both(Holds("file_withheld")),
+    "institutions_public:index": Url(EVERYONE),
+    "institutions_public:body": Url(EVERYONE, args=_body),
     # --- The public side
     "public:home": Url(EVERYONE),
     # --- CPC's meetings and community input

@@ -44,6 +44,8 @@ from oversight.discipline import actions as da
 from oversight.discipline import views as discipline_views
 from oversight.discipline.models import Finding
 from oversight.manual import actions as manual_actions
+from oversight.institutions import actions as ia
+from oversight.institutions import views as institutions_views
 from oversight.oig import actions as oa
 from oversight.public import actions as pa
 from oversight.reports import actions as reports_actions
@@ -295,6 +297,88 @@ def _open_manual_round(w: World, stage: str | None) -> Any:
     return ManualRound.objects.filter(version__isnull=True).first() or manual_actions.open_round(
         director, title="2027 update", proposed="Mediation.", on=w.today
     )
+
+
+# --- The institutions themselves: fresh records for each door's call
+_SEQ = iter(range(1, 10**6))
+
+
+def _inst_view(view: Any, path: str) -> Call:
+    def call(w: World, u: Any, s: str | None, p: Any) -> object:
+        request = RequestFactory().get(path)
+        request.user = u
+        response = view.__wrapped__(request)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return call
+
+
+def _vacancy(w: World) -> Any:
+    from oversight.institutions.models import SwornVacancy
+
+    return SwornVacancy.objects.create(position="investigator", opened_on=w.today, recorded_by=w.users[A.DIRECTOR])
+
+
+def _advice(w: World) -> Any:
+    return ia.give_advice(w.users[A.CITY_ATTORNEY], source="appeal", on=w.today, issue=f"Issue {next(_SEQ)}")
+
+
+def _problem(w: World) -> Any:
+    return ia.report_to_oig(w.users[A.DIRECTOR], entity="OPA", reported_on=w.today, problem=f"Gap {next(_SEQ)}")
+
+
+def _scene(w: World) -> Any:
+    return ia.log_scene_response(
+        w.users[A.DIRECTOR], kind="shooting", incident_on=w.today, place="Pine St", responders="The Director"
+    )
+
+
+def _pscsc_member(w: World, u: Any) -> object:
+    """A PSCSC member to a seat of its own (one term ends each year: the seats are staggered)."""
+    n = next(_SEQ)
+    return ia.record_appointment(u, "pscsc", seat="3", person=f"Member {n}", kind="interim", start=w.today)
+
+
+_INSTITUTION_DOORS: dict[str, Door] = {
+    "record_appointment": Door(lambda w, u, s, p: _pscsc_member(w, u)),
+    "open_registry": Door(_inst_view(institutions_views.index, "/institutions/")),
+    "record_staffing": Door(lambda w, u, s, p: ia.open_sworn_vacancy(u, position="intake", on=w.today)),
+    "rotation_list": Door(
+        lambda w, u, s, p: ia.give_list(u, p, names=[(f"Sgt {i}", "Sergeant") for i in range(10)], on=w.today),
+        prepare=lambda w, s: _vacancy(w),
+    ),
+    "evaluate_civilianization": Door(
+        lambda w, u, s, p: ia.evaluate_civilianization(u, on=w.today, finding="A mix serves continuity.")
+    ),
+    "log_scene_response": Door(
+        lambda w, u, s, p: ia.add_scene_follow_up(u, p, kind="fit_meeting", on=w.today, text="FIT briefing."),
+        prepare=lambda w, s: _scene(w),
+    ),
+    "review_overdue_reviews": Door(_inst_view(institutions_views.reviews, "/institutions/reviews/")),
+    "integrity_referral": Door(
+        lambda w, u, s, p: ia.take_integrity_referral(
+            u, received_on=w.today, referrer="prosecutor", referrer_name="KCPAO", officer="Officer X", concern="Brady"
+        )
+    ),
+    "report_to_oig": Door(
+        lambda w, u, s, p: ia.report_to_oig(u, entity="A department", reported_on=w.today, problem="A gap.")
+    ),
+    "handle_city_reports": Door(
+        lambda w, u, s, p: ia.answer_problem_report(u, p, status="under_review"), prepare=lambda w, s: _problem(w)
+    ),
+    "city_attorney_advice": Door(
+        lambda w, u, s, p: ia.give_advice(u, source="litigation", on=w.today, issue="Pursuits.")
+    ),
+    "acknowledge_advice": Door(
+        lambda w, u, s, p: ia.answer_advice(u, p, text="Policy revised.", on=w.today), prepare=lambda w, s: _advice(w)
+    ),
+    "file_withheld": Door(
+        lambda w, u, s, p: ia.file_withheld(
+            u, department="SDOT", request="Camera logs", items=[{"description": "Log 1", "legal_basis": "RCW 42.56"}]
+        )
+    ),
+}
 
 
 DOORS: dict[str, Door] = {
@@ -549,6 +633,7 @@ DOORS: dict[str, Door] = {
         )
     ),
     "criminal_report": Door(_report("criminal_referrals")),
+    **_INSTITUTION_DOORS,
 }
 
 
@@ -685,5 +770,7 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
         "track_recommendations",
         "open_reports",
         "dashboard",
+        "open_registry",
+        "review_overdue_reviews",
     ):  # a report, a search or a list is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -113,6 +113,7 @@ CHANNELS = [
     ("spd_unit", "SPD unit (force review, collision review, ...)"),
     ("opa_initiated", "OPA-initiated"),
     ("oig_referral", "OIG referral"),
+    ("justice_referral", "Criminal justice system referral (integrity or honesty, 3.29.300.D)"),
 ]
 REFERRAL_CHANNELS = frozenset({"spd_referral", "spd_unit", "oig_referral"})
 

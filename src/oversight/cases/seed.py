@@ -40,6 +40,8 @@ DEMO_USERS: list[tuple[str, str, str]] = [
     ("chief", R.CHIEF, "Avery Chief"),
     ("liaison", R.SPD_LIAISON, "Quinn Liaison"),
     ("cityattorney", R.CITY_ATTORNEY, "Rowan Counsel"),
+    ("clerk", R.CITY_CLERK, "Sidney Clerk"),
+    ("records", R.RECORDS_OFFICER, "Tatum Records"),
 ]
 # The address each office's logins get.
 _MAIL_DOMAIN = {
@@ -48,6 +50,8 @@ _MAIL_DOMAIN = {
     R.CPC_STAFF: "cpc",
     R.CHIEF: "spd",
     R.SPD_LIAISON: "spd",
+    R.CITY_CLERK: "clerk",
+    R.RECORDS_OFFICER: "sdot",
 }
 
 _FIRST = [

@@ -30,6 +30,18 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("Reports", "reports:index", "open_reports"),
     ("Publish", "public:staff_publish", "publish"),
     ("Library", "public:staff_library", "library"),
+    ("Oversight bodies", "institutions:index", "open_registry"),
+    ("OPA staffing", "institutions:staffing", frozenset({A.DIRECTOR, A.OIG_AUDITOR, A.INSPECTOR_GENERAL, A.CHIEF})),
+    ("Scene responses", "institutions:scenes", "log_scene_response"),
+    ("SPD reviews past 90 days", "institutions:reviews", "review_overdue_reviews"),
+    ("Integrity referrals", "institutions:integrity", "integrity_referral"),
+    (
+        "Reports to OIG",
+        "institutions:oig_reports",
+        frozenset(A.PERMISSIONS["report_to_oig"].grants) | frozenset(A.PERMISSIONS["handle_city_reports"].grants),
+    ),
+    ("City Attorney's advice", "institutions:advice", frozenset({A.CITY_ATTORNEY, A.DIRECTOR, A.CHIEF})),
+    ("Records withheld from OIG", "institutions:withheld", "file_withheld"),
     ("Users and roles", "accounts:users", "manage_users"),
 ]
 

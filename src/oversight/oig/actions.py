@@ -627,7 +627,16 @@ def hotline_answer(user: User, report: HotlineReport, *, status: str, text: str 
 def record_withheld(
     user: User, *, department: str, request: str, items: Iterable[Mapping[str, str]], received_on: dt.date | None = None
 ) -> WithheldItemization:
+    """OIG's staff type in an itemization that reached them."""
     require(user, "record_withheld")
+    return write_withheld(user, department=department, request=request, items=items, received_on=received_on)
+
+
+def write_withheld(
+    user: User, *, department: str, request: str, items: Iterable[Mapping[str, str]], received_on: dt.date | None = None
+) -> WithheldItemization:
+    """The itemization's record, for a door that has asked the access model: OIG's ``record_withheld``
+    or a department's own filing (``oversight.institutions.actions.file_withheld``, 3.29.105.D)."""
     department = _text("department", department)
     request = _text("request", request)
     on = _day("received_on", received_on)

@@ -467,7 +467,7 @@ def withheld_view(request: HttpRequest) -> HttpResponse:
         request,
         "oig/withheld.html",
         {
-            "itemizations": WithheldItemization.objects.prefetch_related("items"),
+            "itemizations": WithheldItemization.objects.select_related("recorded_by").prefetch_related("items"),
             "error": error,
             "post": request.POST if error else {},
             "rows": range(3),

@@ -35,6 +35,8 @@ CPC = "Community Police Commission"
 SPD = "Seattle Police Department"
 LAW = "City Attorney's Office"
 SYSTEM = "Oversight"
+CLERK = "Office of the City Clerk"
+CITY = "City departments"
 PARTIES = "Parties to a case"
 
 INTAKE = "intake"
@@ -48,6 +50,8 @@ CHIEF = "chief"  # the Chief of Police and SPD command acting for the Chief
 SPD_LIAISON = "spd_liaison"  # SPD's staff who answer the oversight bodies' recommendations (3.29.305.A)
 CITY_ATTORNEY = "city_attorney"
 ADMINISTRATOR = "administrator"
+CITY_CLERK = "city_clerk"  # records the appointments of the Mayor, the Council and CPC (3.29.020.C, 3.29.215.C)
+RECORDS_OFFICER = "records_officer"  # a City department's records officer (3.29.105.D, 3.29.300.E)
 NAMED_EMPLOYEE = "named_employee"  # reads their own case, through a grant
 UNION = "union"  # the named employee's bargaining unit, the same
 
@@ -70,6 +74,8 @@ ROLES: dict[str, Role] = {
     SPD_LIAISON: Role("SPD liaison for recommendations", SPD),
     CITY_ATTORNEY: Role("City Attorney's Office", LAW),
     ADMINISTRATOR: Role("Administrator", SYSTEM),
+    CITY_CLERK: Role("City Clerk (appointments to the oversight bodies)", CLERK),
+    RECORDS_OFFICER: Role("Department records officer", CITY),
     NAMED_EMPLOYEE: Role("Named employee", PARTIES),
     UNION: Role("Union representative", PARTIES),
 }
@@ -531,6 +537,61 @@ PERMISSIONS: dict[str, Permission] = {
     "dashboard": _p(
         "open the office's dashboard of its work",
         _all(DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL, CPC_STAFF),
+    ),
+    # --- The institutions themselves (oversight.institutions)
+    "record_appointment": _p(
+        "record an appointment, a confirmation or the end of a term to an oversight body",
+        _all(CITY_CLERK, ADMINISTRATOR),
+        "SMC 3.29.020.C; SMC 3.29.114; SMC 3.29.206.B; SMC 3.29.215.C; SMC 3.29.310.A.7.b",
+    ),
+    "open_registry": _p(
+        "open the registry of the oversight bodies' seats, terms and deadlines",
+        _all(CITY_CLERK, ADMINISTRATOR, DIRECTOR, INSPECTOR_GENERAL, OIG_AUDITOR, CPC_STAFF),
+    ),
+    "record_staffing": _p(
+        "record OPA's staff, their training and the selection of sworn staff rotating into OPA",
+        _all(DIRECTOR),
+        "SMC 3.29.028; SMC 3.29.315.H",
+    ),
+    "rotation_list": _p("give the OPA Director a list of sergeants for a sworn vacancy", _all(CHIEF), "SMC 3.29.315.H"),
+    "evaluate_civilianization": _p(
+        "record OIG's evaluation of the civilianization of OPA's intake and investigators",
+        _all(OIG_AUDITOR, INSPECTOR_GENERAL),
+        "SMC 3.29.028.F",
+    ),
+    "log_scene_response": _p(
+        "log a response to an incident scene, the meetings attended and the concerns raised",
+        _all(DIRECTOR, SUPERVISOR, OIG_AUDITOR, INSPECTOR_GENERAL),
+        "SMC 3.29.020.A.12; SMC 3.29.025.C; SMC 3.29.110.A.4",
+    ),
+    "review_overdue_reviews": _p(
+        "list SPD's incident reviews past their limit",
+        _all(CHIEF, DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL),
+        "SMC 3.29.335.A",
+    ),
+    "integrity_referral": _p(
+        "take in a referral from the criminal justice system about an officer's integrity or honesty",
+        _all(INTAKE, SUPERVISOR, DIRECTOR),
+        "SMC 3.29.300.D",
+    ),
+    "report_to_oig": _p(
+        "report a new problem or deficiency to the Inspector General",
+        _all(DIRECTOR, SUPERVISOR, CHIEF, SPD_LIAISON, CITY_ATTORNEY, CPC_STAFF, RECORDS_OFFICER, CITY_CLERK),
+        "SMC 3.29.300.E",
+    ),
+    "handle_city_reports": _p(
+        "read and answer the City entities' reports of problems", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.300.E"
+    ),
+    "city_attorney_advice": _p(
+        "advise the OPA Director and the Chief of issues from litigation, grievances or appeals",
+        _all(CITY_ATTORNEY),
+        "SMC 3.29.300.F",
+    ),
+    "acknowledge_advice": _p(
+        "record what was done with the City Attorney's advice", _all(DIRECTOR, CHIEF), "SMC 3.29.300.F"
+    ),
+    "file_withheld": _p(
+        "file the department's itemization of records withheld from OIG", _all(RECORDS_OFFICER), "SMC 3.29.105.D"
     ),
     # --- The system
     "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),

@@ -95,6 +95,11 @@ def _check_date_keys(v: dict[str, Any]) -> dict[str, Any]:
     return v
 
 
+def _check_optional_date_keys(v: Any) -> Any:
+    """A dated table's keys, for a field that may also be absent or plain (a label)."""
+    return _check_date_keys(v) if isinstance(v, dict) else v
+
+
 DatedDays = dict[str, Entry[NonNegativeDays]]
 DatedNames = dict[str, Entry[list[str]]]
 DatedName = dict[str, Entry[str]]
@@ -265,6 +270,66 @@ class PublicationSpec(_Strict):
     _v = field_validator("min_cell")(_check_date_keys)
 
 
+DatedMap = dict[str, Entry[dict[str, str]]]
+
+
+class BodySpec(_Strict):
+    """One body of the chapter whose members are appointed (SMC 3.29.020.C, 3.29.114, 3.29.206,
+    3.29.215.C, 3.29.310.A.7.b): its seats and who appoints to each, its terms and their limits,
+    and the deadlines around a term's end and a vacancy. An absent rule is one the law does not
+    set for that body."""
+
+    label: str
+    seats: DatedMap  # seat number -> the appointing authority (a code of institutions.labels)
+    term_years: DatedDays
+    warn_days: DatedDays  # how long ahead the registry warns of a deadline
+    max_terms: DatedDays | None = None
+    first_term_years: DatedDays | None = None  # the first holder's first term, when the section sets it apart
+    term_starts: DatedName | None = None  # "MM-DD" every full term begins; absent: on appointment
+    reserved: DatedMap | None = None  # seat number -> the qualification the seat is reserved for
+    council_action_before_end_days: DatedDays | None = None
+    interim_within_days: DatedDays | None = None
+    fallback_after_days: DatedDays | None = None
+    fallback_authority: DatedName | None = None
+    deemed_confirmed_days: DatedDays | None = None
+    vacancy_filled_within_days: DatedDays | None = None
+    max_terms_expiring_per_year: DatedDays | None = None
+    residents_required: DatedDays | None = None
+    nonresidents_per_authority: DatedDays | None = None
+    residency_lapse_days: DatedDays | None = None
+    successive_term_window_days: DatedDays | None = None
+    removal_hearing_request_days: DatedDays | None = None
+    removal_hearing_earliest_days: DatedDays | None = None
+    removal_hearing_latest_days: DatedDays | None = None
+    removal_vote_within_days: DatedDays | None = None
+    must_be_civilian: DatedFlag | None = None
+    no_city_employees: DatedFlag | None = None
+
+    _v = field_validator("*")(_check_optional_date_keys)
+
+
+class StaffingSpec(_Strict):
+    """OPA's staffing (SMC 3.29.028) and the sworn rotations into OPA (SMC 3.29.315.H)."""
+
+    chapter_effective: DatedName  # the day the chapter took effect: the staffing deadlines count from it
+    positions: DatedNames  # OPA's kinds of position (codes of institutions.labels)
+    civilian_always: DatedNames  # positions that are civilian from the start
+    civilian_after_months: dict[str, Entry[dict[str, NonNegativeDays]]]  # position -> months after effect
+    configuration_within_months: DatedDays  # intake and investigators: civilian or a mix, by then
+    rotation_years: DatedDays
+    rotation_list_size: DatedDays
+    rotation_lists: DatedDays
+    training_kinds: DatedNames
+
+    _v = field_validator("*")(_check_date_keys)
+
+
+class InstitutionsSpec(_Strict):
+    labels: dict[str, str]  # what a person reads for every code of this table
+    bodies: dict[str, BodySpec]
+    staffing: StaffingSpec
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -287,6 +352,7 @@ class ProfileSpec(_Strict):
     schedules: dict[str, ScheduleSpec] = Field(default_factory=dict)
     sampling: dict[str, SamplingSpec] = Field(default_factory=dict)
     publication: PublicationSpec
+    institutions: InstitutionsSpec | None = None
 
 
 # --------------------------------------------------------------------------
@@ -909,6 +975,7 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
                                 )
                             )
     problems.extend(_check_bargaining(spec))
+    problems.extend(_check_institutions(spec))
     labelled: dict[str, str] = {}
     for tax_id in TaxonomiesSpec.model_fields:
         tax: TaxonomySpec = getattr(spec.taxonomies, tax_id)
@@ -960,6 +1027,49 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
                             f"unknown allegation category {name!r}",
                         )
                     )
+    return problems
+
+
+def _check_institutions(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
+    """Every code of the institutions table has a label; reserved seats are seats."""
+    inst = spec.institutions
+    if inst is None:
+        return []
+    problems: list[tuple[tuple[int | str, ...], str]] = []
+
+    def label(code: str, loc: tuple[int | str, ...]) -> None:
+        if code not in inst.labels:
+            problems.append((loc, f"{code!r} has no label (add it to institutions.labels)"))
+
+    for b_id, body in inst.bodies.items():
+        for key, entry in body.seats.items():
+            for seat, who in entry.value.items():
+                label(who, ("institutions", "bodies", b_id, "seats", key, "value", seat))
+        for key, entry in (body.reserved or {}).items():
+            seats = set(_pick(body.seats, key).value)
+            for seat, qual in entry.value.items():
+                label(qual, ("institutions", "bodies", b_id, "reserved", key, "value", seat))
+                if seat not in seats:
+                    problems.append(
+                        (("institutions", "bodies", b_id, "reserved", key, "value", seat), f"no seat {seat!r}")
+                    )
+        for key, name in (body.fallback_authority or {}).items():
+            label(name.value, ("institutions", "bodies", b_id, "fallback_authority", key, "value"))
+        for key, start in (body.term_starts or {}).items():
+            try:
+                dt.date.fromisoformat(f"2000-{start.value}")
+            except ValueError:
+                problems.append(
+                    (("institutions", "bodies", b_id, "term_starts", key, "value"), f"{start.value!r} is not MM-DD")
+                )
+    st = inst.staffing
+    for table in ("positions", "civilian_always", "training_kinds"):
+        for key, entry in getattr(st, table).items():
+            for i, code in enumerate(entry.value):
+                label(code, ("institutions", "staffing", table, key, "value", i))
+    for key, months in st.civilian_after_months.items():
+        for code in months.value:
+            label(code, ("institutions", "staffing", "civilian_after_months", key, "value", code))
     return problems
 
 

@@ -1,0 +1,242 @@
+"""The institutions through their door and their pages: an appointment that breaks a term limit,
+the residency rule or the seats is refused with the citation and leaves nothing; a vacancy raises
+the interim deadline on the homes that watch it; a review past 90 days shows overdue on SPD's and
+OIG's homes; referrals, reports, advice and a department's own filing of records withheld."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from oversight.cases import actions as ca
+from oversight.cases.models import AuditEntry, Case
+from oversight.institutions import actions
+from oversight.institutions.models import Appointment, IntegrityReferral
+from oversight.oig.models import WithheldItemization
+from oversight.rules import access as R
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user):
+    c = Client()
+    c.force_login(user)
+    return c
+
+
+def _jan1(year: int) -> dt.date:
+    return dt.date(year, 1, 1)
+
+
+def test_a_fourth_term_is_refused_with_the_citation_and_nothing_is_written(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    for y in (2014, 2017, 2020):
+        a = actions.record_appointment(clerk, "cpc", seat="4", person="Ada Quill", kind="full", start=_jan1(y))
+        actions.end_appointment(clerk, a, on=dt.date(y + 3, 1, 1), reason="term_expired")
+        assert a.term_end == dt.date(y + 2, 12, 31)
+    audits = AuditEntry.objects.count()
+    with pytest.raises(actions.RuleBroken, match=r"at most 3 \[SMC 3\.29\.215\.C\.5\]"):
+        actions.record_appointment(clerk, "cpc", seat="4", person="Ada Quill", kind="full", start=_jan1(2023))
+    assert Appointment.objects.count() == 3 and AuditEntry.objects.count() == audits
+    # the page says why, and keeps what was typed
+    r = _client(clerk).post(
+        "/institutions/bodies/cpc/appoint/",
+        {
+            "person": "Ada Quill",
+            "seat": "4",
+            "kind": "full",
+            "start": "2023-01-01",
+            "resides_in_city": "on",
+            "civilian": "on",
+        },
+    )
+    page = r.content.decode()
+    assert r.status_code == 400 and "SMC 3.29.215.C.5" in page and 'value="Ada Quill"' in page
+
+
+def test_residency_and_reserved_seats_are_refused_with_the_citation(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    start = _jan1(today.year)
+    actions.record_appointment(
+        clerk, "cpc", seat="1", person="Works Here", kind="full", start=start, resides_in_city=False, works_in_city=True
+    )
+    with pytest.raises(actions.RuleBroken, match=r"the Mayor may appoint 1 .*\[SMC 3\.29\.215\.C\.4\]"):
+        actions.record_appointment(
+            clerk,
+            "cpc",
+            seat="4",
+            person="Also Works",
+            kind="full",
+            start=start,
+            resides_in_city=False,
+            works_in_city=True,
+        )
+    with pytest.raises(
+        actions.RuleBroken, match=r"reserved for the public defense representative \[SMC 3\.29\.215\.C\.2\.c\]"
+    ):
+        actions.record_appointment(clerk, "cpc", seat="3", person="Not A Defender", kind="full", start=start)
+    with pytest.raises(actions.RuleBroken, match=r"no seat 16"):
+        actions.record_appointment(clerk, "cpc", seat="16", person="Extra", kind="full", start=start)
+    with pytest.raises(actions.RuleBroken, match=r"City employee \[SMC 3\.29\.310\.A\.7\.b\]"):
+        actions.record_appointment(
+            clerk, "pscsc", seat="1", person="Clerk Two", kind="full", start=start, city_employee=True
+        )
+
+
+def test_a_vacancy_raises_the_interim_deadline_on_the_homes_that_watch_it(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    july = dt.date(today.year - 1, 7, 1)
+    d = actions.record_appointment(clerk, "opa_director", seat="1", person="Mo Reyes", kind="full", start=july)
+    director, ig = _client(staff[R.DIRECTOR]), _client(staff[R.INSPECTOR_GENERAL])
+    assert "Designate an interim OPA Director" not in director.get("/").content.decode()
+    left = today - dt.timedelta(days=2)
+    actions.end_appointment(clerk, d, on=left, reason="resigned")
+    due = (left + dt.timedelta(days=10)).isoformat()
+    for who in (director, _client(staff[R.CITY_CLERK]), _client(staff[R.ADMINISTRATOR])):
+        home = who.get("/").content.decode()
+        assert "Designate an interim OPA Director" in home and "SMC 3.29.020.C.4" in home and due in home
+    assert "Designate an interim OPA Director" not in ig.get("/").content.decode()
+    page = Client().get("/public/institutions/opa_director/").content.decode()
+    assert "Vacant" in page and due in page and "Mo Reyes" in page
+    # the interim designated: the deadline leaves the home
+    actions.record_appointment(clerk, "opa_director", seat="1", person="Jo Acting", kind="interim", start=today)
+    assert "Designate an interim OPA Director" not in director.get("/").content.decode()
+
+
+def test_a_review_past_90_days_shows_overdue_on_the_chiefs_and_oigs_homes(staff, today):
+    case = ca.open_case(
+        staff[R.INTAKE],
+        channel="spd_unit",
+        received_on=today - dt.timedelta(days=10),
+        incident_date=today - dt.timedelta(days=130),
+        named_employees=[{"name": "Dana Ruiz"}],
+        allegations=[{"employee": 0, "category": "use_of_force"}],
+    )
+    ca.record_incident_review(
+        staff[R.INTAKE], case, unit="Force Review Board", step="started", on=today - dt.timedelta(days=85)
+    )
+    for role in (R.CHIEF, R.OIG_AUDITOR, R.INSPECTOR_GENERAL):
+        assert "Incident reviews by SPD past 90 days" not in _client(staff[role]).get("/").content.decode()
+    ca.record_incident_review(
+        staff[R.INTAKE], case, unit="Collision Review Board", step="started", on=today - dt.timedelta(days=95)
+    )
+    for role in (R.CHIEF, R.OIG_AUDITOR, R.INSPECTOR_GENERAL):
+        home = _client(staff[role]).get("/").content.decode()
+        assert "Incident reviews by SPD past 90 days" in home and "Collision Review Board" in home, role
+        assert "SMC 3.29.335.A" in home and "5 days over" in home
+        assert "Force Review Board" not in home
+    # the Chief reads no case before its notice: the review is listed without the case's number
+    assert case.number not in _client(staff[R.CHIEF]).get("/").content.decode()
+    assert case.number in _client(staff[R.OIG_AUDITOR]).get("/").content.decode()
+    assert "Collision Review Board" in _client(staff[R.CHIEF]).get("/institutions/reviews/").content.decode()
+    ca.record_incident_review(staff[R.INTAKE], case, unit="Collision Review Board", step="completed", on=today)
+    assert "Incident reviews by SPD past 90 days" not in _client(staff[R.CHIEF]).get("/").content.decode()
+
+
+def test_an_integrity_referral_opens_an_investigation_by_its_own_channel(staff, today):
+    r = actions.take_integrity_referral(
+        staff[R.INTAKE],
+        received_on=today,
+        referrer="prosecutor",
+        referrer_name="King County Prosecuting Attorney's Office",
+        officer="Officer Vale",
+        concern="Testimony contradicted by video.",
+    )
+    assert "Integrity referrals to take in" in _client(staff[R.SUPERVISOR]).get("/").content.decode()
+    with pytest.raises(actions.ActionError, match="integrity or honesty"):
+        actions.open_case_from_referral(staff[R.SUPERVISOR], r, category="courtesy")
+    case = actions.open_case_from_referral(staff[R.SUPERVISOR], r, category="honesty")
+    assert case.channel == "justice_referral" and case.allegations.get().category == "honesty"
+    assert IntegrityReferral.objects.get().case == case
+    with pytest.raises(actions.ActionError, match="already opened"):
+        actions.open_case_from_referral(staff[R.SUPERVISOR], r, category="honesty")
+    assert Case.objects.count() == 1
+
+
+def test_reports_to_oig_and_the_city_attorneys_advice_wait_for_their_readers(staff, today):
+    actions.report_to_oig(staff[R.CHIEF], entity="SPD", reported_on=today, problem="Camera docking fails.")
+    assert "Problems reported to OIG" in _client(staff[R.INSPECTOR_GENERAL]).get("/").content.decode()
+    a = actions.give_advice(staff[R.CITY_ATTORNEY], source="litigation", on=today, issue="Vehicle pursuits.")
+    for role in (R.DIRECTOR, R.CHIEF):
+        assert "Advice from the City Attorney to answer" in _client(staff[role]).get("/").content.decode()
+    actions.answer_advice(staff[R.DIRECTOR], a, text="Policy revised.", on=today)
+    assert "Advice from the City Attorney to answer" not in _client(staff[R.DIRECTOR]).get("/").content.decode()
+    assert "Advice from the City Attorney to answer" in _client(staff[R.CHIEF]).get("/").content.decode()
+
+
+def test_a_records_officer_files_the_itemization_and_oig_reads_it(staff, today):
+    officer = _client(staff[R.RECORDS_OFFICER])
+    bad = officer.post(
+        "/institutions/records-withheld/",
+        {
+            "department": "SDOT",
+            "received_on": today.isoformat(),
+            "request": "Camera logs",
+            "items": "Log 1 without basis",
+        },
+    )
+    assert bad.status_code == 400 and "description | legal basis" in bad.content.decode()
+    assert not WithheldItemization.objects.exists()
+    ok = officer.post(
+        "/institutions/records-withheld/",
+        {
+            "department": "SDOT",
+            "received_on": today.isoformat(),
+            "request": "Camera logs",
+            "items": "Log 1 | RCW 42.56.240",
+        },
+    )
+    assert ok.status_code == 302
+    assert "RCW 42.56.240" in _client(staff[R.OIG_AUDITOR]).get("/oig/withheld/").content.decode()
+    assert officer.get("/oig/withheld/").status_code == 403
+
+
+def test_staffing_refuses_a_sworn_director_and_the_chiefs_list_is_ten(staff, today):
+    with pytest.raises(actions.RuleBroken, match=r"SMC 3\.29\.028\.A"):
+        actions.add_staff(
+            staff[R.DIRECTOR],
+            person="Sgt Pike",
+            position="deputy_director",
+            civilian=False,
+            rank="Sgt",
+            started_on=today,
+        )
+    v = actions.open_sworn_vacancy(staff[R.DIRECTOR], position="investigator", on=today)
+    with pytest.raises(actions.RuleBroken, match=r"names 10 .*SMC 3\.29\.315\.H"):
+        actions.give_list(staff[R.CHIEF], v, names=[("A", "Sergeant")] * 9, on=today)
+    names = [(f"Sgt {i}", "Sergeant") for i in range(10)]
+    actions.give_list(staff[R.CHIEF], v, names=names, on=today)
+    actions.give_list(staff[R.CHIEF], v, names=names, on=today)
+    with pytest.raises(actions.RuleBroken, match="at most 2 lists"):
+        actions.give_list(staff[R.CHIEF], v, names=names, on=today)
+    s = actions.select_candidate(staff[R.DIRECTOR], v.candidates.first(), on=today)
+    assert s.assigned_until == dt.date(today.year + 2, today.month, today.day) - dt.timedelta(days=1)
+
+
+def test_removal_for_cause_runs_the_sections_days(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    ig = actions.record_appointment(
+        clerk, "inspector_general", person="Lee Park", kind="full", start=dt.date(today.year - 2, 7, 1)
+    )
+    notice = today - dt.timedelta(days=50)
+    r = actions.start_removal(clerk, ig, notice_on=notice, basis="Misuse of office.")
+    home = _client(staff[R.INSPECTOR_GENERAL]).get("/").content.decode()
+    assert "Removal for cause: Inspector General" in home
+    assert "Request a hearing" not in home  # the ten days to ask for one passed: the vote is next
+    assert "The Council&#x27;s vote" in home and (notice + dt.timedelta(days=30)).isoformat() in home
+    with pytest.raises(actions.RuleBroken, match=r"within 10 days .*\[SMC 3\.29\.114\.E\.2\]"):
+        actions.removal_step(clerk, r, step="hearing_requested", on=notice + dt.timedelta(days=11))
+    actions.removal_step(clerk, r, step="hearing_requested", on=notice + dt.timedelta(days=5))
+    with pytest.raises(actions.RuleBroken, match=r"not sooner than 30 days"):
+        actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=20))
+    actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=40))
+    actions.removal_step(clerk, r, step="vote", on=today, outcome="approved")
+    ig.refresh_from_db()
+    assert ig.ended_on == today and ig.end_reason == "removed"
+    with pytest.raises(actions.ActionError, match="sets no removal procedure"):
+        cpc = actions.record_appointment(
+            clerk, "cpc", seat="2", person="B", kind="full", start=dt.date(today.year, 1, 1)
+        )
+        actions.start_removal(clerk, cpc, notice_on=today, basis="x")
