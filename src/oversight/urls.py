@@ -21,6 +21,8 @@ urlpatterns = [
     path("recommendations/", include("oversight.recommendations.urls")),
     path("public/recommendations/", include("oversight.recommendations.public_urls")),
     path("public/cpc/", include("oversight.cpc.public_urls")),
+    path("public/contracts/", include("oversight.contracts.public_urls")),
+    path("contracts/", include("oversight.contracts.urls")),
     path("people/", include("oversight.accounts.urls")),
     path("reports/", include("oversight.reports.urls")),
     path("api/", cases_api.urls),
