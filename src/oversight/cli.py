@@ -259,6 +259,7 @@ def demo(
     _django(["seed_discipline_demo"])
     _django(["seed_public_demo"])
     _django(["seed_recommendations_demo"])
+    _django(["seed_contracts_demo"])
     # The public data pages (/data/): Seattle's own exports, when they are beside the checkout.
     from oversight.publicdata.demo import import_shared
 

@@ -35,6 +35,49 @@ def load(name_or_path: str) -> rc.Overlay:
     return rc.load_overlay(shipped_path(name_or_path))
 
 
+VALUE_LABELS: dict[str, str] = {
+    "pscsc": "Public Safety Civil Service Commission (employee) or City Hearing Examiner (union)",
+    "hearing_examiner": "City Hearing Examiner",
+    "arbitration": "Arbitration",
+    "disciplinary_review_board": "Disciplinary Review Board",
+    "preponderance_of_evidence": "Preponderance of the evidence",
+    "clear_and_convincing": "Clear and convincing evidence",
+    "beyond_reasonable_doubt": "Beyond a reasonable doubt",
+    "interview_postponed": "interview postponements (3.29.026.D)",
+    "criminal_pause": "a criminal investigation's pause (3.29.026.F)",
+    "director_vacancy": "the Director's vacancy (3.29.026.E)",
+    "additional_investigation": "additional investigation (3.29.026.I)",
+    "failure_to_refer": "a failure to refer (3.29.026.C.2)",
+}
+CHANGE_SHORT: dict[str, str] = {
+    "discipline_barred": "Discipline barred",
+    "discipline_restored": "Discipline no longer barred",
+    "deadline_missed": "A deadline missed",
+    "deadline_met": "A deadline met",
+    "statement_due": "A statement due",
+    "statement_not_due": "A statement no longer due",
+    "limitation": "Three-year limit",
+    "appeal_forum": "Another appeal forum",
+    "record_purged": "Record purged",
+    "elevated_standard": "Elevated standard of proof",
+}
+
+
+def show(value: Any) -> str:
+    """A value as a person reads it: never a stored code."""
+    if value is None:
+        return "—"
+    if value is True:
+        return "Yes"
+    if value is False:
+        return "No"
+    if isinstance(value, list):
+        return "; ".join(show(v) for v in value) or "none"
+    if isinstance(value, str):
+        return VALUE_LABELS.get(value, value.replace("_", " ") if value.islower() and " " not in value else value)
+    return str(value)
+
+
 @dataclass
 class Comparison:
     overlay: rc.Overlay
@@ -47,6 +90,8 @@ class Comparison:
             {
                 **r,
                 **n,
+                "baseline_text": show(r["baseline"]),
+                "overlay_text": show(r["overlay"]),
                 "category_label": rc.CATEGORIES.get(r["category"] or "", ""),
                 "conformance_label": rc.CONFORMANCE.get(r["conformance"] or "", "Unknown: no public source states it"),
             }
@@ -85,11 +130,11 @@ def compare_text(c: Comparison) -> str:
         if line["conflicts_with"]:
             verdict += f" with {line['conflicts_with']}"
         out.append(f"- {line['label']} [{line['key']}]")
-        out.append(f"    chapter: {line['baseline']!r} [{line['baseline_cite'] or '-'}]")
+        out.append(f"    chapter: {line['baseline_text']} [{line['baseline_cite'] or '-'}]")
         if line["overlay"] is None:
             out.append(f"    agreement: unknown: {line['why']}")
         else:
-            out.append(f"    agreement: {line['overlay']!r} [{line['overlay_cite']}]")
+            out.append(f"    agreement: {line['overlay_text']} [{line['overlay_cite']}]")
         out.append(f"    {verdict}; category: {line['category'] or '-'}")
     return "\n".join(out) + "\n"
 
@@ -133,11 +178,16 @@ class Replay:
     def indeterminate(self) -> list[CaseResult]:
         return [r for r in self.results if r["indeterminate"]]
 
+    @property
+    def unknown_labels(self) -> list[str]:
+        _rows, notes = rc.compare(self.overlay)
+        return [n["label"] for n in notes if n["unknown"]]
+
     def change_rows(self) -> list[tuple[str, str, int]]:
         return [(k, CHANGE_KINDS[k], n) for k, n in self.summary["by_change"].items()]
 
     def chart(self) -> str:
-        rows = [(w, n) for _k, w, n in self.change_rows()]
+        rows = [(CHANGE_SHORT[k], n) for k, _w, n in self.change_rows()]
         return svg.bars(
             "Cases whose outcome the agreement changes, by change", [w for w, _ in rows], [n for _, n in rows]
         )

@@ -24,6 +24,7 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("Recommendations", "recommendations:index", "track_recommendations"),
     ("Dashboard", "reports:dashboard", "dashboard"),
     ("Reports", "reports:index", "open_reports"),
+    ("Contracts", "contracts:index", "open_contracts"),
     ("Publish", "public:staff_publish", "publish"),
     ("Library", "public:staff_library", "library"),
     ("Users and roles", "accounts:users", "manage_users"),

@@ -28,7 +28,8 @@ CHANGE_KINDS: Final[dict[str, str]] = {
     "discipline_restored": "could have led to discipline where the chapter's limit barred it",
     "deadline_missed": "a deadline met would have been missed",
     "deadline_met": "a deadline missed would have been met",
-    "statement_due": "a written statement would have been due (or no longer due)",
+    "statement_due": "a written statement or a further deadline would have been due",
+    "statement_not_due": "a written statement or a further deadline would no longer have been due",
     "limitation": "the three-year limit on discipline would have applied differently",
     "appeal_forum": "the appeal would have gone to another forum",
     "record_purged": "the record would have been purged",
@@ -111,6 +112,7 @@ class Replayer:
         self.base_plan = Plan(baseline)
         self.over_plan = Plan(overlay)
         self.today = today
+        self.labels = {k: v["label"] for k, v in overlay.spec.deadlines.model_dump().items()}
 
     def case(self, obj: dict[str, Any], facts: Facts = Facts()) -> CaseResult:
         result: CaseResult = {
@@ -138,7 +140,7 @@ class Replayer:
         result["baseline"] = _outcome(base)
         result["overlay"] = _outcome(over)
         changes = result["changes"]
-        _clock_changes(base, over, changes)
+        _clock_changes(base, over, changes, self.labels)
         self._provision_changes(case.by_type, began, facts, changes, result["indeterminate"])
         result["differs"] = bool(changes)
         return result
@@ -228,7 +230,7 @@ def _add_years(ordinal: int, years: int) -> int:
 _MISSED: Final = frozenset({"missed", "overdue"})
 
 
-def _clock_changes(base: Timeline, over: Timeline, changes: list[Change]) -> None:
+def _clock_changes(base: Timeline, over: Timeline, changes: list[Change], labels: dict[str, str]) -> None:
     bd: dict[str, Deadline] = {d["id"]: d for d in base["deadlines"]}
     od: dict[str, Deadline] = {d["id"]: d for d in over["deadlines"]}
     for did in list(bd) + [k for k in od if k not in bd]:
@@ -242,11 +244,11 @@ def _clock_changes(base: Timeline, over: Timeline, changes: list[Change]) -> Non
             else:
                 continue
         else:
-            kind = "statement_due"
+            kind = "statement_due" if b is None else "statement_not_due"
         changes.append(
             {
                 "kind": kind,
-                "what": f"{did}: {CHANGE_KINDS[kind]}",
+                "what": f"{labels.get(did.rsplit('_', 1)[0] if did not in labels else did, did)}: {CHANGE_KINDS[kind]}",
                 "baseline": None if b is None else {"status": b["status"], "due": b["due"]},
                 "overlay": None if o is None else {"status": o["status"], "due": o["due"]},
                 "baseline_trace": [] if b is None else list(b["explanation"]),
