@@ -88,7 +88,9 @@ def _met(case: dict, days: int, per_postponement: int) -> bool:
     """The oracle: the findings on or before start + days + each postponement's days (+ the
     agreement's extra days per postponement) counted while the period runs."""
     ev = case["events"]
-    start = dt.date.fromisoformat(next(e["date"] for e in ev if e["type"] in ("complaint_received", "complaint_initiated")))
+    start = dt.date.fromisoformat(
+        next(e["date"] for e in ev if e["type"] in ("complaint_received", "complaint_initiated"))
+    )
     findings = [dt.date.fromisoformat(e["date"]) for e in ev if e["type"] == "proposed_findings_issued"]
     due = start + dt.timedelta(days=days)
     for e in ev:
@@ -130,19 +132,26 @@ def test_compare_rows_have_the_issue_shape(tmp_path: Path) -> None:
     assert all(set(r) == keys for r in rows)
     days = next(r for r in rows if r["key"] == "deadlines.investigation.days")
     assert (days["baseline"], days["overlay"], days["conformance"], days["conflicts_with"]) == (
-        180, 150, "conflicts", "SMC 3.29.026.B")
+        180,
+        150,
+        "conflicts",
+        "SMC 3.29.026.B",
+    )
     assert days["category"] == "disqualifies_complaints"
     toll = next(r for r in rows if r["key"] == "adjustments.contract_postponement_toll.days")
     assert toll["baseline"] is None and toll["overlay"] == 20 and toll["conformance"] == "conflicts"
 
 
 def test_provisions_are_classed_and_judged(tmp_path: Path) -> None:
-    text = SMALL + """
+    text = (
+        SMALL
+        + """
 [provisions]
 discipline_appeal_forum."2018-01-01" = { value = "arbitration", cite = "art 9" }
 records_purged_after_years."2018-01-01" = { value = 3, cite = "art 8" }
 evidence_before_interview."2018-01-01" = { value = true, cite = "art 5" }
 """
+    )
     rows, _ = compare_rows(load_overlay(_write(tmp_path, text)))
     by = {r["key"]: r for r in rows}
     forum = by["provisions.discipline_appeal_forum"]
@@ -156,11 +165,14 @@ evidence_before_interview."2018-01-01" = { value = true, cite = "art 5" }
 
 
 def test_purge_and_elevated_standard_in_replay(tmp_path: Path) -> None:
-    text = SMALL.replace('value = 150', 'value = 180').replace("value = 20", "value = 0") + """
+    text = (
+        SMALL.replace("value = 150", "value = 180").replace("value = 20", "value = 0")
+        + """
 [provisions]
 records_purged_after_years."2018-01-01" = { value = 2, cite = "art 8" }
 stigmatizing_termination_standard."2018-01-01" = { value = "clear_and_convincing", cite = "art 3.1" }
 """
+    )
     ov = load_overlay(_write(tmp_path, text))
     case = {
         "case_id": "X-1",
@@ -173,7 +185,9 @@ stigmatizing_termination_standard."2018-01-01" = { value = "clear_and_convincing
     closed = dt.date(2019, 7, 1).toordinal()
     s, res = replay(
         [(case, Facts(discipline=("termination",), closed_on=closed)), ({**case, "case_id": "X-2"}, Facts())],
-        ov.base, ov.profile, TODAY,
+        ov.base,
+        ov.profile,
+        TODAY,
     )
     first, second = res
     assert {c["kind"] for c in first["changes"]} == {"record_purged", "elevated_standard"}
@@ -188,8 +202,11 @@ def test_unknown_key_is_refused_naming_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(ProfileError) as e:
         load_overlay(p)
     assert str(p) in str(e.value) and "provisions.binding_arbitration" in str(e.value) and "unknown key" in str(e.value)
-    p2 = _write(tmp_path, SMALL.replace('guild = "Test Guild"\n', 'guild = "Test Guild"\nunknown = { made_up = "?" }\n'),
-                "u.toml")
+    p2 = _write(
+        tmp_path,
+        SMALL.replace('guild = "Test Guild"\n', 'guild = "Test Guild"\nunknown = { made_up = "?" }\n'),
+        "u.toml",
+    )
     with pytest.raises(ProfileError, match="contract.unknown.made_up"):
         load_overlay(p2)
     p3 = _write(tmp_path, SMALL.replace('cite = "art 3.1"', 'cite = "a rumour"'), "c.toml")
@@ -203,8 +220,11 @@ def test_shipped_2018_overlay_loads_compares_and_codes_only_the_record() -> None
     coded = [r for r in rows if r["overlay"] is not None]
     assert coded and all("news-2018-contract" in (r["overlay_cite"] or "") for r in coded)
     unknown = {r["key"] for r in rows if r["overlay"] is None}
-    assert {"deadlines.investigation.days", "provisions.stigmatizing_termination_standard",
-            "provisions.discipline_appeal_forum"} <= unknown
+    assert {
+        "deadlines.investigation.days",
+        "provisions.stigmatizing_termination_standard",
+        "provisions.discipline_appeal_forum",
+    } <= unknown
     # nothing it codes moves a clock: the record states no such value
     cases = _cases(50)
     s, _ = replay(((c, Facts()) for c in cases), ov.base, ov.profile, TODAY)
@@ -218,10 +238,17 @@ def test_template_loads() -> None:
 
 def test_cli_compare_json(tmp_path: Path) -> None:
     p = _write(tmp_path, SMALL)
-    out = subprocess.run([sys.executable, "-m", "oversight.cli", "contract", "compare", str(p), "--format", "json"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-m", "oversight.cli", "contract", "compare", str(p), "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     rows = json.loads(out.stdout)
     assert rows[0]["key"] == "deadlines.investigation.days"
-    bad = subprocess.run([sys.executable, "-m", "oversight.cli", "contract", "compare", str(tmp_path / "nope.toml")],
-                         capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "oversight.cli", "contract", "compare", str(tmp_path / "nope.toml")],
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "no such profile file" in bad.stderr and bad.stdout == ""
