@@ -17,6 +17,7 @@ Each provision is classed in one of the six categories Campaign Zero uses for po
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -46,6 +47,7 @@ CONFORMANCE: Final[dict[str, str]] = {
     "outside_chapter": "Outside the chapter",
 }
 CHAPTER_CITE: Final = "SMC 3.29.400.A"
+_DATE: Final = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 Judgement = tuple[str, str | None, str]  # (conformance, the section it conflicts with, why)
 
@@ -272,11 +274,13 @@ def load_overlay(path: str | Path) -> Overlay:
 
 
 def _is_date(k: str) -> bool:
+    if not _DATE.match(k):
+        return False
     try:
         dt.date.fromisoformat(k)
     except ValueError:
         return False
-    return len(k) == 10
+    return True
 
 
 def _own_entries(node: Any, loc: str = "") -> list[tuple[str, Any]]:
