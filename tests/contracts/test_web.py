@@ -139,3 +139,19 @@ def test_the_registry_keeps_consultations_confidential_and_refuses_bad_input(see
     assert r.status_code == 403 and Agreement.objects.count() == n
     assert Consultation.objects.filter(agreement=a).count() == 1
     assert "purging" not in Client().get(reverse("public_contracts:index")).content.decode()
+
+
+def test_a_draft_pasted_is_compared_and_replayed_or_refused_with_the_key_named(seeded: None) -> None:
+    c = Client()
+    c.force_login(_user(A.INSPECTOR_GENERAL))
+    r = c.get(reverse("contracts:draft"))
+    assert r.status_code == 200 and "stigmatizing_termination_standard" in r.content.decode()
+    bad = SMALL + '\n[provisions]\nbinding_arbitration."2018-01-01" = { value = true, cite = "art 9" }\n'
+    r = c.post(reverse("contracts:draft"), {"overlay": bad})
+    body = r.content.decode()
+    assert r.status_code == 400 and "the draft: provisions.binding_arbitration: unknown key" in body
+    assert "binding_arbitration" in body and "/tmp" not in body  # what was typed is kept; no server path
+    r = c.post(reverse("contracts:draft"), {"overlay": SMALL})
+    body = r.content.decode()
+    assert r.status_code == 200 and 'id="compare"' in body and 'id="replay-sentence"' in body
+    assert "Under a small agreement" in body

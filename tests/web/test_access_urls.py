@@ -434,6 +434,7 @@ URLS: dict[str, Url | dict[str, Url]] = {
     # --- Bargaining agreements against the chapter (oversight.contracts)
     "contracts:index": Url(Holds("open_contracts")),
     "contracts:record": Url(Holds("record_agreement"), post=True),
+    "contracts:draft": both(Holds("open_contracts"), data={"overlay": "not toml ["}),
     "contracts:agreement": Url(Holds("open_contracts"), args=pk(lambda w, s: _agreement(w))),
     "contracts:consult": Url(Holds("consult_bargaining"), args=pk(lambda w, s: _agreement(w)), post=True),
     "contracts:compare": Url(Holds("open_contracts"), args=lambda w, s: {"name": "spog-2018-tentative"}),

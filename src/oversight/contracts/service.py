@@ -28,6 +28,10 @@ def shipped_path(name: str) -> Path:
     return Path(str(resources.files("oversight.rules").joinpath("agreements", f"{name}.toml")))
 
 
+def template_text() -> str:
+    return resources.files("oversight.rules").joinpath("agreements", "template.toml").read_text(encoding="utf-8")
+
+
 def load(name_or_path: str) -> rc.Overlay:
     p = Path(name_or_path)
     if p.suffix == ".toml" or p.exists():

@@ -160,6 +160,38 @@ def replay(request: HttpRequest, name: str) -> HttpResponse:
     return _replay_response(request, name, "contracts/replay.html", False)
 
 
+@login_required
+def draft(request: HttpRequest) -> HttpResponse:
+    """A draft agreement pasted as an overlay (before a vote): compared and replayed, nothing kept."""
+    access.require(request.user, "open_contracts")
+    template = service.template_text()
+    if request.method != "POST":
+        return render(request, "contracts/draft.html", {"text": template})
+    text = request.POST.get("overlay", "")
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "draft.toml"
+        path.write_text(text, encoding="utf-8")
+        try:
+            c = service.compare(str(path))
+            r = service.run_replay(str(path), None, None, timezone.localdate())
+        except ProfileError as e:
+            error = str(e).replace(str(path), "the draft")
+            return render(request, "contracts/draft.html", {"text": text, "error": error}, status=400)
+    readable = set(Case.objects.filter(access.cases_q(request.user)).values_list("number", flat=True))
+    diff = [res for res in r.differing if res["case"] in readable]
+    ctx = {
+        "text": text,
+        "c": c,
+        "r": r,
+        "differing": [(x, None) for x in diff[:200]],
+        "hidden": len(r.differing) - len(diff),
+    }
+    return render(request, "contracts/draft.html", ctx)
+
+
 def _int(v: str | None, field: str) -> int | None:
     if not v:
         return None
@@ -247,6 +279,3 @@ def consult(request: HttpRequest, pk: int) -> HttpResponse:
         }
         return render(request, "contracts/agreement.html", ctx, status=400)
     return redirect("contracts:agreement", a.pk)
-
-
-__all__ = ["ProfileError"]
