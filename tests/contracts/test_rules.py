@@ -252,3 +252,17 @@ def test_cli_compare_json(tmp_path: Path) -> None:
         text=True,
     )
     assert bad.returncode == 2 and "no such profile file" in bad.stderr and bad.stdout == ""
+
+
+def test_shipped_2016_overlay_sends_exactly_the_appealed_cases_elsewhere() -> None:
+    ov = load_overlay(AGREEMENTS / "spog-2016-rejected.toml")
+    assert (ov.header.votes_for, ov.header.votes_against, ov.header.status) == (156, 823, "rejected")
+    rows, _ = compare_rows(ov)
+    forum = next(r for r in rows if r["key"] == "provisions.discipline_appeal_forum")
+    assert forum["conformance"] == "conflicts" and "news-2016-spog-vote" in forum["overlay_cite"]
+    cases = _cases(300)
+    appealed = {c["case_id"] for c in cases if any(e["type"] == "appeal_notice_filed" for e in c["events"])}
+    assert appealed
+    _s, res = replay(((c, Facts()) for c in cases), ov.base, ov.profile, TODAY)
+    assert {r["case"] for r in res if r["differs"]} == appealed
+    assert all([ch["kind"] for ch in r["changes"]] == ["appeal_forum"] for r in res if r["differs"])

@@ -102,6 +102,17 @@ class Comparison:
             for r, n in zip(self.rows, self.notes, strict=True)
         ]
 
+    @property
+    def status_label(self) -> str:
+        return {
+            "proposed": "proposed",
+            "tentative": "tentative agreement",
+            "ratified": "ratified",
+            "rejected": "rejected",
+            "expired": "expired",
+            "template": "template",
+        }[self.overlay.header.status]
+
     def counts(self) -> dict[str, int]:
         return rc.summary_counts(self.rows)
 

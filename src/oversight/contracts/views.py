@@ -20,9 +20,18 @@ from oversight.cases.models import Case, CaseEvent
 from oversight.rules.profile import ProfileError
 
 from . import actions, service
-from .models import OFFICES, STATUSES, Agreement
+from .models import OFFICES, STATUS_LABELS, STATUSES, Agreement
 
 _REPLAYS: dict[tuple[Any, ...], service.Replay] = {}
+
+
+def _shipped() -> list[tuple[str, Any, str]]:
+    """Each shipped overlay: its name, its header and its status as a person reads it."""
+    out = []
+    for n in service.shipped():
+        h = service.load(n).header
+        out.append((n, h, STATUS_LABELS.get(h.status, h.status)))
+    return out
 
 
 def _overlay_or_404(name: str) -> None:
@@ -121,7 +130,8 @@ def _replay_response(request: HttpRequest, name: str, template: str, public: boo
 
 def public_index(request: HttpRequest) -> HttpResponse:
     agreements = Agreement.objects.filter(public_on__isnull=False).select_related("library_document")
-    return render(request, "contracts/public_index.html", {"overlays": service.shipped(), "agreements": agreements})
+    overlays = _shipped()
+    return render(request, "contracts/public_index.html", {"overlays": overlays, "agreements": agreements})
 
 
 def public_compare(request: HttpRequest, name: str) -> HttpResponse:
@@ -139,7 +149,7 @@ def public_replay(request: HttpRequest, name: str) -> HttpResponse:
 def index(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "open_contracts")
     ctx = {
-        "overlays": service.shipped(),
+        "overlays": _shipped(),
         "agreements": Agreement.objects.all(),
         "may_record": access.may(request.user, "record_agreement"),
         "statuses": STATUSES,
@@ -231,7 +241,7 @@ def record(request: HttpRequest) -> HttpResponse:
         )
     except ActionError as e:
         ctx = {
-            "overlays": service.shipped(),
+            "overlays": _shipped(),
             "agreements": Agreement.objects.all(),
             "may_record": True,
             "statuses": STATUSES,

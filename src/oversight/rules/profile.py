@@ -322,6 +322,9 @@ class ContractHeader(_Strict):
     effective: str  # the date its values are laid over the chapter's (YYYY-MM-DD)
     term_from: str | None = None
     term_to: str | None = None
+    # a ratification vote, as reported (a rejected agreement's)
+    votes_for: NonNegativeCount | None = None
+    votes_against: NonNegativeCount | None = None
     sources: dict[str, ContractSource] = Field(default_factory=dict)
     # What no public source states: a provision's key, or a path of the chapter's values
     # ("deadlines.investigation.days"; "adjustments.investigation" for its tolls) -> why it is

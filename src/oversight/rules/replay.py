@@ -37,6 +37,20 @@ CHANGE_KINDS: Final[dict[str, str]] = {
 }
 
 
+FORUMS: Final[dict[str, str]] = {
+    "pscsc": "the Public Safety Civil Service Commission (an employee's appeal) or the City Hearing Examiner "
+    "(a union's)",
+    "hearing_examiner": "the City Hearing Examiner",
+    "arbitration": "an arbitrator",
+    "disciplinary_review_board": "a Disciplinary Review Board",
+}
+STANDARDS: Final[dict[str, str]] = {
+    "preponderance_of_evidence": "a preponderance of the evidence",
+    "clear_and_convincing": "clear and convincing evidence",
+    "beyond_reasonable_doubt": "proof beyond a reasonable doubt",
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Facts:
     """What the provisions read that the events do not carry; None is 'not in the records'."""
@@ -164,8 +178,16 @@ class Replayer:
                     "what": CHANGE_KINDS["appeal_forum"],
                     "baseline": bf,
                     "overlay": of,
-                    "baseline_trace": [{"text": f"the appeal is heard by {bf}", "cite": bcite or ""}],
-                    "overlay_trace": [{"text": f"the agreement sends the appeal to {of}", "cite": ocite or ""}],
+                    "baseline_trace": [
+                        {
+                            "text": "a notice of intent to appeal was filed; the appeal is heard by "
+                            + FORUMS.get(bf, bf),
+                            "cite": bcite or "",
+                        }
+                    ],
+                    "overlay_trace": [
+                        {"text": f"the agreement sends the appeal to {FORUMS.get(of, of)}", "cite": ocite or ""}
+                    ],
                 }
             )
         # records purged N years after the case closed
@@ -213,7 +235,10 @@ class Replayer:
                         ],
                         "overlay_trace": [
                             {"text": "the Chief terminated the named employee", "cite": "the case's record"},
-                            {"text": f"a termination deemed stigmatizing needs {std}", "cite": scite or ""},
+                            {
+                                "text": f"a termination deemed stigmatizing needs {STANDARDS.get(std, std)}",
+                                "cite": scite or "",
+                            },
                         ],
                     }
                 )
@@ -334,6 +359,8 @@ def sentence(s: Summary, title: str) -> str:
         span = f" begun since {s['from_']}"
     elif s["to"]:
         span = f" begun by {s['to']}"
+    if title.startswith("The "):
+        title = "the " + title[4:]
     parts = [f"Under {title}, {_n(s['differing'])} of {_n(s['cases'])} cases{span} would have come out differently"]
     barred = s["by_change"]["discipline_barred"]
     if barred:

@@ -30,6 +30,7 @@ class Command(BaseCommand):
             guild="Seattle Police Officers' Guild (SPOG)",
             title="Proposed agreement negotiated over eighteen months (2016)",
             status="rejected",
+            overlay="spog-2016-rejected",
             votes_for=156,
             votes_against=823,
         )
