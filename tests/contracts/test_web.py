@@ -155,3 +155,18 @@ def test_a_draft_pasted_is_compared_and_replayed_or_refused_with_the_key_named(s
     body = r.content.decode()
     assert r.status_code == 200 and 'id="compare"' in body and 'id="replay-sentence"' in body
     assert "Under a small agreement" in body
+
+
+def test_an_agreement_posted_in_the_library_is_public(seeded: None) -> None:
+    from oversight.public.models import LibraryDocument
+
+    director = _user(A.DIRECTOR)
+    doc = LibraryDocument.objects.create(
+        kind="cba", title="SPOG agreement 2019-2020", text="…", published_on=dt.date(2019, 1, 2), published_by=director
+    )
+    with pytest.raises(ActionError, match="library_document"):
+        actions.record_agreement(director, guild="SPOG", title="X", status="ratified", library_document=doc.pk + 99)
+    a = actions.record_agreement(director, guild="SPOG", title="SPOG 2019", status="ratified", library_document=doc.pk)
+    assert a.public_on == dt.date(2019, 1, 2)
+    page = Client().get(reverse("public_contracts:index")).content.decode()
+    assert "SPOG 2019" in page and reverse("public:library_document", args=[doc.pk]) in page

@@ -29,6 +29,7 @@ def record_agreement(
     votes_against: int | None = None,
     vote_on: dt.date | None = None,
     public_on: dt.date | None = None,
+    library_document: int | None = None,
 ) -> Agreement:
     access.require(user, "record_agreement")
     if not guild.strip():
@@ -46,8 +47,18 @@ def record_agreement(
             service.load(overlay)
         except ProfileError as e:
             raise ActionError("overlay", str(e).replace("\n", "; ")) from None
+    doc = None
+    if library_document is not None:
+        from oversight.public.models import LibraryDocument
+
+        doc = LibraryDocument.objects.filter(pk=library_document, kind__in=("cba", "side_agreement")).first()
+        if doc is None:
+            raise ActionError("library_document", "no agreement of that number in the public library")
+        if public_on is None:
+            public_on = doc.published_on  # posted in the library: public (SMC 3.29.330.B)
     with transaction.atomic():
         a = Agreement.objects.create(
+            library_document=doc,
             guild=guild.strip(),
             title=title.strip(),
             status=status,

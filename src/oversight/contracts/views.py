@@ -34,6 +34,12 @@ def _shipped() -> list[tuple[str, Any, str]]:
     return out
 
 
+def _documents() -> Any:
+    from oversight.public.models import LibraryDocument
+
+    return LibraryDocument.objects.filter(kind__in=("cba", "side_agreement")).order_by("-published_on")[:200]
+
+
 def _overlay_or_404(name: str) -> None:
     if name not in service.shipped():
         raise Http404("no such agreement overlay")
@@ -154,6 +160,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "may_record": access.may(request.user, "record_agreement"),
         "statuses": STATUSES,
         "form": {},
+        "documents": _documents(),
     }
     return render(request, "contracts/index.html", ctx)
 
@@ -238,6 +245,7 @@ def record(request: HttpRequest) -> HttpResponse:
             votes_against=_int(p.get("votes_against"), "votes_against"),
             vote_on=_date(p.get("vote_on"), "vote_on"),
             public_on=_date(p.get("public_on"), "public_on"),
+            library_document=_int(p.get("library_document"), "library_document"),
         )
     except ActionError as e:
         ctx = {
@@ -245,6 +253,7 @@ def record(request: HttpRequest) -> HttpResponse:
             "agreements": Agreement.objects.all(),
             "may_record": True,
             "statuses": STATUSES,
+            "documents": _documents(),
             "error": str(e),
             "form": p,
         }
