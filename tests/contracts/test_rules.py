@@ -197,6 +197,34 @@ stigmatizing_termination_standard."2018-01-01" = { value = "clear_and_convincing
     assert s["indeterminate"] == 1
 
 
+def test_a_subpoena_issued_is_limited_only_where_the_records_say_one_was(tmp_path: Path) -> None:
+    text = (
+        SMALL.replace("value = 150", "value = 180").replace("value = 20", "value = 0")
+        + """
+[provisions]
+opa_subpoena_limited."2018-01-01" = { value = true, cite = "art 10" }
+"""
+    )
+    ov = load_overlay(_write(tmp_path, text))
+    case = {
+        "case_id": "S-1",
+        "events": [
+            {"type": "complaint_received", "date": "2019-01-01"},
+            {"type": "proposed_findings_issued", "date": "2019-05-01"},
+        ],
+    }
+    items = [
+        (case, Facts(subpoenas=2)),
+        ({**case, "case_id": "S-2"}, Facts(subpoenas=0)),
+        ({**case, "case_id": "S-3"}, Facts()),
+    ]
+    _s, (one, none, unknown) = replay(items, ov.base, ov.profile, TODAY)
+    assert [c["kind"] for c in one["changes"]] == ["subpoena_limited"]
+    assert one["changes"][0]["baseline_trace"][0]["cite"] == "SMC 3.29.025.D"
+    assert not none["differs"] and not none["indeterminate"]
+    assert not unknown["differs"] and "subpoena" in unknown["indeterminate"][0]
+
+
 def test_unknown_key_is_refused_naming_file_and_key(tmp_path: Path) -> None:
     p = _write(tmp_path, SMALL + '\n[provisions]\nbinding_arbitration."2018-01-01" = { value = true, cite = "x" }\n')
     with pytest.raises(ProfileError) as e:

@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from oversight.cases.models import CLOCK_EVENT_TYPES, Allegation, Case, CaseEvent
+from oversight.cases.models import CLOCK_EVENT_TYPES, Allegation, Case, CaseEvent, Subpoena
 from oversight.rules.events import EVENT_TYPES
 from oversight.rules.replay import Facts
 
@@ -45,6 +45,9 @@ def replay_inputs() -> Iterator[tuple[dict[str, Any], Facts, int]]:
     discipline: dict[int, list[str]] = defaultdict(list)
     for case_id, kind in Discipline.objects.values_list("case_id", "kind"):
         discipline[case_id].append(kind)
+    subpoenas: dict[int, int] = defaultdict(int)
+    for case_id in Subpoena.objects.values_list("case_id", flat=True):
+        subpoenas[case_id] += 1
     for row in Case.objects.order_by("number").values(*fields):
         pk = row["pk"]
         obj = {
@@ -59,5 +62,6 @@ def replay_inputs() -> Iterator[tuple[dict[str, Any], Facts, int]]:
             discipline=tuple(disc) if disc is not None else None,
             closed_on=closed.toordinal() if closed else None,
             imported=bool(row.get("imported", False)),
+            subpoenas=subpoenas.get(pk, 0),
         )
         yield obj, facts, pk

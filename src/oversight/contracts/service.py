@@ -64,6 +64,7 @@ CHANGE_SHORT: dict[str, str] = {
     "appeal_forum": "Another appeal forum",
     "record_purged": "Record purged",
     "elevated_standard": "Elevated standard of proof",
+    "subpoena_limited": "A subpoena limited",
 }
 
 

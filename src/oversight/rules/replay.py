@@ -34,6 +34,7 @@ CHANGE_KINDS: Final[dict[str, str]] = {
     "appeal_forum": "the appeal would have gone to another forum",
     "record_purged": "the record would have been purged",
     "elevated_standard": "a termination would have needed an elevated standard of proof",
+    "subpoena_limited": "a subpoena OPA issued would have been limited",
 }
 
 
@@ -58,6 +59,7 @@ class Facts:
     discipline: tuple[str, ...] | None = None  # kinds imposed ("termination", ...)
     closed_on: int | None = None  # ordinal
     imported: bool = False
+    subpoenas: int | None = None  # how many OPA issued in the case
 
 
 class Step(TypedDict):
@@ -218,6 +220,30 @@ class Replayer:
                             ],
                         }
                     )
+        # OPA's subpoenas, limited
+        lim, lcite = _provision(o, "opa_subpoena_limited", began)
+        blim, bcite2 = _provision(b, "opa_subpoena_limited", began)
+        if lim and not blim:
+            if facts.subpoenas is None:
+                if "chief_decision" in by_type or "proposed_findings_issued" in by_type:
+                    missing.append("whether OPA issued a subpoena (for the agreement's limits on subpoenas)")
+            elif facts.subpoenas > 0:
+                changes.append(
+                    {
+                        "kind": "subpoena_limited",
+                        "what": CHANGE_KINDS["subpoena_limited"],
+                        "baseline": facts.subpoenas,
+                        "overlay": "limited",
+                        "baseline_trace": [
+                            {
+                                "text": f"OPA issued {facts.subpoenas} subpoena(s): the Director may issue one at any "
+                                "stage of an investigation",
+                                "cite": bcite2 or "SMC 3.29.025.D",
+                            }
+                        ],
+                        "overlay_trace": [{"text": "the agreement limits OPA's subpoenas", "cite": lcite or ""}],
+                    }
+                )
         # terminations under an elevated standard of proof
         std, scite = _provision(o, "stigmatizing_termination_standard", began)
         if std is not None and std != "preponderance_of_evidence" and "chief_decision" in by_type:
