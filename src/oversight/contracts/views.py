@@ -183,7 +183,7 @@ def draft(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "open_contracts")
     template = service.template_text()
     if request.method != "POST":
-        return render(request, "contracts/draft.html", {"text": template})
+        return render(request, "contracts/draft.html", {"text": "", "template": template})
     text = request.POST.get("overlay", "")
     import tempfile
     from pathlib import Path
@@ -196,11 +196,13 @@ def draft(request: HttpRequest) -> HttpResponse:
             r = service.run_replay(str(path), None, None, timezone.localdate())
         except ProfileError as e:
             error = str(e).replace(str(path), "the draft")
-            return render(request, "contracts/draft.html", {"text": text, "error": error}, status=400)
+            ctx = {"text": text, "error": error, "template": template}
+            return render(request, "contracts/draft.html", ctx, status=400)
     readable = set(Case.objects.filter(access.cases_q(request.user)).values_list("number", flat=True))
     diff = [res for res in r.differing if res["case"] in readable]
     ctx = {
         "text": text,
+        "template": template,
         "c": c,
         "r": r,
         "differing": [(x, None) for x in diff[:200]],
