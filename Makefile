@@ -4,7 +4,7 @@ VENV := .venv
 STAMP := $(VENV)/.installed
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: demo test lint fmt types test-sqlite test-pure test-postgres test-browser chromium bench bench-board bench-publicdata bench-load bench-reports install
+.PHONY: demo test lint fmt types test-sqlite test-pure test-postgres test-browser chromium bench bench-board bench-publicdata bench-load bench-reports bench-replay install
 
 NATIVE_SOURCES := $(addprefix src/oversight/rules/,events.py timeline.py plan.py batch.py)
 
@@ -106,3 +106,8 @@ bench-load: $(STAMP)
 # (target: the annual report under 2 s at Seattle's scale). SCALES=1 for a quick run.
 bench-reports: $(STAMP)
 	PG_URL=$(PG_URL) scripts/ensure-postgres && DATABASE_URL=$(PG_URL) $(VENV)/bin/python benchmarks/report_bench.py $(if $(SCALES),--scales $(SCALES),)
+
+# Replay ten years of generated cases (1,500 a year, PG) under one agreement overlay, beside the
+# baseline-only run as peer: benchmarks/results/replay.json (target: under 10 s).
+bench-replay: $(STAMP)
+	PG_URL=$(PG_URL) scripts/ensure-postgres && DATABASE_URL=$(PG_URL) $(VENV)/bin/python benchmarks/replay_bench.py

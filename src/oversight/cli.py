@@ -260,6 +260,7 @@ def demo(
     _django(["seed_public_demo"])
     _django(["seed_recommendations_demo"])
     _django(["seed_institutions_demo"])
+    _django(["seed_contracts_demo"])
     # The public data pages (/data/): Seattle's own exports, when they are beside the checkout.
     from oversight.publicdata.demo import import_shared
 
@@ -370,6 +371,103 @@ def report(
                 paths.append(p)
     for p in paths:
         typer.echo(str(p))
+
+
+contract_app = typer.Typer(help="Bargaining agreements as overlays on the chapter.", no_args_is_help=True)
+app.add_typer(contract_app, name="contract")
+_FORMATS = ("text", "json", "csv", "html", "pdf")
+
+
+def _write_out(format: str, text: str | None, data: bytes | None, out: Path | None) -> None:
+    if out is not None:
+        if data is not None:
+            out.write_bytes(data)
+        else:
+            out.write_text(text or "", encoding="utf-8")
+        typer.echo(str(out))
+    elif data is not None:
+        sys.stdout.buffer.write(data)
+    else:
+        sys.stdout.write(text or "")
+
+
+@contract_app.command("compare")
+def contract_compare(
+    overlay: Annotated[str, typer.Argument(help="An agreement overlay (.toml), or a shipped one's name")],
+    format: Annotated[str, typer.Option("--format", help="text, json, csv, html or pdf")] = "text",
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file (a PDF needs it or a pipe)")] = None,
+) -> None:
+    """The agreement against the chapter, key by key: values, citations, category, conformance (3.29.400.A)."""
+    if format not in _FORMATS:
+        _fail(f"--format: {format!r} is not one of {', '.join(_FORMATS)}")
+    from oversight.contracts import service
+    from oversight.rules.profile import ProfileError
+
+    try:
+        c = service.compare(overlay)
+    except ProfileError as e:
+        _fail(str(e).replace("\n", "; "))
+    if format == "json":
+        import orjson
+
+        _write_out(format, orjson.dumps(c.rows, option=orjson.OPT_INDENT_2).decode() + "\n", None, out)
+    elif format == "csv":
+        _write_out(format, service.compare_csv(c), None, out)
+    elif format == "text":
+        _write_out(format, service.compare_text(c), None, out)
+    else:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "oversight.settings")
+        import django
+
+        django.setup()
+        ctx = {"c": c, "public": True}
+        if format == "html":
+            _write_out(format, service.html("contracts/compare_print.html", ctx), None, out)
+        else:
+            _write_out(format, None, service.pdf("contracts/compare_print.html", ctx), out)
+
+
+@app.command("replay")
+def replay_cmd(
+    overlay: Annotated[str, typer.Option("--overlay", help="An agreement overlay (.toml), or a shipped one's name")],
+    start: Annotated[str | None, typer.Option("--from", help="Cases begun on or after, YYYY-MM-DD")] = None,
+    end: Annotated[str | None, typer.Option("--to", help="Cases begun on or before, YYYY-MM-DD")] = None,
+    today: Annotated[str | None, typer.Option("--today", help="The day the clocks are read, YYYY-MM-DD")] = None,
+    format: Annotated[str, typer.Option("--format", help="text, json, csv, html or pdf")] = "text",
+    every: Annotated[bool, typer.Option("--all", help="JSON: every case, not only those that differ")] = False,
+    out: Annotated[Path | None, typer.Option("--out", help="Write to this file")] = None,
+) -> None:
+    """Every case in the records through the chapter and through the agreement: what would have differed."""
+    if format not in _FORMATS:
+        _fail(f"--format: {format!r} is not one of {', '.join(_FORMATS)}")
+    a = dt.date.fromordinal(_today(start)) if start else None
+    b = dt.date.fromordinal(_today(end)) if end else None
+    if a and b and b < a:
+        _fail(f"--to: {b} is before --from ({a})")
+    day = dt.date.fromordinal(_today(today))
+    _settings_or_fail()
+    import django
+
+    django.setup()
+    from oversight.contracts import service
+    from oversight.rules.profile import ProfileError
+
+    try:
+        r = service.run_replay(overlay, a, b, day)
+    except ProfileError as e:
+        _fail(str(e).replace("\n", "; "))
+    if format == "json":
+        import orjson
+
+        _write_out(format, orjson.dumps(r.to_json(every), option=orjson.OPT_INDENT_2).decode() + "\n", None, out)
+    elif format == "csv":
+        _write_out(format, service.replay_csv(r), None, out)
+    elif format == "text":
+        _write_out(format, service.replay_text(r), None, out)
+    elif format == "html":
+        _write_out(format, service.html("contracts/replay_print.html", {"r": r, "public": True}), None, out)
+    else:
+        _write_out(format, None, service.pdf("contracts/replay_print.html", {"r": r, "public": True}), out)
 
 
 def _add_publicdata() -> None:

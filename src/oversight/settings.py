@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "oversight.manual",
     "oversight.reports",
     "oversight.institutions",
+    "oversight.contracts",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)
     "django_otp.plugins.otp_totp",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("public/cpc/", include("oversight.cpc.public_urls")),
     path("manual/", include("oversight.manual.urls")),
     path("public/manual/", include("oversight.manual.public_urls")),
+    path("public/contracts/", include("oversight.contracts.public_urls")),
+    path("contracts/", include("oversight.contracts.urls")),
     path("people/", include("oversight.accounts.urls")),
     path("reports/", include("oversight.reports.urls")),
     path("institutions/", include("oversight.institutions.urls")),

@@ -160,6 +160,13 @@ def test_no_staff_page_shows_a_code(office: Office) -> None:
     check(director, ["/public/staff/publish/"], "director", found, post=preview | {"findings": ["sustained"]})
     check(director, ["/public/staff/publish/"], "director", found, post=preview | {"findings": ["poetry"]})
 
+    contracts = ["/contracts/", "/contracts/draft/"] + [
+        f"/contracts/{n}/{what}/"
+        for n in ("spog-2016-rejected", "spog-2018-tentative")
+        for what in ("compare", "replay")
+    ]
+    check(director, contracts, "director", found)
+
     reports = [
         f"/discipline/reports/{k}/?year={year}&month={m}" for k in ("appeals", "criminal_referrals") for m in (6, 12)
     ]
@@ -208,6 +215,12 @@ def test_no_public_page_shows_a_code(office: Office, language: str, small_store:
         "/oig/hotline/",
         "/oig/hotline/status/",
         f"/oig/audits/{office.published_audit}/report/",
+        "/public/contracts/",
+        *(
+            f"/public/contracts/{n}/{w}/"
+            for n in ("spog-2016-rejected", "spog-2018-tentative")
+            for w in ("compare", "replay")
+        ),
     ]
     check(web, pages, language, found)
     check(web, ["/public/complaint/"], language, found, post={"what_happened": "", "topic": "use_of_force"})

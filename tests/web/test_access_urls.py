@@ -306,6 +306,17 @@ def _body(w: World, s: str | None) -> dict[str, Any]:
     return {"body": "cpc"}
 
 
+def _agreement(w: World) -> int:
+    """An agreement in the registry (once for the walk)."""
+    from oversight.contracts import actions as contracts_actions
+    from oversight.contracts.models import Agreement
+
+    a = Agreement.objects.order_by("pk").first()
+    if a is None:
+        a = contracts_actions.record_agreement(w.users[A.DIRECTOR], guild="Guild", title="Next", status="proposed")
+    return a.pk
+
+
 def both(get: Rule, post: Rule | None = None, data: Any = None, **kw: Any) -> dict[str, Url]:
     """A staff page that is read (GET) and also takes its form (POST, empty or ``data``): who may do each."""
     return {"GET": Url(get, **kw), "POST": Url(post or get, post=True, data=data or {}, **kw)}
@@ -518,6 +529,17 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "institutions:withheld": both(Holds("file_withheld")),
     "institutions_public:index": Url(EVERYONE),
     "institutions_public:body": Url(EVERYONE, args=_body),
+    # --- Bargaining agreements against the chapter (oversight.contracts)
+    "contracts:index": Url(Holds("open_contracts")),
+    "contracts:record": Url(Holds("record_agreement"), post=True),
+    "contracts:draft": both(Holds("open_contracts"), data={"overlay": "not toml ["}),
+    "contracts:agreement": Url(Holds("open_contracts"), args=pk(lambda w, s: _agreement(w))),
+    "contracts:consult": Url(Holds("consult_bargaining"), args=pk(lambda w, s: _agreement(w)), post=True),
+    "contracts:compare": Url(Holds("open_contracts"), args=lambda w, s: {"name": "spog-2018-tentative"}),
+    "contracts:replay": Url(Holds("open_contracts"), args=lambda w, s: {"name": "spog-2018-tentative"}),
+    "public_contracts:index": Url(EVERYONE),
+    "public_contracts:compare": Url(EVERYONE, args=lambda w, s: {"name": "spog-2018-tentative"}),
+    "public_contracts:replay": Url(EVERYONE, args=lambda w, s: {"name": "spog-2018-tentative"}),
     # --- The public side
     "public:home": Url(EVERYONE),
     # --- CPC's meetings and community input

@@ -43,9 +43,9 @@ from oversight.cpc.models import Workplan
 from oversight.discipline import actions as da
 from oversight.discipline import views as discipline_views
 from oversight.discipline.models import Finding
-from oversight.manual import actions as manual_actions
 from oversight.institutions import actions as ia
 from oversight.institutions import views as institutions_views
+from oversight.manual import actions as manual_actions
 from oversight.oig import actions as oa
 from oversight.public import actions as pa
 from oversight.reports import actions as reports_actions
@@ -381,7 +381,42 @@ _INSTITUTION_DOORS: dict[str, Door] = {
 }
 
 
+def _contracts_view(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    """The registry is read: its door is the page."""
+    from oversight.contracts import views as contracts_views
+
+    request = RequestFactory().get("/contracts/")
+    request.user = u
+    response = contracts_views.index.__wrapped__(request)
+    assert response.status_code == 200, response.status_code
+    return response
+
+
+def _an_agreement(w: World, stage: str | None) -> Any:
+    from oversight.contracts import actions as contracts_actions
+
+    return contracts_actions.record_agreement(
+        w.users[A.DIRECTOR], guild="Seattle Police Officers' Guild", title="Next agreement", status="proposed"
+    )
+
+
+def _record_agreement(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    from oversight.contracts import actions as contracts_actions
+
+    return contracts_actions.record_agreement(u, guild="Guild", title="An agreement", status="proposed")
+
+
+def _consult(w: World, u: Any, stage: str | None, prepared: Any) -> object:
+    from oversight.contracts import actions as contracts_actions
+
+    return contracts_actions.record_consultation(u, prepared, "cpc", w.today, "The appeal forum.")
+
+
 DOORS: dict[str, Door] = {
+    # --- bargaining agreements (oversight.contracts)
+    "open_contracts": Door(_contracts_view),
+    "record_agreement": Door(_record_agreement),
+    "consult_bargaining": Door(_consult, prepare=_an_agreement),
     # --- CPC's meetings and community input
     "cpc_workspace": Door(
         lambda w, u, s, p: cpc_actions.schedule_meeting(
@@ -772,5 +807,6 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
         "dashboard",
         "open_registry",
         "review_overdue_reviews",
+        "open_contracts",
     ):  # a report, a search or a list is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

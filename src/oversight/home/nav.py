@@ -28,6 +28,7 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("OPA Manual", "manual:index", "comment_on_manual"),
     ("Dashboard", "reports:dashboard", "dashboard"),
     ("Reports", "reports:index", "open_reports"),
+    ("Contracts", "contracts:index", "open_contracts"),
     ("Publish", "public:staff_publish", "publish"),
     ("Library", "public:staff_library", "library"),
     ("Oversight bodies", "institutions:index", "open_registry"),

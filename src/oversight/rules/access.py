@@ -593,6 +593,22 @@ PERMISSIONS: dict[str, Permission] = {
     "file_withheld": _p(
         "file the department's itemization of records withheld from OIG", _all(RECORDS_OFFICER), "SMC 3.29.105.D"
     ),
+    # --- Bargaining agreements against the chapter (oversight.contracts)
+    "open_contracts": _p(
+        "open the registry of bargaining agreements and replay the cases under one",
+        _all(DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL, CPC_STAFF, CITY_ATTORNEY),
+        "SMC 3.29.330; SMC 3.29.400.A",
+    ),
+    "record_agreement": _p(
+        "record a bargaining agreement, its status or its vote in the registry",
+        _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF, CITY_ATTORNEY),
+        "SMC 3.29.330.B",
+    ),
+    "consult_bargaining": _p(
+        "record or read the consultations on the City's bargaining agenda (confidential until public)",
+        _all(DIRECTOR, INSPECTOR_GENERAL, CPC_STAFF),
+        "SMC 3.29.330.A",
+    ),
     # --- The system
     "manage_users": _p("create users, give and take roles, deactivate accounts", _all(ADMINISTRATOR)),
     # whoever reads some cases' facts searches them (the search is limited to those cases)

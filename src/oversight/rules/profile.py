@@ -330,6 +330,88 @@ class InstitutionsSpec(_Strict):
     staffing: StaffingSpec
 
 
+# --------------------------------------------------------------------------
+# Bargaining agreements (SMC 3.29.330, 3.29.400.A): what a contract says beyond the chapter
+# --------------------------------------------------------------------------
+
+StandardOfProof = Literal["preponderance_of_evidence", "clear_and_convincing", "beyond_reasonable_doubt"]
+AppealForum = Literal["pscsc", "hearing_examiner", "arbitration", "disciplinary_review_board"]
+
+
+def _check_optional_dates(v: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if v is None else _check_date_keys(v)
+
+
+class ProvisionsSpec(_Strict):
+    """Provisions of a bargaining agreement the chapter's clock does not model, each dated and
+    cited. What each is and how it is judged against the chapter: ``rules/contracts.py``."""
+
+    stigmatizing_termination_standard: dict[str, Entry[StandardOfProof]] | None = None
+    discipline_appeal_forum: dict[str, Entry[AppealForum]] | None = None
+    opa_subpoena_limited: DatedFlag | None = None
+    oig_subpoena_limited: DatedFlag | None = None
+    sworn_investigators_min: dict[str, Entry[NonNegativeCount]] | None = None
+    records_purged_after_years: dict[str, Entry[Annotated[int, Field(ge=1, strict=True)]]] | None = None
+    interview_notice_hours: dict[str, Entry[NonNegativeCount]] | None = None
+    representative_consult_hours: dict[str, Entry[NonNegativeCount]] | None = None
+    evidence_before_interview: DatedFlag | None = None
+    city_pays_officer_legal_costs: DatedFlag | None = None
+    body_worn_cameras: DatedFlag | None = None
+    civilian_investigators_expanded: DatedFlag | None = None
+    wages_retroactive_to_year: dict[str, Entry[Annotated[int, Field(ge=1900, le=2200, strict=True)]]] | None = None
+
+    _v = field_validator("*")(_check_optional_dates)
+
+
+ContractStatus = Literal["proposed", "tentative", "ratified", "rejected", "expired", "template"]
+
+
+class ContractSource(_Strict):
+    title: str = Field(min_length=1)
+    published: str | None = None  # YYYY-MM-DD
+    where: str = Field(min_length=1)  # a file of the public library, or an address
+
+
+class ReportedStatement(_Strict):
+    by: str = Field(min_length=1)
+    said: str = Field(min_length=1)
+    cite: str = Field(min_length=1)
+
+
+class ContractHeader(_Strict):
+    """Who agreed to what and when; each value of the overlay cites one of ``sources``."""
+
+    guild: str = Field(min_length=1)
+    title: str = Field(min_length=1)
+    status: ContractStatus
+    effective: str  # the date its values are laid over the chapter's (YYYY-MM-DD)
+    term_from: str | None = None
+    term_to: str | None = None
+    # a ratification vote, as reported (a rejected agreement's)
+    votes_for: NonNegativeCount | None = None
+    votes_against: NonNegativeCount | None = None
+    sources: dict[str, ContractSource] = Field(default_factory=dict)
+    # What no public source states: a provision's key, or a path of the chapter's values
+    # ("deadlines.investigation.days"; "adjustments.investigation" for its tolls) -> why it is
+    # left out. Never guessed.
+    unknown: dict[str, str] = Field(default_factory=dict)
+    # What others said of the agreement as a whole, as reported (not a value of it)
+    reported: list[ReportedStatement] = Field(default_factory=list)
+
+    @field_validator("effective", "term_from", "term_to")
+    @classmethod
+    def _date(cls, v: str | None) -> str | None:
+        if v is None:
+            return v
+        if not _DATE_KEY.match(v):
+            raise ValueError(f"{v!r} is not a date (YYYY-MM-DD)")
+        try:
+            dt.date.fromisoformat(v)
+        except ValueError:
+            raise ValueError(f"{v!r} is not a real date") from None
+        return v
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -353,6 +435,8 @@ class ProfileSpec(_Strict):
     sampling: dict[str, SamplingSpec] = Field(default_factory=dict)
     publication: PublicationSpec
     institutions: InstitutionsSpec | None = None
+    provisions: ProvisionsSpec = Field(default_factory=ProvisionsSpec)
+    contract: ContractHeader | None = None
 
 
 # --------------------------------------------------------------------------
@@ -976,6 +1060,12 @@ def _cross_check(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], str]]:
                             )
     problems.extend(_check_bargaining(spec))
     problems.extend(_check_institutions(spec))
+    if spec.contract is not None:
+        for key in spec.contract.unknown:
+            if key not in ProvisionsSpec.model_fields and "." not in key:
+                problems.append(
+                    (("contract", "unknown", key), "not a provision of the schema (see rules/contracts.py)")
+                )
     labelled: dict[str, str] = {}
     for tax_id in TaxonomiesSpec.model_fields:
         tax: TaxonomySpec = getattr(spec.taxonomies, tax_id)

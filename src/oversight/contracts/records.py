@@ -1,0 +1,67 @@
+"""The records as replay reads them: every case (native and imported) as the clock's input, with
+the facts the agreements' provisions read (discipline imposed, the day it closed), in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+from oversight.cases.models import CLOCK_EVENT_TYPES, Allegation, Case, CaseEvent, Subpoena
+from oversight.rules.events import EVENT_TYPES
+from oversight.rules.replay import Facts
+
+
+def _has_field(model: Any, name: str) -> bool:
+    return any(f.name == name for f in model._meta.get_fields())
+
+
+def replay_inputs() -> Iterator[tuple[dict[str, Any], Facts, int]]:
+    """(clock input, facts, case pk) of every case in the records."""
+    from oversight.discipline.models import Discipline
+
+    imported_field = _has_field(Case, "imported")
+    fields = ["pk", "number", "incident_date", "closed_on"] + (["imported"] if imported_field else [])
+    events: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for case_id, type_, date, data in (
+        CaseEvent.objects.filter(type__in=CLOCK_EVENT_TYPES)
+        .order_by("case_id", "seq")
+        .values_list("case_id", "type", "date", "data")
+    ):
+        e: dict[str, Any] = {"type": type_, "date": date.isoformat()}
+        if data:
+            known = EVENT_TYPES[type_]
+            e.update({k: v for k, v in data.items() if k in known})
+        events[case_id].append(e)
+    allegations: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for pk, case_id, cat, crim, conc, f3 in Allegation.objects.values_list(
+        "pk", "case_id", "category", "criminal", "concealment", "type_iii_force"
+    ):
+        allegations[case_id].append(
+            {"id": f"A{pk}", "category": cat, "criminal": crim, "concealment": conc, "type_iii_force": f3}
+        )
+    discipline: dict[int, list[str]] = defaultdict(list)
+    for case_id, kind in Discipline.objects.values_list("case_id", "kind"):
+        discipline[case_id].append(kind)
+    subpoenas: dict[int, int] = defaultdict(int)
+    for case_id in Subpoena.objects.values_list("case_id", flat=True):
+        subpoenas[case_id] += 1
+    for row in Case.objects.order_by("number").values(*fields):
+        pk = row["pk"]
+        obj = {
+            "case_id": row["number"],
+            "incident_date": row["incident_date"].isoformat() if row["incident_date"] else None,
+            "allegations": allegations.get(pk, []),
+            "events": events.get(pk, []),
+        }
+        closed: dt.date | None = row["closed_on"]
+        disc = discipline.get(pk)
+        facts = Facts(
+            discipline=tuple(disc) if disc is not None else None,
+            closed_on=closed.toordinal() if closed else None,
+            imported=bool(row.get("imported", False)),
+            subpoenas=subpoenas.get(pk, 0),
+        )
+        yield obj, facts, pk
