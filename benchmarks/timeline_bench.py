@@ -178,6 +178,8 @@ def main() -> None:
         "batch_to_floor_ratio_paired_median": round(paired, 2),
         "floor_cpu_seconds_median": round(statistics.median(floor_cpu), 4),
         "batch_cpu_seconds_median": round(statistics.median(batch_cpu), 4),
+        "floor_cpu_cases_per_second": round(n / statistics.median(floor_cpu)),
+        "batch_cpu_cases_per_second": round(n / statistics.median(batch_cpu)),
         "batch_to_floor_ratio_cpu": round(cpu_ratio, 2),
         "flush_every_pieces": FLUSH_EVERY,
         "load_average_1min": round(os.getloadavg()[0], 2) if hasattr(os, "getloadavg") else None,
