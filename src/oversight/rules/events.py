@@ -61,8 +61,8 @@ Allegation = tuple[str | None, str | None, bool, bool, bool]
 
 
 class Case:
-    """A checked case: its events in date order (ties keep input order), also by type: each
-    type's events in the order of :func:`event_key`, which does not depend on the input's."""
+    """A checked case: its events in date order, events of one day in the order the input lists
+    them (shared/spec/timeline.md: "ties keep file order"), and the same by type."""
 
     __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type")
 
@@ -189,34 +189,21 @@ def parse_case(obj: object) -> Case:
         else:
             append((date, i, etype, 0, None, None))  # type: ignore[arg-type]
     if not in_order:
-        events.sort(key=_date_index)
+        events.sort(key=event_key)
     by_type: dict[str, list[Event]] = {}
-    tied = False
     for ev in events:
         lst = by_type.get(ev[2])
         if lst is None:
             by_type[ev[2]] = [ev]
         else:
-            if lst[-1][0] == ev[0]:
-                tied = True
             lst.append(ev)
-    if tied:
-        for lst in by_type.values():
-            if len(lst) > 1:
-                lst.sort(key=event_key)
     return Case(case_id, incident_date, tuple(allegations), events, by_type)
 
 
-def _date_index(e: Event) -> tuple[int, int]:
+def event_key(e: Event) -> tuple[int, int]:
+    """The order the clock takes events in: by date, events of one day in the order the input
+    lists them (their input position)."""
     return (e[0], e[1])
-
-
-def event_key(e: Event) -> tuple[int, str, int, str, int, int]:
-    """A total order of events that does not depend on the order the input listed them in: by
-    date, then by what they say (type, days or other date, text, follows), the input's position
-    last (it separates only events that say the same, so the result cannot tell them apart)."""
-    follows = e[5]
-    return (e[0], e[2], e[3], e[4] or "", -1 if follows is None else int(follows), e[1])
 
 
 def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:

@@ -23,10 +23,8 @@ from typing import Final
 from oversight.rules.events import Case, Event, iso
 from oversight.rules.profile import DeadlineRule, Profile, ReferralRule, Rules
 from oversight.rules.timeline import (
-    _ALWAYS,
     _DATED,
     _START_TEXT,
-    _WHILE_RUNNING,
     NOT_APPLICABLE,
     START_EVENTS,
     Deadline,
@@ -101,12 +99,10 @@ class _DeadlinePlan:
         # the event types whose presence can change the period (timeline._run_period reads
         # the others, a pause's end and what resumes it, only once a pause began)
         self.adjusted_by = tuple(dict.fromkeys(a.event for a in rule.adjustments))
-        # Adjustments that only add days (no toll, no pause, no other anchor), with what
-        # _run_period sorts them by: (event type, on the same day: always before while running,
-        # adds a number of days of its own or the event's, days, cite)
-        self.additions: tuple[tuple[str, int, bool, bool, int, str], ...] = tuple(
-            (a.event, _ALWAYS if a.when == "always" else _WHILE_RUNNING, a.when == "always", a.kind == "event_days")
-            + (a.days, a.cite)
+        # Adjustments that only add days (no toll, no pause, no other anchor):
+        # (event type, applies always, adds a number of days of its own or the event's, days, cite)
+        self.additions: tuple[tuple[str, bool, bool, int, str], ...] = tuple(
+            (a.event, a.when == "always", a.kind == "event_days", a.days, a.cite)
             for a in rule.adjustments
             if a.kind in ("event_days", "fixed")
         )
@@ -338,27 +334,27 @@ def _additions(
     always or falls while the period runs (on or after the start, before the findings, on or
     before the due date as adjusted so far). Returns (due, steps); adds to ``extended`` the
     input indexes of the events that adjusted the period."""
-    items: list[tuple[int, int, str, int, str, int, Event, tuple[str, int, bool, bool, int, str]]] = []
+    items: list[tuple[int, int, int, Event, tuple[str, bool, bool, int, str]]] = []
     k = 0
     for add in dp.additions:
         found = by_type.get(add[0])
         if found is not None:
             for e in found:
-                items.append((e[0], add[1], e[2], e[3], e[4] or "", k, e, add))
+                items.append((e[0], e[1], k, e, add))
                 k += 1
     if len(items) > 1:
-        items.sort()  # k is unique: never compares past it, and keeps the order of equal keys
+        items.sort()  # the case's order; k is unique: the sort never compares past it
     due = start + dp.days
     steps = [first]
     for item in items:
         day = item[0]
-        e = item[6]
-        add = item[7]
-        if not add[2] and (day < start or (completed is not None and day >= completed) or day > due):
+        e = item[3]
+        add = item[4]
+        if not add[1] and (day < start or (completed is not None and day >= completed) or day > due):
             continue
         extended.add(e[1])
-        days = e[3] if add[3] else add[4]
+        days = e[3] if add[2] else add[3]
         if days:
             due += days
-            steps.append({"text": _added_text(e, days), "days": days, "cite": add[5]})
+            steps.append({"text": _added_text(e, days), "days": days, "cite": add[4]})
     return due, steps

@@ -30,13 +30,14 @@ leaves a question open, the reading taken is written here and in the step's text
 - Potential misconduct found in an SPD review (3.29.300.A) sets the date the
   complaint should have been referred: the profile says how many days after the
   finding "timely" allows (Seattle: none).
-- Events on one day are taken in an order that does not depend on how the input
-  lists them: a running pause ends first, then extensions that always apply, then
-  those that apply while the period runs, then pauses that begin. Events of one type on
-  one day are taken in the order of what they say (``events.event_key``): of two
-  incident reviews begun the same day, the first is the one whose unit sorts first; a
-  should-have-been-referred date given in the input comes before the same date set by a
-  review's finding.
+- Events are taken by date, and the events of one day in the order the input lists
+  them (the spec: "ties keep file order"), whatever their types: of two incident reviews
+  begun the same day, the one listed first is ``incident_review_1``; a pause's end closes
+  a pause begun before it in that order (an end listed before a start of its day has no
+  start before it); of two postponements the same day, the one listed first is the first
+  step. A should-have-been-referred date set by a review's finding takes the finding's
+  place in the listing. Whether an administrative step, submission or findings resumes a
+  pause is judged by date (a later day), not by the listing.
 - A deadline is completed by the first completing event on or after its start (the
   timeline statement: on or after the first findings; a review: of the same unit).
 - A case begun before a deadline's rule took effect is not judged by it (3.29.400.F):
@@ -108,27 +109,25 @@ _YEARS_CACHE: Final[dict[int, int]] = {}  # ordinal * 1024 + years -> ordinal
 
 
 def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | None:
-    """The earliest event of the given types; on a tie, the type named first."""
+    """The earliest event of the given types; of two on one day, the one the input lists first."""
     best: Event | None = None
     for t in types:
         lst = by_type.get(t)
         if lst is not None:
             e = lst[0]
-            if best is None or e[0] < best[0]:
+            if best is None or e[0] < best[0] or (e[0] == best[0] and e[1] < best[1]):
                 best = e
     return best
 
 
 def _of_types(by_type: dict[str, list[Event]], types: Sequence[str]) -> list[Event]:
-    """Every event of the given types, in date order; on a tie, the type named first, then the
-    order of ``event_key`` (each type's list is in that order, and the sort keeps it)."""
+    """Every event of the given types, in the case's order (``events.event_key``)."""
     if len(types) == 1:
         return list(by_type.get(types[0], _NO_EVENTS))
-    rank = {t: i for i, t in enumerate(types)}
     out: list[Event] = []
     for t in types:
         out.extend(by_type.get(t, _NO_EVENTS))
-    out.sort(key=lambda e: (e[0], rank[e[2]]))
+    out.sort(key=event_key)
     return out
 
 
@@ -335,60 +334,38 @@ def _pause_end(p: _Period, e: Event, resumed: bool) -> None:
     toll.describe = lambda n, overlap: f"{head}: {_tolled(n, overlap)}"
 
 
-# the order of one day's events in a period: a running pause ends, extensions that always apply,
-# those that apply while the period runs, pauses that begin
-_ENDS: Final = 0
-_ALWAYS: Final = 1
-_WHILE_RUNNING: Final = 2
-_STARTS: Final = 3
-
-
 def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]], today: int) -> None:
-    # (day, class, type, days, text, k, ...): sorted on the first five; k, unique and rising,
-    # keeps the listing's order among equal ones (and the sort never compares past it)
-    items: list[tuple[int, int, str, int, str, int, AdjustmentRule, str, Event]] = []
+    # (day, input position, k, ...): the case's order (events of one day as the input lists them);
+    # k, unique and rising, orders the roles of one event (an event can end a pause and adjust)
+    # and the sort never compares past it
+    items: list[tuple[int, int, int, AdjustmentRule, str, Event]] = []
     for adj in rule.adjustments:
         if adj.kind == "later_of":
             continue
+        role = "start" if adj.kind == "pause" else "single"
         for e in by_type.get(adj.event, _NO_EVENTS):
-            role = "start" if adj.kind == "pause" else "single"
-            klass = _STARTS if role == "start" else (_ALWAYS if adj.when == "always" else _WHILE_RUNNING)
-            items.append((e[0], klass, e[2], e[3], e[4] or "", len(items), adj, role, e))
+            items.append((e[0], e[1], len(items), adj, role, e))
         if adj.kind == "pause":
             if adj.end_event:
                 for e in by_type.get(adj.end_event, _NO_EVENTS):
-                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", len(items), adj, "end", e))
+                    items.append((e[0], e[1], len(items), adj, "end", e))
             for t in adj.resumed_by:
                 for e in by_type.get(t, _NO_EVENTS):
-                    items.append((e[0], _ENDS, e[2], 0, e[4] or "", len(items), adj, "resume", e))
+                    items.append((e[0], e[1], len(items), adj, "resume", e))
     items.sort()
-    leftover_ends: list[tuple[AdjustmentRule, Event]] = []  # ends met with no pause open
-    i = 0
-    n = len(items)
-    while i < n:
-        day = items[i][0]
-        leftover_ends.clear()
-        while i < n and items[i][0] == day:
-            adj, role, e = items[i][6:]
-            if role == "end":
-                if p.open is not None:
-                    _pause_end(p, e, resumed=False)
-                else:
-                    leftover_ends.append((adj, e))
-            elif role == "resume":
-                if p.open is not None and e[0] > p.open[2][0]:
-                    _pause_end(p, e, resumed=True)
-            elif role == "single":
-                _single(p, adj, e)
-            else:
-                _pause_start(p, adj, e)
-            i += 1
-        for _, e in leftover_ends:
-            # a pause that began and ended the same day; with none open, an end after the clock
-            # already resumed (an administrative step came first) changes nothing. Ends with no
-            # start at all were refused by _check_pause_pairs.
+    for _, _, _, adj, role, e in items:
+        if role == "end":
+            # with no pause open, an end after the clock already resumed (an administrative step
+            # came first) changes nothing; ends with no start were refused by _check_pause_pairs
             if p.open is not None:
                 _pause_end(p, e, resumed=False)
+        elif role == "resume":
+            if p.open is not None and e[0] > p.open[2][0]:
+                _pause_end(p, e, resumed=True)
+        elif role == "single":
+            _single(p, adj, e)
+        else:
+            _pause_start(p, adj, e)
     if p.open is not None:
         since, _, started = p.open
         toll = p.open_toll
@@ -556,27 +533,20 @@ def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
 
 
 def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> None:
-    """Each end closes a running pause; on one day a running pause ends before a new one starts."""
+    """Each end closes a running pause: one begun before it, in the case's order (an end listed
+    before a start of the same day does not close it)."""
     assert adj.end_event is not None
-    days: dict[int, tuple[list[Event], list[Event]]] = {}
-    for e in by_type.get(adj.event, _NO_EVENTS):
-        days.setdefault(e[0], ([], []))[0].append(e)
-    for e in by_type.get(adj.end_event, _NO_EVENTS):
-        days.setdefault(e[0], ([], []))[1].append(e)
+    marks = sorted(
+        [(e[0], e[1], True, e) for e in by_type.get(adj.event, _NO_EVENTS)]
+        + [(e[0], e[1], False, e) for e in by_type.get(adj.end_event, _NO_EVENTS)]
+    )
     paused = False
-    for day in sorted(days):
-        starts, ends = days[day]
-        ends = list(ends)
-        if paused and ends:
-            ends.pop(0)
-            paused = False
+    for _, _, starts, e in marks:
         if starts:
             paused = True
-        if paused and ends:
-            ends.pop(0)
+        elif paused:
             paused = False
-        if ends:
-            e = ends[0]
+        else:
             raise CaseError(f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {adj.event} before it")
 
 
