@@ -145,6 +145,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # thousands separators in sentences (intcomma)
     "django.contrib.postgres",  # full-text search on PostgreSQL (oversight.cases.search)
     "oversight.home",
     "oversight.cases",
