@@ -157,6 +157,7 @@ INSTALLED_APPS = [
     "oversight.cpc",
     "oversight.recommendations",
     "oversight.reports",
+    "oversight.history",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)
     "django_otp.plugins.otp_totp",
