@@ -74,6 +74,16 @@ def vocabularies() -> dict[str, set[str]]:
     }
 
 
+def pseudonym_of(pseudo: Any, serial: str, imported: str | None, pk: int) -> str:
+    """The named employee's pseudonym: the import's (keyed on the export's ID), else their
+    serial number's in the Terry stops' namespace, else one of their record's own."""
+    if imported:
+        return imported
+    if serial:
+        return str(pseudo(NATIVE_NAMESPACE, serial))
+    return str(pseudo("oversight-named-employee", str(pk)))
+
+
 def _month(d: dt.date | None) -> str | None:
     return d.strftime("%Y-%m") if d else None
 
@@ -153,12 +163,7 @@ def rows() -> list[dict[str, Any]]:
             continue
         number, received, closed, cls, precinct, ds, craw = cases[case_id]
         serial, rank, assignment, yos, ps, race, gender = emps[emp_id]
-        if ps:
-            who = ps
-        elif serial:
-            who = pseudo(NATIVE_NAMESPACE, serial)
-        else:
-            who = pseudo("oversight-named-employee", str(emp_id))
+        who = pseudonym_of(pseudo, serial, ps, emp_id)
         a_raw = i_raw or {}
         kind = disc.get((case_id, emp_id)) or (i_disc or None)
         outcome = appeals.get((case_id, emp_id)) or (i_appeal or None)

@@ -64,3 +64,51 @@ class ImportedAllegation(models.Model):
     discipline = models.CharField(max_length=24, blank=True)
     appeal_outcome = models.CharField(max_length=12, blank=True)
     raw = models.JSONField(default=dict)
+
+
+HANDLING = [
+    ("reviewed_no_action", "Reviewed: no intervention needed"),
+    ("mentoring", "Performance mentoring"),
+    ("coaching", "Non-disciplinary coaching"),
+    ("training", "Training"),
+    ("referred", "Referred for a closer look"),
+]
+HANDLING_LABELS = dict(HANDLING)
+
+
+class AlertHandling(models.Model):
+    """How SPD command handled an early-intervention alert (SMC 3.29.305.E); OIG audits these
+    (3.29.110.A.3.e). Kept under the alert's key, which changes when other records raise it."""
+
+    alert_key = models.CharField(max_length=200, db_index=True)
+    rule = models.CharField(max_length=48)
+    pseudonym = models.CharField(max_length=32)
+    level = models.CharField(max_length=12)
+    records = models.JSONField(default=list)  # the records that raised it, as handled
+    action = models.CharField(max_length=24, choices=HANDLING)
+    note = models.TextField(blank=True)
+    handled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    handled_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-handled_at"]
+
+    @property
+    def action_label(self) -> str:
+        return HANDLING_LABELS.get(self.action, self.action)
+
+
+class EfficacyReport(models.Model):
+    """SPD's or OIG's report on the efficacy of performance mentoring and early intervention
+    (SMC 3.29.305.E), with the numbers it was written on."""
+
+    office = models.CharField(max_length=8, choices=[("spd", "SPD"), ("oig", "OIG")])
+    period_start = models.DateField()
+    period_end = models.DateField()
+    findings = models.TextField()
+    numbers = models.JSONField(default=dict)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-period_end", "-recorded_at"]

@@ -1,0 +1,61 @@
+"""Early intervention: the chapter's "two or more sustained complaints within one year"
+(SMC 3.29.030.I.10) raises an alert that names its records; thirteen months apart does not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from oversight.rules.early_intervention import Record, Threshold, alerts, counts_by_level
+
+from .test_import import _row, _seattle, run
+
+CHAPTER = Threshold("sustained_complaints", "two within a year", "sustained_complaints", 365, 2, 3, "SMC 3.29.030.I.10")
+
+
+def rec(who: str, on: str, ref: str) -> Record:
+    return Record("sustained_complaints", who, dt.date.fromisoformat(on), ref)
+
+
+def test_the_rule_counts_within_the_window_and_names_the_records():
+    found = alerts(
+        [
+            rec("A", "2021-01-15", "c1"),
+            rec("A", "2021-12-20", "c2"),
+            rec("B", "2021-01-15", "c3"),
+            rec("B", "2022-02-20", "c4"),
+            rec("C", "2020-01-01", "c5"),
+            rec("C", "2020-03-01", "c6"),
+            rec("C", "2020-06-01", "c7"),
+        ],
+        [CHAPTER],
+    )
+    by = {a.who: a for a in found}
+    assert set(by) == {"A", "C"}
+    assert [r.ref for r in by["A"].records] == ["c1", "c2"] and by["A"].level == "warning"
+    assert by["C"].level == "critical" and by["C"].count == 3
+    assert "c1 (2021-01-15), c2 (2021-12-20)" in by["A"].because()
+    assert counts_by_level(found) == {"sustained_complaints": {"warning": 1, "critical": 1}}
+
+
+@pytest.mark.django_db
+def test_imported_and_native_records_raise_the_chapters_alert(history_env, tmp_path):
+    from oversight.history import alerts as ei
+
+    rows = [
+        _row("2021OPA-0001", "1111", "Courtesy", "Sustained", **{"Closed Date": "01/15/2021"}),
+        _row("2021OPA-0002", "1111", "Courtesy", "Sustained", **{"Closed Date": "12/20/2021"}),
+        _row("2021OPA-0003", "2222", "Courtesy", "Sustained", **{"Closed Date": "01/15/2021"}),
+        _row("2022OPA-0004", "2222", "Courtesy", "Sustained", **{"Closed Date": "02/20/2022"}),
+        _row("2022OPA-0005", "2222", "Honesty", "Not Sustained - Unfounded", **{"Closed Date": "03/01/2022"}),
+    ]
+    code, out, err = run(
+        "import", "complaints", "--source", "seattle-opa", str(_seattle(tmp_path, rows)), "--no-progress"
+    )
+    assert code == 0, err
+    found = [a for a in ei.current(with_data=False) if a.rule == "sustained_complaints"]
+    assert len(found) == 1
+    (alert,) = found
+    assert [r.ref for r in alert.records] == ["SEA-2021OPA-0001", "SEA-2021OPA-0002"]
+    assert alert.level == "warning" and alert.cite.startswith("SMC 3.29.030.I.10")
