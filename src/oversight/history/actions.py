@@ -11,6 +11,7 @@ more than the profile's ``imports.replace_share`` of what is there, the import s
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -21,6 +22,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from oversight import access
 from oversight.cases.actions.base import ActionError, User, audit, require
 from oversight.cases.actions.bulk import import_cases
 from oversight.cases.integrity import seal_objects
@@ -28,9 +30,17 @@ from oversight.cases.models import Allegation, Case, NamedEmployee
 from oversight.discipline.models import Discipline, Finding
 from oversight.history.mapping import Mapping
 from oversight.history.reader import Complaint, Read
-from oversight.rules.access import ADMINISTRATOR
+from oversight.rules.access import ADMINISTRATOR, INSPECTOR_GENERAL, OIG_AUDITOR
 
-from .models import ImportedAllegation, ImportedCase, ImportedDataset, ImportedEmployee
+from .models import (
+    HANDLING_LABELS,
+    AlertHandling,
+    EfficacyReport,
+    ImportedAllegation,
+    ImportedCase,
+    ImportedDataset,
+    ImportedEmployee,
+)
 
 SYSTEM_USER = "oversight-import"
 Progress = Callable[[str, float | None], None]
@@ -261,3 +271,57 @@ SEVERITY = ("termination", "demotion", "suspension", "written_reprimand", "oral_
 
 def _severity(kind: str) -> int:
     return SEVERITY.index(kind) if kind in SEVERITY else len(SEVERITY)
+
+
+def handle_alert(user: User, alert_key: str, action: str, note: str = "") -> AlertHandling:
+    """Record how SPD command handled an alert (SMC 3.29.305.E): the alert as it stands now,
+    with the records that raised it."""
+    from .alerts import current
+
+    require(user, "handle_alert")
+    if action not in HANDLING_LABELS:
+        raise ActionError("action", f"{action!r} is not one of: {', '.join(HANDLING_LABELS)}")
+    alert = next((a for a in current() if a.key == alert_key), None)
+    if alert is None:
+        raise ActionError("alert", "no such alert now: the records that raise it may have changed; reload the list")
+    with transaction.atomic():
+        h = AlertHandling.objects.create(
+            alert_key=alert.key,
+            rule=alert.rule,
+            pseudonym=alert.who,
+            level=alert.level,
+            records=[{"ref": r.ref, "on": r.on.isoformat(), "source": r.source} for r in alert.records],
+            action=action,
+            note=note.strip(),
+            handled_by=user,
+            handled_at=timezone.now(),
+        )
+        audit(user, "handle_alert", None, alert=alert.key, action=action)
+    return h
+
+
+def report_efficacy(user: User, period_start: dt.date, period_end: dt.date, findings: str) -> EfficacyReport:
+    """SPD's or OIG's report on the efficacy of performance mentoring and early intervention
+    (SMC 3.29.305.E), kept with the numbers of the moment."""
+    from .alerts import current, efficacy
+
+    require(user, "report_efficacy")
+    if period_end < period_start:
+        raise ActionError("period_end", "the period ends before it starts")
+    if not findings.strip():
+        raise ActionError("findings", "say what the numbers show")
+    roles = access.roles_of(user)
+    office = "oig" if roles & {INSPECTOR_GENERAL, OIG_AUDITOR} else "spd"
+    handlings = list(AlertHandling.objects.filter(handled_at__date__gte=period_start, handled_at__date__lte=period_end))
+    with transaction.atomic():
+        r = EfficacyReport.objects.create(
+            office=office,
+            period_start=period_start,
+            period_end=period_end,
+            findings=findings.strip(),
+            numbers=efficacy(current(), handlings),
+            recorded_by=user,
+            recorded_at=timezone.now(),
+        )
+        audit(user, "report_efficacy", None, report=r.pk, office=office)
+    return r

@@ -110,12 +110,37 @@ def data_records(who: set[str] | None = None) -> list[Record]:
     return out
 
 
+_CACHE: dict[tuple[Any, ...], list[Alert]] = {}
+
+
+def _state() -> tuple[Any, ...]:
+    """What the alerts depend on, cheaply: the newest finding and named employee, the imports'
+    withdrawals, the public data store's modification time."""
+    from django.db.models import Max
+
+    from .models import ImportedCase
+
+    path = config.db_path()
+    return (
+        Finding.objects.aggregate(m=Max("pk"))["m"],
+        NamedEmployee.objects.aggregate(m=Max("pk"))["m"],
+        ImportedCase.objects.filter(withdrawn_at__isnull=False).count(),
+        path.stat().st_mtime if path.exists() else None,
+    )
+
+
 def current(day: dt.date | None = None, with_data: bool = True) -> list[Alert]:
-    """Every alert the profile's thresholds raise today."""
+    """Every alert the profile's thresholds raise today (kept while the records stay the same)."""
+    key = (day or timezone.localdate(), with_data, *_state())
+    if key in _CACHE:
+        return _CACHE[key]
     records = case_records()
     if with_data:
         records += data_records()
-    return alerts(records, thresholds(day))
+    found = alerts(records, thresholds(day))
+    _CACHE.clear()
+    _CACHE[key] = found
+    return found
 
 
 def handled() -> dict[str, AlertHandling]:
@@ -151,3 +176,19 @@ def efficacy(found: list[Alert], handlings: list[AlertHandling]) -> dict[str, An
         "interventions": tracked,
         "new_records_after_intervention": later,
     }
+
+
+def counts_in_period(start: dt.date, end: dt.date) -> list[tuple[str, str, list[int | float | str | None]]]:
+    """For the annual report: per rule, the named employees at each level whose alert's latest
+    record fell in the period (records after the period are not looked at). Counts only."""
+    records = [r for r in case_records() + data_records() if r.on <= end]
+    found = [a for a in alerts(records, thresholds(end)) if start <= a.last <= end]
+    counts = counts_by_level(found)
+    return [
+        (
+            t.id,
+            f"{t.label} [{t.cite}]",
+            [counts.get(t.id, {}).get("warning", 0), counts.get(t.id, {}).get("critical", 0)],
+        )
+        for t in thresholds(end)
+    ]

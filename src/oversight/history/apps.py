@@ -6,3 +6,8 @@ class HistoryConfig(AppConfig):
     label = "history"
     verbose_name = "Complaint history and the discipline database"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import waiting
+
+        waiting.register()
