@@ -296,7 +296,7 @@ def handle_alert(user: User, alert_key: str, action: str, note: str = "") -> Ale
             handled_by=user,
             handled_at=timezone.now(),
         )
-        audit(user, "handle_alert", None, alert=alert.key, action=action)
+        audit(user, "handle_alert", None, alert=alert.key, handling=action)
     return h
 
 
