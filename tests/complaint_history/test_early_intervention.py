@@ -43,12 +43,26 @@ def test_the_rule_counts_within_the_window_and_names_the_records():
 def test_imported_and_native_records_raise_the_chapters_alert(history_env, tmp_path):
     from oversight.history import alerts as ei
 
-    rows = [
-        _row("2021OPA-0001", "1111", "Courtesy", "Sustained", **{"Closed Date": "01/15/2021"}),
-        _row("2021OPA-0002", "1111", "Courtesy", "Sustained", **{"Closed Date": "12/20/2021"}),
-        _row("2021OPA-0003", "2222", "Courtesy", "Sustained", **{"Closed Date": "01/15/2021"}),
-        _row("2022OPA-0004", "2222", "Courtesy", "Sustained", **{"Closed Date": "02/20/2022"}),
-        _row("2022OPA-0005", "2222", "Honesty", "Not Sustained - Unfounded", **{"Closed Date": "03/01/2022"}),
+    from django.utils import timezone
+
+    today = timezone.localdate()
+
+    def closed(days_ago: int) -> dict[str, str]:
+        day = today - dt.timedelta(days=days_ago)
+        return {
+            "Received Date": (day - dt.timedelta(days=100)).strftime("%m/%d/%Y"),
+            "Closed Date": day.strftime("%m/%d/%Y"),
+        }
+
+    rows = [  # 1111: twelve months apart (360 days); 2222: thirteen months apart (395 days)
+        _row("2021OPA-0001", "1111", "Courtesy", "Sustained", **closed(400)),
+        _row("2021OPA-0002", "1111", "Courtesy", "Sustained", **closed(40)),
+        _row("2021OPA-0003", "2222", "Courtesy", "Sustained", **closed(430)),
+        _row("2022OPA-0004", "2222", "Courtesy", "Sustained", **closed(35)),
+        _row("2022OPA-0005", "2222", "Honesty", "Not Sustained - Unfounded", **closed(20)),
+        # 3333: two sustained within a year, but years ago: history, not a standing alert
+        _row("2016OPA-0006", "3333", "Courtesy", "Sustained", **closed(3000)),
+        _row("2016OPA-0007", "3333", "Courtesy", "Sustained", **closed(2900)),
     ]
     code, out, err = run(
         "import", "complaints", "--source", "seattle-opa", str(_seattle(tmp_path, rows)), "--no-progress"
@@ -59,3 +73,10 @@ def test_imported_and_native_records_raise_the_chapters_alert(history_env, tmp_p
     (alert,) = found
     assert [r.ref for r in alert.records] == ["SEA-2021OPA-0001", "SEA-2021OPA-0002"]
     assert alert.level == "warning" and alert.cite.startswith("SMC 3.29.030.I.10")
+    assert "SEA-2021OPA-0001" in alert.because() and "SEA-2021OPA-0002" in alert.because()
+    # the annual report of the year long ago counts 3333 at the warning level
+    long_ago = today - dt.timedelta(days=2900)
+    counts = dict(
+        (k, v) for k, _, v in ei.counts_in_period(long_ago.replace(month=1, day=1), long_ago.replace(month=12, day=31))
+    )
+    assert counts["sustained_complaints"] == [1, 0]

@@ -13,6 +13,14 @@ from .test_import import _row, _seattle, run
 pytestmark = pytest.mark.django_db
 
 
+def _ago(days: int) -> str:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    return (timezone.localdate() - dt.timedelta(days=days)).strftime("%m/%d/%Y")
+
+
 @pytest.fixture
 def imported(history_env, tmp_path):
     rows = [
@@ -22,7 +30,7 @@ def imported(history_env, tmp_path):
             "Courtesy",
             "Sustained" if i % 3 == 0 else "Not Sustained - Unfounded",
             "Written Reprimand" if i % 3 == 0 else "Not Applicable",
-            **{"Closed Date": f"{1 + i % 12:02d}/15/2021"},
+            **{"Closed Date": _ago(10 * i + 5), "Received Date": _ago(10 * i + 60)},
         )
         for i in range(30)
     ]

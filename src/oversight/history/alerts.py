@@ -137,7 +137,7 @@ def current(day: dt.date | None = None, with_data: bool = True) -> list[Alert]:
     records = case_records()
     if with_data:
         records += data_records()
-    found = alerts(records, thresholds(day))
+    found = alerts(records, thresholds(day), as_of=day or timezone.localdate())
     _CACHE.clear()
     _CACHE[key] = found
     return found
@@ -182,7 +182,7 @@ def counts_in_period(start: dt.date, end: dt.date) -> list[tuple[str, str, list[
     """For the annual report: per rule, the named employees at each level whose alert's latest
     record fell in the period (records after the period are not looked at). Counts only."""
     records = [r for r in case_records() + data_records() if r.on <= end]
-    found = [a for a in alerts(records, thresholds(end)) if start <= a.last <= end]
+    found = [a for a in alerts(records, thresholds(end), as_of=end) if start <= a.last <= end]
     counts = counts_by_level(found)
     return [
         (

@@ -89,10 +89,14 @@ def _best_window(records: Sequence[Record], window_days: int) -> tuple[int, int]
     return best
 
 
-def alerts(records: Iterable[Record], thresholds: Iterable[Threshold]) -> list[Alert]:
-    """Every alert the thresholds raise on the records, most severe and fullest first."""
+def alerts(records: Iterable[Record], thresholds: Iterable[Threshold], as_of: dt.date | None = None) -> list[Alert]:
+    """Every alert the thresholds raise on the records, most severe and fullest first. With
+    ``as_of``, the alerts standing on that day: records up to it, and only windows whose latest
+    record is within the rule's window before it (an alert of long ago is history, not an alert)."""
     by: dict[tuple[str, str], list[Record]] = {}
     for r in records:
+        if as_of is not None and r.on > as_of:
+            continue
         by.setdefault((r.measure, r.who), []).append(r)
     for lst in by.values():
         lst.sort(key=lambda r: (r.on, r.ref))
@@ -101,9 +105,13 @@ def alerts(records: Iterable[Record], thresholds: Iterable[Threshold]) -> list[A
         for (measure, who), lst in by.items():
             if measure != t.measure or len(lst) < t.warning:
                 continue
+            if as_of is not None:
+                lst = [r for r in lst if (as_of - r.on).days <= 2 * t.window_days]
+                if len(lst) < t.warning:
+                    continue
             a, b = _best_window(lst, t.window_days)
             n = b - a
-            if n < t.warning:
+            if n < t.warning or (as_of is not None and (as_of - lst[b - 1].on).days > t.window_days):
                 continue
             level = "critical" if t.critical is not None and n >= t.critical else "warning"
             window = tuple(lst[a:b])
