@@ -41,9 +41,9 @@ def test_the_rule_counts_within_the_window_and_names_the_records():
 
 @pytest.mark.django_db
 def test_imported_and_native_records_raise_the_chapters_alert(history_env, tmp_path):
-    from oversight.history import alerts as ei
-
     from django.utils import timezone
+
+    from oversight.history import alerts as ei
 
     today = timezone.localdate()
 
