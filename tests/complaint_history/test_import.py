@@ -79,7 +79,8 @@ def test_nyc_ccrb_import_agrees_with_an_independent_count(nyc, history_env):
     assert code == 0, err
     groups = {g["finding"]: g for g in json.loads(out)}
     assert groups["sustained"]["allegations"] == sustained
-    assert set(groups["sustained"]) >= {
+    assert set(groups["sustained"]) == {
+        "finding",
         "allegations",
         "complaints",
         "named_employees",
@@ -90,6 +91,15 @@ def test_nyc_ccrb_import_agrees_with_an_independent_count(nyc, history_env):
         "discipline",
     }
     assert sum(g["allegations"] for g in groups.values()) == len(allegations)
+    code, out, err = run(
+        "discipline", "summary", "--by", "allegation_category", "--where", "finding=sustained", "--format", "csv"
+    )
+    assert code == 0, err
+    by_cat = list(csv.DictReader(out.splitlines()))
+    assert sum(int(r["sustained"]) for r in by_cat) == sustained
+    assert {r["allegation_category"] for r in by_cat} == {"use_of_force", "courtesy", "bias", "other"}
+    code, out, err = run("discipline", "summary", "--by", "named_employee")
+    assert code == 2 and "not a column to group by" in err
 
 
 SEATTLE_HEADER = [

@@ -162,7 +162,10 @@ def discipline_summary(
     if format == "json":
         import orjson
 
-        sys.stdout.buffer.write(orjson.dumps(result["groups"], option=orjson.OPT_INDENT_2) + b"\n")
+        # exactly the grouping columns and the measures; a withheld group's measures are null
+        keys = [*result["by"], *db.JSON_KEYS]
+        groups = [{k: g[k] for k in keys} for g in result["groups"]]
+        sys.stdout.buffer.write(orjson.dumps(groups, option=orjson.OPT_INDENT_2) + b"\n")
     else:
         header, rows = db.to_csv_rows(result)
         w = csv.writer(sys.stdout, lineterminator="\n")

@@ -277,6 +277,7 @@ def _counts(group: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 NUMBERS = ("allegations", "complaints", "named_employees", "sustained", "complaints_with_sustained")
+JSON_KEYS = (*NUMBERS, "sustained_rate", "sustained_rate_ci", "discipline")
 
 
 def _withhold(g: dict[str, Any], why: str) -> None:
