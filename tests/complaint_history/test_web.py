@@ -148,3 +148,14 @@ def test_alerts_on_the_chiefs_home_and_their_handling_audited_by_oig(client, imp
     audit = client.get("/history/alerts/audit/").content.decode()
     assert "Performance mentoring" in audit
     assert client.post("/history/alerts/", {"alert": alert.key, "action": "mentoring"}).status_code == 403
+
+
+def test_an_imported_case_opens_on_its_page_as_a_closed_case(client, imported, make_user):
+    director = make_user("director1", "director")
+    client.force_login(director)
+    r = client.get("/cases/SEA-2021OPA-0000/")
+    assert r.status_code == 200
+    page = r.content.decode()
+    assert "SEA-2021OPA-0000" in page
+    assert "Imported history" in page and "never entered the deadline clock" in page
+    assert "Not Sustained - Unfounded" in page or "Sustained" in page

@@ -8,6 +8,7 @@ class HistoryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import waiting
+        from . import sections, waiting
 
         waiting.register()
+        sections.register()
