@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -80,3 +81,27 @@ def test_imported_and_native_records_raise_the_chapters_alert(history_env, tmp_p
         (k, v) for k, _, v in ei.counts_in_period(long_ago.replace(month=1, day=1), long_ago.replace(month=12, day=31))
     )
     assert counts["sustained_complaints"] == [1, 0]
+
+
+@pytest.mark.django_db
+def test_another_citys_history_stays_out_of_this_offices_reports(history_env, tmp_path):
+    from oversight.history import mapping
+    from oversight.history.database import vocabularies
+    from oversight.reports import records
+
+    rows = [_row("2021OPA-0001", "1111", "Courtesy", "Sustained", **{"Received Date": "03/01/2021"})]
+    export = _seattle(tmp_path, rows)
+    own = mapping.load_shipped("seattle-opa")
+    other = (Path(mapping.__file__).parent / "mappings" / "seattle-opa.toml").read_text()
+    other = other.replace('name = "seattle-opa"', 'name = "elsewhere"').replace(
+        'case_prefix = "SEA"', 'case_prefix = "ELS"'
+    )
+    other = other.replace("office_history = true", "office_history = false")
+    other_file = tmp_path / "elsewhere.toml"
+    other_file.write_text(other)
+    assert mapping.parse(other, "x", vocabularies()).office_history is False and own.office_history is True
+    for args in (["--source", "seattle-opa"], ["--mapping", str(other_file)]):
+        code, out, err = run("import", "complaints", *args, str(export), "--no-progress")
+        assert code == 0, err
+    got = [c.number for c in records.cases_received(dt.date(2021, 1, 1), dt.date(2021, 12, 31))]
+    assert got == ["SEA-2021OPA-0001"]

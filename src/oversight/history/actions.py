@@ -120,6 +120,7 @@ def import_complaints(
         _write(user, mapping, ds, todo, versions, progress)
         ds.title, ds.publisher, ds.mapping = mapping.title, mapping.publisher, mapping.origin
         ds.notes, ds.can_show, ds.names_public = mapping.notes, mapping.can_show, mapping.names_public
+        ds.office_history = mapping.office_history
         ds.imported_at, ds.imported_by = now, user
         outcome = Outcome(len(new), len(incoming) - len(new) - len(changed), len(gone), len(changed))
         ds.report = {**result.report, **{f"cases_{k}": v for k, v in outcome.__dict__.items()}}

@@ -45,6 +45,7 @@ DATASET_KEYS = {
     "notes",
     "row",
     "can_show",
+    "office_history",
 }
 FIELD_KEYS = {"column", "columns", "placeholders", "values", "pattern", "format", "default"}
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -119,6 +120,7 @@ class Mapping:
     officer_namespace: str
     case_prefix: str
     names_public: bool
+    office_history: bool
     row: str  # what one row of the export is: allegation, employee or complaint
     fields: tuple[FieldMap, ...]
     origin: str
@@ -203,6 +205,9 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
     names_public = ds.get("names_public", False)
     if not isinstance(names_public, bool):
         raise MappingError(f"{origin}: [dataset] names_public must be true or false")
+    office_history = ds.get("office_history", False)
+    if not isinstance(office_history, bool):
+        raise MappingError(f"{origin}: [dataset] office_history must be true or false")
     common = frozenset(_strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
     fields_doc = doc.get("fields")
     if not isinstance(fields_doc, dict) or not fields_doc:
@@ -274,6 +279,7 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
         officer_namespace=ns,
         case_prefix=prefix,
         names_public=names_public,
+        office_history=office_history,
         row=row,
         fields=tuple(maps),
         origin=origin,

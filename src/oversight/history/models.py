@@ -19,6 +19,8 @@ class ImportedDataset(models.Model):
     notes = models.TextField(blank=True)
     can_show = models.TextField(blank=True)
     names_public = models.BooleanField(default=False)
+    # this office's own past (counted in its reports of Chapter 3.29), not another city's records
+    office_history = models.BooleanField(default=False)
     imported_at = models.DateTimeField()
     imported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     report = models.JSONField(default=dict)
