@@ -106,7 +106,9 @@ def test_page_and_csv_agree_and_hold_native_and_imported(client, imported, make_
     assert int(sustained["sustained"]) == 10 and sustained["discipline_written_reprimand"] == "10"
     rows = client.get("/data/discipline/discipline.csv").content.decode()
     assert "Perpetua" not in rows and "Brightmoor" not in rows and "OFC-" in rows
-    assert client.get("/data/discipline/patterns/").status_code == 200
+    patterns = client.get("/data/discipline/patterns/")
+    assert patterns.status_code == 200
+    assert "disciplined beyond none" in patterns.content.decode()
     bad = client.get("/data/discipline/summary.json", {"by": "nonsense"})
     assert bad.status_code == 400 and "nonsense" in bad.json()["error"]
 

@@ -337,8 +337,13 @@ def summary(
     }
 
 
+ORDER = ("none", "oral_reprimand", "written_reprimand", "suspension", "demotion", "termination")
+
+
 def discipline_kinds(result: dict[str, Any]) -> list[str]:
-    return sorted({k for g in result["groups"] for k in (g.get("discipline") or {})})
+    """The kinds of discipline in a summary, least to most severe."""
+    kinds = {k for g in result["groups"] for k in (g.get("discipline") or {})}
+    return sorted(kinds, key=lambda k: (ORDER.index(k) if k in ORDER else len(ORDER), k))
 
 
 def to_records(result: dict[str, Any]) -> list[dict[str, Any]]:

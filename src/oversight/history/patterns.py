@@ -54,6 +54,23 @@ def departures(min_cell: int) -> list[dict[str, Any]]:
     return out
 
 
+def _disciplined_share(result: dict[str, Any], data: list[dict[str, Any]], col: str) -> None:
+    """For sustained allegations: the share of named employees (per case) given discipline
+    beyond none, with its interval, in place of the sustained rate (which is 1 there)."""
+    pairs: dict[Any, dict[tuple[int, int], bool]] = defaultdict(dict)
+    for r in data:
+        if r["finding"] == "sustained":
+            k = (r["_case"], r["_emp"])
+            pairs[r[col]][k] = pairs[r[col]].get(k, False) or (r["discipline"] not in (None, "none"))
+    for g in result["groups"]:
+        p = pairs.get(g.get(col), {})
+        n, d = len(p), sum(p.values())
+        ci = wilson(d, n)
+        shown = not g["suppressed"]
+        g["sustained_rate"] = rate(d, n) if shown else None
+        g["sustained_rate_ci"] = list(ci) if shown and ci is not None else None
+
+
 def report() -> dict[str, Any]:
     data = db.rows()
     mc = config.min_cell()
@@ -62,6 +79,8 @@ def report() -> dict[str, Any]:
         where = ["finding=sustained"] if sid == "category" else []
         result = db.summary(by, where, data, min_cell=mc)
         kinds = db.discipline_kinds(result)
+        if sid == "category":
+            _disciplined_share(result, data, by[0])
         sections.append(
             {
                 "id": sid,
