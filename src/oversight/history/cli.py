@@ -103,7 +103,12 @@ def import_complaints(
         if source is not None:
             m = mapmod.load_shipped(source)
         else:
-            m = mapmod.parse(mapping.read_text("utf-8") if mapping.exists() else "", str(mapping), vocab)  # type: ignore[union-attr]
+            assert mapping is not None
+            try:
+                text = mapping.read_text("utf-8")
+            except (OSError, UnicodeDecodeError) as e:
+                raise mapmod.MappingError(f"{mapping}: cannot read the mapping: {e}") from None
+            m = mapmod.parse(text, str(mapping), vocab)
         result = reader.read(file, m, config.pseudonymizer(), vocab, progress=bar)
     except (mapmod.MappingError, reader.ReadError, KeyError_) as e:
         bar.finish()
