@@ -21,6 +21,7 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("CPC review", "cpc:home", "cpc_review"),
     ("Meetings", "cpc:meetings", "cpc_workspace"),
     ("Community input", "cpc:input", "cpc_workspace"),
+    ("Early intervention", "history:alerts", "view_alerts"),
     ("Recommendations", "recommendations:index", "track_recommendations"),
     ("Dashboard", "reports:dashboard", "dashboard"),
     ("Reports", "reports:index", "open_reports"),
