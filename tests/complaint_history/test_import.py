@@ -240,3 +240,28 @@ def test_the_template_maps_onto_the_profile_and_a_bad_value_is_named(history_env
     assert mapping.parse(text, "template.toml", vocabularies()).name == "mycity-complaints"
     with pytest.raises(mapping.MappingError, match="'upheld' not in the findings"):
         mapping.parse(text.replace('"Sustained" = "sustained"', '"Sustained" = "upheld"'), "t.toml", vocabularies())
+
+
+def test_a_json_export_reads_as_its_csv_would(history_env, tmp_path):
+    from oversight.history import mapping, reader
+    from oversight.history.database import vocabularies
+    from oversight.publicdata.pseudonym import Pseudonymizer
+
+    rows = [
+        _row("2021OPA-0001", "1234", "Courtesy", "Sustained", "Written Reprimand"),
+        _row("2021OPA-0001", "5678", "Courtesy", "Not Sustained - Unfounded"),
+        _row("2021OPA-0002", "1234", "Honesty", "Sustained", **{"Closed Date": "not a date"}),
+    ]
+    as_csv = _seattle(tmp_path, rows)
+    as_json = tmp_path / "opa.json"
+    as_json.write_text(json.dumps({"data": [dict(zip(SEATTLE_HEADER, r, strict=True)) for r in rows]}))
+    text = (Path(mapping.__file__).parent / "mappings" / "seattle-opa.toml").read_text()
+    m_csv = mapping.parse(text, "csv", vocabularies())
+    m_json = mapping.parse(
+        text.replace('encoding = "utf-8-sig"', 'encoding = "utf-8"\nformat = "json"'), "j", vocabularies()
+    )
+    pseudo = Pseudonymizer("test-pseudonym-key-0123456789abcdef")
+    a, b = reader.read(as_csv, m_csv, pseudo, vocabularies()), reader.read(as_json, m_json, pseudo, vocabularies())
+    assert {k: c.digest() for k, c in a.complaints.items()} == {k: c.digest() for k, c in b.complaints.items()}
+    assert (b.report["complaints"], b.report["allegations"], b.report["set_aside"]) == (1, 2, 1)
+    assert "Closed Date" in b.rejects[0][1]
