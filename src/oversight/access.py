@@ -243,7 +243,9 @@ def require_read(user: Any, case: Case | None, part: str = A.CASE, *, record: st
 
 # The parts whose every showing is recorded: people's identity, the evidence, what the
 # complainant sent, discipline, and hotline reports.
-SENSITIVE: frozenset[str] = frozenset({A.COMPLAINANT, A.WITNESS, A.EVIDENCE, A.ADDITIONS, A.DISCIPLINE, A.HOTLINE})
+SENSITIVE: frozenset[str] = frozenset(
+    {A.COMPLAINANT, A.WITNESS, A.EVIDENCE, A.ADDITIONS, A.DISCIPLINE, A.HOTLINE, A.EMPLOYEE_HISTORY}
+)
 
 # The request being answered (set by ``ReadContextMiddleware``): where a read came from.
 current_request: contextvars.ContextVar[Any] = contextvars.ContextVar("oversight_request", default=None)

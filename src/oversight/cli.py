@@ -8,6 +8,8 @@
     oversight profile check FILE       is a profile sound? every problem named
     oversight profile show [NAME] [--at DATE]   what was in force on a day
     oversight import stops|force|shootings --source NAME FILE   public data (see publicdata/cli.py)
+    oversight import complaints --mapping M.toml FILE           complaint history (see history/cli.py)
+    oversight discipline summary --by COL --format json|csv     the public discipline database
     oversight stops summary --by COL ... / oversight force summary ...
 
 The timeline command imports no Django, so it starts fast.
@@ -478,6 +480,10 @@ def _add_publicdata() -> None:
     app.add_typer(stops_app, name="stops")
     app.add_typer(force_app, name="force")
     app.add_typer(shootings_app, name="shootings")
+    # complaint history registers `import complaints` on the same import app
+    from oversight.history.cli import discipline_app
+
+    app.add_typer(discipline_app, name="discipline")
 
 
 _add_publicdata()

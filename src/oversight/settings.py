@@ -161,6 +161,7 @@ INSTALLED_APPS = [
     "oversight.reports",
     "oversight.institutions",
     "oversight.contracts",
+    "oversight.history",
     "oversight.accounts",
     "django_otp",  # the second factor: TOTP devices and their recovery codes (static devices)
     "django_otp.plugins.otp_totp",

@@ -612,6 +612,18 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "publicdata:summary_parquet": replace(NO_DATA, args=kind("stops")),
     "publicdata:download_csv": replace(NO_DATA, args=kind("stops")),
     "publicdata:download_parquet": replace(NO_DATA, args=kind("force")),
+    # --- The discipline database (3.29.320.B) and the pattern report (3.29.310.A.1): public, no name in it
+    "discipline_data:page": Url(EVERYONE),
+    "discipline_data:patterns": Url(EVERYONE),
+    "discipline_data:summary_json": Url(EVERYONE),
+    "discipline_data:summary_csv": Url(EVERYONE),
+    "discipline_data:summary_parquet": Url(EVERYONE),
+    "discipline_data:download_csv": Url(EVERYONE),
+    "discipline_data:download_parquet": Url(EVERYONE),
+    # --- Early intervention (3.29.305.E): SPD command and OIG; a named employee's history (3.29.315.F)
+    "history:alerts": both(Holds("view_alerts"), Holds("handle_alert")),
+    "history:audit": both(Holds("audit_alerts"), Holds("report_efficacy")),
+    "history:employee": Url(Reads(A.EMPLOYEE_HISTORY), args=lambda w, s: {"pseudonym": "OFC-0123456789abcdef"}),
     # --- The API's own pages (its operations are declared in API below)
     "api:openapi-json": Url(EVERYONE),  # the description of the API, no data
     "api:openapi-view": Url(EVERYONE),

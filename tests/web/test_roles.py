@@ -314,6 +314,20 @@ def _inst_view(view: Any, path: str) -> Call:
     return call
 
 
+def _view(module: str, name: str, path: str) -> Callable[[World, Any, str | None, Any], object]:
+    def call(w: World, u: Any, s: str | None, p: Any) -> object:
+        import importlib
+
+        view = getattr(importlib.import_module(module), name)
+        request = RequestFactory().get(path)
+        request.user = u
+        response = view.__wrapped__(request)
+        assert response.status_code == 200, response.status_code
+        return response
+
+    return call
+
+
 def _vacancy(w: World) -> Any:
     from oversight.institutions.models import SwornVacancy
 
@@ -412,11 +426,36 @@ def _consult(w: World, u: Any, stage: str | None, prepared: Any) -> object:
     return contracts_actions.record_consultation(u, prepared, "cpc", w.today, "The appeal forum.")
 
 
+def _handle_alert(w: World, u: Any, s: str | None, p: Any) -> object:
+    from unittest import mock
+
+    from oversight.history import actions as ha
+    from oversight.rules.early_intervention import Alert, Record
+
+    day = timezone.localdate()
+    rec = Record("sustained_complaints", "OFC-0123456789abcdef", day, "2026OPA-0001")
+    alert = Alert("sustained_complaints", "two within a year", rec.who, "warning", 2, day, day, (rec, rec), 365, "SMC")
+    with mock.patch("oversight.history.alerts.current", return_value=[alert]):
+        return ha.handle_alert(u, alert.key, "mentoring", "Met with the sergeant.")
+
+
+def _report_efficacy(w: World, u: Any, s: str | None, p: Any) -> object:
+    from oversight.history import actions as ha
+
+    day = timezone.localdate()
+    return ha.report_efficacy(u, day - dt.timedelta(days=365), day, "Two alerts, both mentored; no new record since.")
+
+
 DOORS: dict[str, Door] = {
     # --- bargaining agreements (oversight.contracts)
     "open_contracts": Door(_contracts_view),
     "record_agreement": Door(_record_agreement),
     "consult_bargaining": Door(_consult, prepare=_an_agreement),
+    # --- early intervention
+    "view_alerts": Door(_view("oversight.history.views", "alert_list", "/history/alerts/")),
+    "audit_alerts": Door(_view("oversight.history.views", "audit", "/history/alerts/audit/")),
+    "handle_alert": Door(_handle_alert),
+    "report_efficacy": Door(_report_efficacy),
     # --- CPC's meetings and community input
     "cpc_workspace": Door(
         lambda w, u, s, p: cpc_actions.schedule_meeting(
@@ -808,5 +847,7 @@ def test_each_granted_role_takes_the_action_inside_its_scope(world: World, actio
         "open_registry",
         "review_overdue_reviews",
         "open_contracts",
+        "view_alerts",
+        "audit_alerts",
     ):  # a report, a search or a list is read, not written
         assert snapshot() != before, f"{role} took {action} but nothing was recorded"

@@ -14,16 +14,12 @@ from oversight.rules.events import EVENT_TYPES
 from oversight.rules.replay import Facts
 
 
-def _has_field(model: Any, name: str) -> bool:
-    return any(f.name == name for f in model._meta.get_fields())
-
-
 def replay_inputs() -> Iterator[tuple[dict[str, Any], Facts, int]]:
     """(clock input, facts, case pk) of every case in the records."""
     from oversight.discipline.models import Discipline
 
-    imported_field = _has_field(Case, "imported")
-    fields = ["pk", "number", "incident_date", "closed_on"] + (["imported"] if imported_field else [])
+    # `imported`: the case's ImportedCase (oversight.history), None for a case of this office's own
+    fields = ["pk", "number", "incident_date", "closed_on", "imported"]
     events: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for case_id, type_, date, data in (
         CaseEvent.objects.filter(type__in=CLOCK_EVENT_TYPES)
@@ -61,7 +57,7 @@ def replay_inputs() -> Iterator[tuple[dict[str, Any], Facts, int]]:
         facts = Facts(
             discipline=tuple(disc) if disc is not None else None,
             closed_on=closed.toordinal() if closed else None,
-            imported=bool(row.get("imported", False)),
+            imported=row["imported"] is not None,
             subpoenas=subpoenas.get(pk, 0),
         )
         yield obj, facts, pk

@@ -23,6 +23,7 @@ LINKS: list[tuple[str, str, str | frozenset[str]]] = [
     ("Community input", "cpc:input", "cpc_workspace"),
     ("Workplan", "cpc:workplan", "propose_workplan_addition"),
     ("OIG workplan", "cpc:workplan", "share_workplan"),
+    ("Early intervention", "history:alerts", "view_alerts"),
     ("Recommendations", "recommendations:index", "track_recommendations"),
     ("OPA Manual", "manual:index", "manual_update"),
     ("OPA Manual", "manual:index", "comment_on_manual"),

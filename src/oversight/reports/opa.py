@@ -404,6 +404,18 @@ def opa_annual(start: dt.date, end: dt.date, today: dt.date | None = None) -> Re
             ],
         )
     )
+    from oversight.history.alerts import counts_in_period
+
+    s10.tables.append(
+        value_table(
+            "early_intervention",
+            "Named employees at each level of early intervention",
+            "Threshold",
+            ["Warning", "Critical"],
+            counts_in_period(start, end),
+            note="The profile's thresholds (SMC 3.29.305.E), the alert's latest record in the period.",
+        )
+    )
     s10.text.append("A count only: no named employee is identified.")
     rep.sections.append(s10)
 

@@ -58,10 +58,17 @@ class FindingRow:
     decided_on: dt.date
 
 
+def _others() -> Any:
+    """Cases imported from another office's export (complaint history whose mapping does not say
+    ``office_history = true``): they feed the discipline database, not this office's reports."""
+    return Case.objects.filter(imported__dataset__office_history=False).values("pk")
+
+
 def cases_received(start: dt.date, end: dt.date) -> list[CaseRow]:
     return [
         CaseRow(*r)
         for r in Case.objects.filter(received_on__gte=start, received_on__lte=end)
+        .exclude(pk__in=_others())
         .order_by("pk")
         .values_list(
             "pk", "number", "channel", "received_on", "classification", "routed_to", "precinct", "shift", "closed_on"
@@ -74,7 +81,11 @@ def open_during(start: dt.date, end: dt.date) -> Any:
     deadlines could fall due or be met in the period."""
     from django.db.models import Q
 
-    open_ = Case.objects.filter(received_on__lte=end).filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+    open_ = (
+        Case.objects.filter(received_on__lte=end)
+        .filter(Q(closed_on__isnull=True) | Q(closed_on__gte=start))
+        .exclude(pk__in=_others())
+    )
     acted = CaseEvent.objects.filter(date__gte=start, date__lte=end, type__in=list(EVENT_TYPES)).values("case_id")
     return Case.objects.filter(Q(pk__in=open_.values("pk")) | Q(pk__in=acted)).values("pk")
 
@@ -82,15 +93,15 @@ def open_during(start: dt.date, end: dt.date) -> Any:
 def allegations_of(start: dt.date, end: dt.date) -> list[tuple[int, str, int]]:
     """(case, category, named employee) of the allegations of the cases received in the period."""
     return list(
-        Allegation.objects.filter(case__received_on__gte=start, case__received_on__lte=end).values_list(
-            "case_id", "category", "named_employee_id"
-        )
+        Allegation.objects.filter(case__received_on__gte=start, case__received_on__lte=end)
+        .exclude(case_id__in=_others())
+        .values_list("case_id", "category", "named_employee_id")
     )
 
 
 def counts_received(start: dt.date, end: dt.date) -> tuple[int, int, int]:
     """(complaints, of them classified for investigation, their allegations) received in the period."""
-    qs = Case.objects.filter(received_on__gte=start, received_on__lte=end)
+    qs = Case.objects.filter(received_on__gte=start, received_on__lte=end).exclude(pk__in=_others())
     inv = qs.filter(classification="investigation", routed_to="").count()
     return qs.count(), inv, Allegation.objects.filter(case__in=qs).count()
 
@@ -119,16 +130,20 @@ def complainants_of(start: dt.date, end: dt.date) -> list[tuple[str, str, str, s
 def employees_of(start: dt.date, end: dt.date) -> list[dict[str, Any]]:
     """Each named employee of a case received in the period (one row per case and employee)."""
     return list(
-        NamedEmployee.objects.filter(case__received_on__gte=start, case__received_on__lte=end).values(
-            "pk", "serial", "rank", "unit", "assignment", "shift", "years_of_service"
-        )
+        NamedEmployee.objects.filter(case__received_on__gte=start, case__received_on__lte=end)
+        .exclude(case_id__in=_others())
+        .values("pk", "serial", "rank", "unit", "assignment", "shift", "years_of_service")
     )
 
 
 def final_findings(start: dt.date, end: dt.date) -> list[FindingRow]:
     """Each allegation's final finding (an appeal's over the Chief's over the Director's
     recommendation), for the allegations whose final finding known by ``end`` was made in the period."""
-    window = Finding.objects.filter(decided_on__gte=start, decided_on__lte=end).values("allegation_id")
+    window = (
+        Finding.objects.filter(decided_on__gte=start, decided_on__lte=end)
+        .exclude(case_id__in=_others())
+        .values("allegation_id")
+    )
     best: dict[int, tuple[tuple[int, int], FindingRow]] = {}
     for pk, alleg, case, emp, serial, cat, finding, stage, on in Finding.objects.filter(
         allegation_id__in=window, decided_on__lte=end
@@ -153,9 +168,9 @@ def discipline_imposed(start: dt.date, end: dt.date) -> list[tuple[int, str, boo
     """(case, kind, on appeal) of discipline imposed in the period."""
     return [
         (c, k, a is not None)
-        for c, k, a in Discipline.objects.filter(imposed_on__gte=start, imposed_on__lte=end).values_list(
-            "case_id", "kind", "appeal_id"
-        )
+        for c, k, a in Discipline.objects.filter(imposed_on__gte=start, imposed_on__lte=end)
+        .exclude(case_id__in=_others())
+        .values_list("case_id", "kind", "appeal_id")
     ]
 
 

@@ -186,6 +186,7 @@ EVIDENCE = "evidence"  # evidence files, interview recordings and transcripts, t
 ADDITIONS = "additions"  # what the complainant sent with the web form or added later
 DISCIPLINE = "discipline"  # findings, the Chief's decision, discipline, appeals, settlements
 HOTLINE = "hotline"  # OIG hotline reports and their reporters (not part of a case)
+EMPLOYEE_HISTORY = "employee_history"  # a named employee's record across cases and datasets (not part of a case)
 
 PARTS: dict[str, str] = {
     CASE: "the case's facts and allegations",
@@ -196,6 +197,7 @@ PARTS: dict[str, str] = {
     ADDITIONS: "what the complainant sent",
     DISCIPLINE: "findings, discipline and appeals",
     HOTLINE: "hotline reports and their reporters",
+    EMPLOYEE_HISTORY: "a named employee's history of complaints, findings, discipline, force and stops",
 }
 
 _OIG_FULL = "SMC 3.29.105.D"  # "timely, full, and direct access" to OPA's files
@@ -277,6 +279,14 @@ READS: dict[str, dict[str, Grant]] = {
     HOTLINE: {
         OIG_AUDITOR: _g(ANY, cite="SMC 3.29.110.A.17"),
         INSPECTOR_GENERAL: _g(ANY, cite="SMC 3.29.110.A.17"),
+    },
+    # the OPA history that specialty-unit assignment decisions read (3.29.315.F), early
+    # intervention (3.29.305.E) and OIG's review of it (3.29.110.A.3.e)
+    EMPLOYEE_HISTORY: {
+        CHIEF: _g(ANY, cite="SMC 3.29.315.F; SMC 3.29.305.E"),
+        DIRECTOR: _g(ANY, cite="SMC 3.29.305.E"),
+        OIG_AUDITOR: _g(ANY, cite="SMC 3.29.110.A.3.e"),
+        INSPECTOR_GENERAL: _g(ANY, cite="SMC 3.29.110.A.3.e"),
     },
 }
 
@@ -388,6 +398,19 @@ PERMISSIONS: dict[str, Permission] = {
     ),
     "close_case": _p("close a case", _all(SUPERVISOR, DIRECTOR)),
     "import_cases": _p("import cases in bulk", _all(ADMINISTRATOR)),
+    # --- early intervention (3.29.030.I.10, 3.29.305.E, 3.29.110.A.3.e)
+    "view_alerts": _p(
+        "see early-intervention alerts", _all(CHIEF, DIRECTOR, OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.305.E"
+    ),
+    "handle_alert": _p("record how an early-intervention alert was handled", _all(CHIEF), "SMC 3.29.305.E"),
+    "audit_alerts": _p(
+        "audit how early-intervention alerts were handled", _all(OIG_AUDITOR, INSPECTOR_GENERAL), "SMC 3.29.110.A.3.e"
+    ),
+    "report_efficacy": _p(
+        "report on the efficacy of performance mentoring and early intervention",
+        _all(CHIEF, INSPECTOR_GENERAL),
+        "SMC 3.29.305.E",
+    ),
     # --- OPA: findings and what follows them
     "recommend_findings": _p(
         "certify the investigation and recommend findings to the Chief", _all(DIRECTOR), "SMC 3.29.020.A.7"

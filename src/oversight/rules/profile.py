@@ -33,6 +33,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from oversight.rules.early_intervention import Threshold
 from oversight.rules.events import EVENT_TYPES
 
 _DATE_KEY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -412,6 +413,22 @@ class ContractHeader(_Strict):
         return v
 
 
+PositiveCount = Annotated[int, Field(ge=1, strict=True)]
+
+
+class EarlyInterventionSpec(_Strict):
+    """A threshold of early intervention (SMC 3.29.030.I.10, 3.29.305.E, 3.29.110.A.3.e): how many
+    records of a measure within a window raise a warning, and how many a critical alert."""
+
+    label: str
+    measure: Literal["sustained_complaints", "complaints", "force", "force_level_2_3", "frisks"]
+    window_days: dict[str, Entry[PositiveCount]]
+    warning: dict[str, Entry[PositiveCount]]
+    critical: dict[str, Entry[PositiveCount | None]] = Field(default_factory=dict)
+
+    _v = field_validator("window_days", "warning", "critical")(_check_date_keys)
+
+
 class ProfileHeader(_Strict):
     name: str
     title: str
@@ -437,6 +454,7 @@ class ProfileSpec(_Strict):
     institutions: InstitutionsSpec | None = None
     provisions: ProvisionsSpec = Field(default_factory=ProvisionsSpec)
     contract: ContractHeader | None = None
+    early_intervention: dict[str, EarlyInterventionSpec] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------
@@ -559,6 +577,7 @@ class Rules:
     schedules: dict[str, Cited]  # id -> (months of the year, cite)
     sampling: dict[str, SamplingRule]
     publication: PublicationRule
+    early_intervention: dict[str, Threshold]
     pending: tuple[PendingValue, ...]  # values enacted by the day but awaiting bargaining on it
     # derived once, for the clock's hot path
     oig_review_categories: frozenset[str]
@@ -814,7 +833,23 @@ class Profile:
                 cite=conf.cite,
             )
         min_cell = _pick(s.publication.min_cell, day)
+        early = {}
+        for ei_id, ei in s.early_intervention.items():
+            if not any(k <= day for k in ei.window_days) or not any(k <= day for k in ei.warning):
+                continue
+            win, warn = _pick(ei.window_days, day), _pick(ei.warning, day)
+            crit = _pick(ei.critical, day) if any(k <= day for k in ei.critical) else None
+            early[ei_id] = Threshold(
+                ei_id,
+                ei.label,
+                ei.measure,
+                win.value,
+                warn.value,
+                None if crit is None else crit.value,
+                win.cite,
+            )
         return Rules(
+            early_intervention=early,
             sampling=sampling,
             publication=PublicationRule(min_cell=min_cell.value, cite=min_cell.cite),
             periods=periods,

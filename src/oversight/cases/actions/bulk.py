@@ -66,7 +66,7 @@ def import_cases(user: User, cases: Iterable[Mapping[str, Any]], batch: int = 20
             comps, emps, wits = [], [], []
             for case, c in zip(made, chunk, strict=True):
                 year, _, seq = case.number.partition("OPA-")
-                if seq.isdigit():
+                if seq.isdigit() and year.isdigit():
                     years[int(year)] = max(years.get(int(year), 0), int(seq))
                 comps += [Complainant(case=case, **pick(x, COMPLAINANT_FIELDS)) for x in c.get("complainants", ())]
                 emps.append(
