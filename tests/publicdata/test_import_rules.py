@@ -133,7 +133,8 @@ def test_mapping_file_errors_name_what_is_wrong():
         good.replace('kind = "stops"', 'kind = "parking"'): "kind must be one of",
         good.replace("[fields.officer]", "[fields.badge_colour]"): "no standard field 'badge_colour'",
         good.replace('format = "%Y-%m-%d"', ""): "needs 'format'",
-        good.replace('[fields.frisk]\ncolumn = "Frisked"', ""): "needs field(s) frisk",
+        good.replace('name = "x"', 'name = "all"'): "reserved",
+        good.replace("[fields.officer]", "[fields.officer]\nbands = { a = 1 }"): "bands make a text field",
         good.replace('column = "Area"', 'column = "Area"\ncolour = "red"'): "unknown option(s) colour",
         good.replace('name = "x"', 'name = "Not A Name"'): "name must be lower-case",
         "this is = = not toml": "not TOML",
@@ -325,7 +326,22 @@ def test_summary_shape_rates_and_intervals(tmp_path):
         "weapon_found_rate_ci",
         "suppressed",
         "withheld_because",
+        # measures this mapping has no source for: present, and None ("no data"), never 0
+        "searches",
+        "search_hits",
+        "citations",
+        "warnings",
+        "search_rate",
+        "search_rate_ci",
+        "search_hit_rate",
+        "search_hit_rate_ci",
+        "citation_rate",
+        "citation_rate_ci",
+        "warning_rate",
+        "warning_rate_ci",
     }
+    assert out["no_data"] == ["citations", "search_hits", "searches", "warnings"]
+    assert east["searches"] is None and east["search_rate"] is None and east["search_rate_ci"] is None
     assert (east["stops"], east["frisks"], east["weapon_found"]) == (10, 5, 0)
     assert east["frisk_rate"] == 0.5
     lo, hi = east["frisk_rate_ci"]

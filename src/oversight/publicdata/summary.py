@@ -37,7 +37,7 @@ import duckdb
 
 from oversight.publicdata.kinds import FORCE, KINDS, SHOOTINGS, STOPS
 from oversight.publicdata.stats import rate, wilson
-from oversight.publicdata.store import StoreError, column_types
+from oversight.publicdata.store import StoreError, column_types, datasets
 
 UNKNOWN = "(unknown)"
 WHERE_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(!=|>=|<=|=|>|<)\s*(.*?)\s*$")
@@ -59,10 +59,13 @@ class Measure:
     rollup: str = ""  # a table of the counts per combination of the group columns (kinds.Kind.rollup)
     rollup_columns: tuple[str, ...] = ()  # the group columns it keeps
     date_column: str = ""  # what a date range filters on
+    more_filters: tuple[str, ...] = ()  # other columns a --where may name
+    sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs: else "no data")
 
     @property
     def filter_columns(self) -> tuple[str, ...]:
-        return (*self.group_columns, *((self.date_column,) if self.date_column else ()), "dataset")
+        date = (self.date_column,) if self.date_column else ()
+        return (*self.group_columns, *date, *self.more_filters, "dataset")
 
     @property
     def by_columns(self) -> tuple[str, ...]:
@@ -79,16 +82,26 @@ MEASURES = {
             ("frisks", "count(*) FILTER (WHERE frisk)"),
             ("arrests", "count(*) FILTER (WHERE arrest)"),
             ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
+            ("searches", "count(*) FILTER (WHERE search_conducted)"),
+            ("search_hits", "count(*) FILTER (WHERE search_conducted AND contraband_found)"),
+            ("citations", "count(*) FILTER (WHERE citation_issued)"),
+            ("warnings", "count(*) FILTER (WHERE warning_issued)"),
         ),
         rates=(
             ("frisk_rate", "frisks", "stops"),
             ("arrest_rate", "arrests", "stops"),
             ("weapon_found_rate", "weapon_found", "frisks"),
+            ("search_rate", "searches", "stops"),
+            ("search_hit_rate", "search_hits", "searches"),
+            ("citation_rate", "citations", "stops"),
+            ("warning_rate", "warnings", "stops"),
         ),
         group_columns=STOPS.group_columns,
         rollup=STOPS.rollup_table,
         rollup_columns=STOPS.rollup_columns,
         date_column=STOPS.date_column,
+        more_filters=("reported_date", "date"),
+        sources=STOPS.sources,
     ),
     "force": Measure(
         table=FORCE.extra_table,
@@ -249,7 +262,8 @@ def summarize(
     m = MEASURES[kind]
     cols = parse_by(kind, by)
     clauses = list(where or [])
-    if dataset:
+    chosen = choose_datasets(con, kind, dataset)
+    if dataset and dataset != ALL:
         clauses.append(f"dataset={dataset}")
     conds, params = parse_where(kind, clauses)
     where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
@@ -281,17 +295,80 @@ def summarize(
     ]
     if cols:
         complement(m, groups)
+    total_row = _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell)
+    missing = no_data(m, chosen)
+    for g in [*groups, total_row]:
+        _blank(m, g, missing)
     return {
         "kind": kind,
         "dataset": dataset,
+        "datasets": [d["dataset"] for d in chosen],
+        "empty": not int((dict(zip(names, total or (), strict=True)).get(m.unit)) or 0),
+        "no_data": sorted(missing),
+        "caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
         "by": cols,
         "where": list(where or []),
         "min_cell": min_cell,
         "confidence": 0.95,
         "interval": "wilson",
         "groups": groups,
-        "total": _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell),
+        "total": total_row,
     }
+
+
+ALL = "all"  # --dataset all: every dataset of the kind, pooled on purpose
+
+
+def choose_datasets(con: duckdb.DuckDBPyConnection, kind: str, dataset: str | None) -> list[dict[str, Any]]:
+    """The datasets a summary reads. Several datasets of one kind are never pooled silently:
+    with more than one in the store, the caller names one, or ``all``."""
+    have = datasets(con, kind)
+    if dataset == ALL:
+        return have
+    if dataset:
+        return [d for d in have if d["dataset"] == dataset]
+    if len(have) > 1:
+        names = ", ".join(d["dataset"] for d in have)
+        raise QueryError(
+            f"--dataset: the store has {len(have)} {kind} datasets ({names}); choose one, or 'all' to pool them"
+        )
+    return have
+
+
+def no_data(m: Measure, chosen: list[dict[str, Any]]) -> set[str]:
+    """The counts (and so the rates over them) that some chosen dataset has no source for:
+    "no data", never 0. An import of an older version, without the list of fields, fed the
+    fields the mappings of that version had to have."""
+    out: set[str] = set()
+    for count, needs in m.sources:
+        for d in chosen:
+            fields = d.get("report", {}).get("fields")
+            if fields is not None and not set(needs) <= set(fields):
+                out.add(count)
+    return out
+
+
+def _blank(m: Measure, g: dict[str, Any], missing: set[str]) -> None:
+    for name in missing:
+        g[name] = None
+    for name, num, den in m.rates:
+        if num in missing or den in missing:
+            g[name] = None
+            g[f"{name}_ci"] = None
+
+
+def mapping_caveats(m: Measure, chosen: list[dict[str, Any]], shown: list[str]) -> list[dict[str, str]]:
+    """The mappings' warnings about the fields a summary shows (its groups and its counts)."""
+    counts_fields = dict(m.sources)
+    fields = set(shown)
+    for c in shown:
+        fields |= set(counts_fields.get(c, ()))
+    out = []
+    for d in chosen:
+        for f, text in (d.get("report", {}).get("caveats") or {}).items():
+            if f in fields:
+                out.append({"dataset": d["dataset"], "field": f, "caveat": text})
+    return out
 
 
 def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int) -> dict[str, Any]:
