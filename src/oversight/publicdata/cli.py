@@ -50,7 +50,11 @@ def run_import(
     rejects: Path | None,
     fmt: str,
     show_progress: bool | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
 ) -> None:
+    import dataclasses
+
     from oversight.publicdata import config, importer, store
     from oversight.publicdata import mapping as mapmod
     from oversight.publicdata.pseudonym import KeyError_
@@ -63,6 +67,12 @@ def run_import(
         m = mapmod.load_shipped(source) if source is not None else mapmod.load_file(mapping)  # type: ignore[arg-type]
         if m.kind.name != kind:
             _fail(f"mapping {m.origin} is for {m.kind.name}, not {kind}: use `oversight import {m.kind.name}`")
+        if encoding is not None:
+            try:
+                "".encode(encoding)
+            except LookupError:
+                _fail(f"--encoding: {encoding!r} is not a known text encoding")
+            m = dataclasses.replace(m, encoding=encoding)
         pseudo = config.pseudonymizer()
         bar = ProgressBar(show_progress)
         result = importer.read_export(file, m, pseudo, progress=bar)
@@ -74,13 +84,17 @@ def run_import(
         importer.write_rejects(rj, result)
         report["rejects_file"] = str(rj)
         sys.stderr.write(f"oversight: {len(result.rejects)} row(s) set aside, each with its line and reason: {rj}\n")
+        if report.get("encoding_suggestion"):
+            sys.stderr.write(f"oversight: {report['encoding_suggestion']['message']}\n")
+        if report.get("last_line_cut_short"):
+            sys.stderr.write("oversight: the file's last line is cut short: was the download interrupted?\n")
     else:
         if rejects is None and rj.exists():
             rj.unlink()  # a rejects file of an earlier import of this dataset would mislead
         report["rejects_file"] = None
     target = config.db_path(db)
     try:
-        store.write(target, result, progress=bar)
+        store.write(target, result, progress=bar, replace=replace, max_removed=config.reimport_max_removed())
     except store.StoreError as e:
         _fail(str(e))
     finally:
@@ -158,6 +172,15 @@ ProgressOpt = Annotated[
 ]
 
 
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace", help="Replace the dataset even when this import would remove many of its records (see the profile)"
+    ),
+]
+EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="The file's text encoding, instead of the mapping's")]
+
+
 def _import_command(kind: str, doc: str) -> None:
     """``oversight import KIND``: one command per kind, all alike."""
 
@@ -169,8 +192,10 @@ def _import_command(kind: str, doc: str) -> None:
         rejects: RejectsOpt = None,
         format: FormatOpt = "json",
         progress: ProgressOpt = None,
+        replace: ReplaceOpt = False,
+        encoding: EncodingOpt = None,
     ) -> None:
-        run_import(kind, file, source, mapping, db, rejects, format, progress)
+        run_import(kind, file, source, mapping, db, rejects, format, progress, replace, encoding)
 
     command.__doc__ = doc
     import_app.command(kind)(command)

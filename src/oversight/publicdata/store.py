@@ -38,6 +38,23 @@ class StoreBusy(StoreError):
     """The store exists but cannot be opened now (an import holds it)."""
 
 
+class WouldRemove(StoreError):
+    """A re-import would remove more of a dataset than the profile allows without --replace."""
+
+    def __init__(self, message: str, removed: int, before: int) -> None:
+        super().__init__(message)
+        self.removed = removed
+        self.before = before
+
+
+def key_column(kind: Kind) -> str:
+    """The stored column that tells a kind's records apart (a private key is stored hashed)."""
+    f = kind.get(kind.key)
+    if f is not None and f.stored:
+        return f.col
+    return next(name for name, _, expr in kind.derived if expr == "key_pseudonym")
+
+
 IMPORTS_DDL = """
 CREATE TABLE IF NOT EXISTS imports (
     dataset VARCHAR, kind VARCHAR, title VARCHAR, publisher VARCHAR, notes VARCHAR,
@@ -59,9 +76,18 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
 
 
-def write(db_path: Path, imported: Imported, progress: Progress | None = None) -> dict[str, Any]:
+def write(
+    db_path: Path,
+    imported: Imported,
+    progress: Progress | None = None,
+    replace: bool = True,
+    max_removed: float = 0.05,
+) -> dict[str, Any]:
     """Replace the dataset with what was imported (staged by the importer); returns the stored
-    import entry. All or nothing: a failure leaves the store as it was."""
+    import entry. All or nothing: a failure leaves the store as it was. With ``replace`` false,
+    a re-import that would remove more than ``max_removed`` of the dataset's records (records
+    of the dataset whose key the new import does not have) raises WouldRemove, naming how many,
+    and leaves the store as it was."""
     m = imported.mapping
     kind = m.kind
     if imported.loaded == 0:
@@ -94,9 +120,34 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
         con.execute("SET preserve_insertion_order = false")  # the store's order is by query, never by row
         con.execute("BEGIN TRANSACTION")
         try:
+            key = f'"{key_column(kind)}"'
+            before = 0
+            if not replace:
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE old_keys AS SELECT {key} AS key FROM store.{kind.table} "
+                    "WHERE dataset = ?",
+                    [m.name],
+                )
+                before = int(con.execute("SELECT count(*) FROM old_keys").fetchone()[0])  # type: ignore[index]
             con.execute(f"DELETE FROM store.{kind.table} WHERE dataset = ?", [m.name])
             with stage(con, progress, "writing"):
                 con.execute(f"INSERT INTO store.{kind.table} BY NAME SELECT * FROM records")
+            if before:
+                removed = int(
+                    con.execute(  # type: ignore[index]
+                        f"SELECT count(*) FROM old_keys o WHERE NOT EXISTS (SELECT 1 FROM store.{kind.table} t "
+                        f"WHERE t.dataset = ? AND t.{key} IS NOT DISTINCT FROM o.key)",
+                        [m.name],
+                    ).fetchone()[0]
+                )
+                if removed > max_removed * before:
+                    raise WouldRemove(
+                        f"{imported.report['file']}: this import would remove {removed:,} of the {before:,} "
+                        f"{kind.name} records of dataset {m.name!r} ({removed / before:.1%}; more than "
+                        f"{max_removed:.0%} needs --replace); the store was left as it was",
+                        removed,
+                        before,
+                    )
             if kind.rollup:
                 with stage(con, progress, "counting"):
                     _rollup(con, kind, m.name)
@@ -135,6 +186,14 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
     ).fetchone()
     if not exists or not exists[0]:
+        con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
+        return
+    have = {
+        r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()
+    }
+    want = {*kind.rollup_columns, *(f"n_{name}" for name, _ in kind.rollup)}
+    if not want <= have:  # a rollup of an older layout: recounted for every dataset
+        con.execute(f"DROP TABLE store.{kind.rollup_table}")
         con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
         return
     con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
