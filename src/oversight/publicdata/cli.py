@@ -52,6 +52,7 @@ def run_import(
     show_progress: bool | None = None,
     replace: bool = False,
     encoding: str | None = None,
+    name: str | None = None,
 ) -> None:
     import dataclasses
 
@@ -73,6 +74,10 @@ def run_import(
             except LookupError:
                 _fail(f"--encoding: {encoding!r} is not a known text encoding")
             m = dataclasses.replace(m, encoding=encoding)
+        if name is not None:
+            if not mapmod.NAME_RE.match(name) or name in mapmod.RESERVED_NAMES:
+                _fail(f"--name: {name!r} is not a dataset name (lower-case letters, digits and dashes; not 'all')")
+            m = dataclasses.replace(m, name=name, officer_namespace=f"{m.officer_namespace}:{name}")
         pseudo = config.pseudonymizer()
         bar = ProgressBar(show_progress)
         result = importer.read_export(file, m, pseudo, progress=bar)
@@ -178,6 +183,7 @@ ReplaceOpt = Annotated[
         "--replace", help="Replace the dataset even when this import would remove many of its records (see the profile)"
     ),
 ]
+NameOpt = Annotated[str | None, typer.Option("--name", help="The dataset's name in the store, instead of the mapping's")]
 EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="The file's text encoding, instead of the mapping's")]
 
 
@@ -194,8 +200,9 @@ def _import_command(kind: str, doc: str) -> None:
         progress: ProgressOpt = None,
         replace: ReplaceOpt = False,
         encoding: EncodingOpt = None,
+        name: NameOpt = None,
     ) -> None:
-        run_import(kind, file, source, mapping, db, rejects, format, progress, replace, encoding)
+        run_import(kind, file, source, mapping, db, rejects, format, progress, replace, encoding, name)
 
     command.__doc__ = doc
     import_app.command(kind)(command)

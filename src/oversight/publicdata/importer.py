@@ -492,11 +492,14 @@ def read_export(path: Path, mapping: Mapping, pseudo: Pseudonymizer, progress: P
     or ImportError_ before any row is used when the file as a whole does not fit the mapping.
     ``progress(stage, fraction)`` is told how far the import is, when given."""
     header = _read_header(path, mapping.encoding)
+    mapping, absent = mapping.for_header(header)
     positions = check_header(mapping, header, str(path))
     width = len(header)
     folder = Path(tempfile.mkdtemp(prefix="oversight-import-"))
     try:
-        return _import(path, mapping, pseudo, progress, header, positions, width, folder)
+        imported = _import(path, mapping, pseudo, progress, header, positions, width, folder)
+        imported.report["absent_columns"] = absent
+        return imported
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise

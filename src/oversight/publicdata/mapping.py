@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,7 @@ FIELD_KEYS = {
     "otherwise",
     "bands",
     "caveat",
+    "optional",
 }
 DISCLOSURES = ("rows", "aggregate")
 RESERVED_NAMES = {"all"}  # ``--dataset all`` pools every dataset of a kind
@@ -105,6 +106,7 @@ class FieldMap:
     otherwise: str | None = None
     bands: tuple[tuple[str, float], ...] = ()
     caveat: str = ""
+    optional: bool = False  # a file without the column simply does not feed the field
 
 
 @dataclass(frozen=True)
@@ -131,6 +133,15 @@ class Mapping:
     def caveats(self) -> dict[str, str]:
         """The mapping's warnings, by standard field."""
         return {f.field.name: f.caveat for f in self.fields if f.caveat}
+
+    def for_header(self, header: list[str]) -> tuple[Mapping, list[str]]:
+        """The mapping without its optional fields whose column the file lacks, and those columns."""
+        have = {h.strip() for h in header}
+        absent = [f for f in self.fields if f.optional and f.column not in have]
+        if not absent:
+            return self, []
+        kept = tuple(f for f in self.fields if f not in absent)
+        return replace(self, fields=kept), sorted({f.column for f in absent})
 
     @property
     def row_key(self) -> bool:
@@ -286,6 +297,10 @@ def _extras(origin: str, where: str, spec: dict[str, Any], f: Field) -> dict[str
         out["contains"] = _pairs(origin, f"{where} contains", spec["contains"])
     if "matches" in spec:
         out["matches"] = _pairs(origin, f"{where} matches", spec["matches"], regex=True)
+    if "optional" in spec:
+        if not isinstance(spec["optional"], bool):
+            raise MappingError(f"{origin}: {where} optional must be true or false")
+        out["optional"] = spec["optional"]
     for key in ("blank", "otherwise", "caveat"):
         if key in spec:
             if not isinstance(spec[key], str):
