@@ -124,7 +124,7 @@ def test_ratio_to_reference_is_the_ratio_of_rates(con):
             assert g["frisk_rate_ratio"] == pytest.approx(want, abs=1e-4)
             lo, hi = g["frisk_rate_ratio_ci"]
             assert lo <= g["frisk_rate_ratio"] <= hi
-    with pytest.raises(summary.QueryError, match="no stops of subject_race 'Martian'"):
+    with pytest.raises(summary.QueryError, match="no stops of people perceived as 'Martian'"):
         disparity.ratios(con, reference="Martian")
 
 

@@ -244,8 +244,17 @@ def public_columns(kind: Kind) -> list[str]:
     return [name for name, _ in columns(kind)]
 
 
-def export(con: duckdb.DuckDBPyConnection, kind_name: str, out: Path, fmt: str, dataset: str | None = None) -> int:
-    """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows."""
+def export(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    out: Path,
+    fmt: str,
+    dataset: str | None = None,
+    where: tuple[list[str], list[Any]] | None = None,
+) -> int:
+    """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows.
+    ``where`` is a selection as ``summary.parse_where`` makes it (SQL conditions and their
+    parameters): the download is then exactly the records a summary of it counts."""
     if kind_name not in KINDS:
         raise StoreError(f"no kind {kind_name!r}; kinds: {', '.join(KINDS)}")
     if fmt not in ("parquet", "csv"):
@@ -254,17 +263,44 @@ def export(con: duckdb.DuckDBPyConnection, kind_name: str, out: Path, fmt: str, 
     cols = ", ".join(f'"{c}"' for c in public_columns(kind))
     if dataset is not None and not NAME_RE.match(dataset):
         raise StoreError(f"--dataset: {dataset!r} is not a dataset name")
-    where = f"WHERE dataset = '{dataset}'" if dataset else ""  # a checked name: letters, digits, dashes
+    conds, params = (list(where[0]), list(where[1])) if where else ([], [])
+    if dataset and dataset != "all":
+        conds.append("dataset = ?")
+        params.append(dataset)
+    where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
     try:
-        n = con.execute(f"SELECT count(*) FROM {kind.table} {where}").fetchone()
+        n = con.execute(f"SELECT count(*) FROM {kind.table} {where_sql}", params).fetchone()
     except duckdb.CatalogException:
         raise StoreError(f"no {kind_name} imported yet") from None
-    query = f"SELECT {cols} FROM {kind.table} {where} ORDER BY dataset, source_line"
+    query = f"SELECT {cols} FROM {kind.table} {where_sql} ORDER BY dataset, source_line"
     if fmt == "csv":
         # Lists become JSON-like text in CSV; Parquet keeps them as lists.
         opts = "FORMAT CSV, HEADER"
     else:
         opts = "FORMAT PARQUET, COMPRESSION ZSTD"
     path = str(out).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{path}' ({opts})")
+    con.execute(f"COPY ({query}) TO '{path}' ({opts})", params)
+    return int(n[0]) if n else 0
+
+
+def export_partitioned(con: duckdb.DuckDBPyConnection, kind_name: str, folder: Path) -> int:
+    """Write a kind's public columns as Parquet partitioned by dataset and year, in the Hive
+    layout (``folder/dataset=NAME/year=YYYY/data_0.parquet``) that DuckDB, Spark and Trino read
+    as one table with ``dataset`` and ``year`` as columns; returns the rows written."""
+    if kind_name not in KINDS:
+        raise StoreError(f"no kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+    kind = KINDS[kind_name]
+    names = public_columns(kind)
+    if "year" not in names:
+        raise StoreError(f"{kind_name} has no year to partition by")
+    try:
+        n = con.execute(f"SELECT count(*) FROM {kind.table}").fetchone()
+    except duckdb.CatalogException:
+        raise StoreError(f"no {kind_name} imported yet") from None
+    cols = ", ".join(f'"{c}"' for c in names)
+    path = str(folder).replace("'", "''")
+    con.execute(
+        f"COPY (SELECT {cols} FROM {kind.table} ORDER BY dataset, year, source_line) TO '{path}' "
+        "(FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dataset, year), OVERWRITE_OR_IGNORE)"
+    )
     return int(n[0]) if n else 0

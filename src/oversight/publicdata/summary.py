@@ -61,6 +61,9 @@ class Measure:
     date_column: str = ""  # what a date range filters on
     more_filters: tuple[str, ...] = ()  # other columns a --where may name
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs: else "no data")
+    # Whether small groups are withheld. Not for shootings: each is listed on the page, as the
+    # department publishes it, so a withheld year would hide nothing and contradict the list.
+    withhold: bool = True
 
     @property
     def filter_columns(self) -> tuple[str, ...]:
@@ -136,6 +139,7 @@ MEASURES = {
         ),
         group_columns=SHOOTINGS.group_columns,
         date_column=SHOOTINGS.date_column,
+        withhold=False,
     ),
 }
 
@@ -260,6 +264,9 @@ def summarize(
     if kind not in MEASURES:
         raise QueryError(f"no summary for {kind!r}; kinds: {', '.join(MEASURES)}")
     m = MEASURES[kind]
+    profile_min_cell = min_cell
+    if not m.withhold:
+        min_cell = 0
     cols = parse_by(kind, by)
     clauses = list(where or [])
     chosen = choose_datasets(con, kind, dataset)
@@ -308,7 +315,8 @@ def summarize(
         "caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
         "by": cols,
         "where": list(where or []),
-        "min_cell": min_cell,
+        "min_cell": profile_min_cell,
+        "withholds": m.withhold,
         "confidence": 0.95,
         "interval": "wilson",
         "groups": groups,

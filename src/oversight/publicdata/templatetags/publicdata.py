@@ -39,6 +39,13 @@ def ratioci(d: dict[str, Any], name: str) -> str:
 
 
 @register.filter
+def ratio(d: dict[str, Any], name: str) -> str:
+    """A rate ratio rounded for reading (two decimals), or a dash."""
+    v = d.get(f"{name}_ratio") if isinstance(d, dict) else None
+    return "–" if v is None else f"{v:.2f}"
+
+
+@register.filter
 def split(v: str) -> list[str]:
     return v.split()
 
