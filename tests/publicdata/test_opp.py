@@ -192,7 +192,11 @@ blank = "FALSE"
 otherwise = "FALSE"
 [fields.search_basis]
 column = "search_type"
-contains = { "Probable Cause" = "probable cause", "Incident to Arrest" = "other", "Inventory" = "other", "Protective Frisk" = "other" }
+[fields.search_basis.contains]
+"Probable Cause" = "probable cause"
+"Incident to Arrest" = "other"
+"Inventory" = "other"
+"Protective Frisk" = "other"
 [fields.outcome]
 column = "stop_outcome"
 placeholders = ["N/D"]

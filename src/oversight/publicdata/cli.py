@@ -183,8 +183,12 @@ ReplaceOpt = Annotated[
         "--replace", help="Replace the dataset even when this import would remove many of its records (see the profile)"
     ),
 ]
-NameOpt = Annotated[str | None, typer.Option("--name", help="The dataset's name in the store, instead of the mapping's")]
-EncodingOpt = Annotated[str | None, typer.Option("--encoding", help="The file's text encoding, instead of the mapping's")]
+NameOpt = Annotated[
+    str | None, typer.Option("--name", help="The dataset's name in the store, instead of the mapping's")
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="The file's text encoding, instead of the mapping's")
+]
 
 
 def _import_command(kind: str, doc: str) -> None:

@@ -188,9 +188,7 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
     if not exists or not exists[0]:
         con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
         return
-    have = {
-        r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()
-    }
+    have = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()}
     want = {*kind.rollup_columns, *(f"n_{name}" for name, _ in kind.rollup)}
     if not want <= have:  # a rollup of an older layout: recounted for every dataset
         con.execute(f"DROP TABLE store.{kind.rollup_table}")

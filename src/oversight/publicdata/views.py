@@ -265,9 +265,7 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
 
 
 def _aggregate(ds: list[dict[str, Any]], dataset: str | None) -> bool:
-    return any(
-        d["report"].get("disclosure") == "aggregate" for d in ds if dataset in (None, summary.ALL, d["dataset"])
-    )
+    return any(d["report"].get("disclosure") == "aggregate" for d in ds if dataset in (None, summary.ALL, d["dataset"]))
 
 
 def _label(g: dict[str, Any], by: list[str]) -> str:

@@ -675,7 +675,6 @@ class Profile:
                 expected_proportion=_pick(sa.expected_proportion, day).value,
                 cite=conf.cite,
             )
-        min_cell = _pick(s.publication.min_cell, day)
         return Rules(
             sampling=sampling,
             publication=_publication(s.publication, day),
