@@ -36,6 +36,7 @@ from typing import Any
 import duckdb
 
 from oversight.publicdata.kinds import FORCE, KINDS, SHOOTINGS, STOPS
+from oversight.publicdata.mapping import NAME_RE
 from oversight.publicdata.stats import rate, wilson
 from oversight.publicdata.store import StoreError, column_types, datasets
 
@@ -61,6 +62,8 @@ class Measure:
     date_column: str = ""  # what a date range filters on
     more_filters: tuple[str, ...] = ()  # other columns a --where may name
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs: else "no data")
+    # For data published only in aggregate: the columns its finest table has.
+    cube: tuple[str, ...] = ("year",)
     # Whether small groups are withheld. Not for shootings: each is listed on the page, as the
     # department publishes it, so a withheld year would hide nothing and contradict the list.
     withhold: bool = True
@@ -105,6 +108,7 @@ MEASURES = {
         date_column=STOPS.date_column,
         more_filters=("reported_date", "date"),
         sources=STOPS.sources,
+        cube=("year", "precinct", "subject_race", "subject_gender", "subject_age_group", "type"),
     ),
     "force": Measure(
         table=FORCE.extra_table,
@@ -120,6 +124,7 @@ MEASURES = {
         ),
         rates=(("level_2_3_rate", "level_2_3", "uses"),),
         group_columns=FORCE.group_columns,
+        cube=("year", "precinct", "level", "subject_race", "subject_gender"),
         date_column=FORCE.date_column,
     ),
     "shootings": Measure(
@@ -275,7 +280,12 @@ def summarize(
     conds, params = parse_where(kind, clauses)
     where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
     used = [*cols, *(WHERE_RE.match(c).group(1) for c in clauses)]  # type: ignore[union-attr]
-    table, counts = source(con, m, use_rollup, used)
+    aggregate = any(d["report"].get("disclosure") == "aggregate" for d in chosen) and m.withhold
+    withheld_cells = 0
+    if aggregate:
+        table, counts, withheld_cells = _published_cells(con, m, chosen, used, min_cell, use_rollup)
+    else:
+        table, counts = source(con, m, use_rollup, used)
     aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
     sel = ", ".join(f'"{c}"' for c in cols)
     # One pass for the groups and the total: GROUPING SETS, the total being the empty set.
@@ -300,7 +310,7 @@ def summarize(
         _row(m, dict(zip(cols, r[: len(cols)], strict=True)), dict(zip(names, r[len(cols) :], strict=True)), min_cell)
         for r in rows
     ]
-    if cols:
+    if cols and not aggregate:
         complement(m, groups)
     total_row = _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell)
     missing = no_data(m, chosen)
@@ -317,6 +327,9 @@ def summarize(
         "where": list(where or []),
         "min_cell": profile_min_cell,
         "withholds": m.withhold,
+        "aggregate_only": aggregate,
+        # aggregate-only data: the small cells of the finest table, left out of every number
+        "withheld_cells": withheld_cells if aggregate else None,
         "confidence": 0.95,
         "interval": "wilson",
         "groups": groups,
@@ -325,6 +338,37 @@ def summarize(
 
 
 ALL = "all"  # --dataset all: every dataset of the kind, pooled on purpose
+
+
+def _published_cells(
+    con: duckdb.DuckDBPyConnection,
+    m: Measure,
+    chosen: list[dict[str, Any]],
+    used: list[str],
+    min_cell: int,
+    use_rollup: bool,
+) -> tuple[str, tuple[tuple[str, str], ...], int]:
+    """For data published only in aggregate: the finest table a person may ask for (``cube``,
+    by dataset), its cells of fewer than ``min_cell`` units dropped. Every number shown is then
+    a sum of cells that are shown in full, so no two tables, however filtered, can be subtracted
+    to give a withheld cell away: it is in neither. Returns the cells as a table to summarise
+    from, the counts over it, and how many cells were withheld."""
+    allowed = {*m.cube, "dataset"}
+    bad = [c for c in used if c not in allowed]
+    if bad:
+        raise QueryError(
+            f"--by/--where: this dataset is published only as counts, which may be grouped or filtered by "
+            f"{', '.join(m.cube)} only, not by {', '.join(dict.fromkeys(bad))}"
+        )
+    table, counts = source(con, m, use_rollup, list(m.cube))
+    names = ", ".join(f'"{c}"' for c in ("dataset", *m.cube))
+    aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
+    # dataset names are checked names (lower-case letters, digits, dashes): safe as literals
+    names_in = ", ".join("'" + d["dataset"] + "'" for d in chosen if NAME_RE.match(d["dataset"])) or "NULL"
+    cells = f"SELECT {names}, {aggs} FROM {table} WHERE dataset IN ({names_in}) GROUP BY ALL"
+    n = con.execute(f"SELECT count(*) FROM ({cells}) WHERE {m.unit} < {int(min_cell)}").fetchone()
+    shown = f"(SELECT * FROM ({cells}) WHERE {m.unit} >= {int(min_cell)}) AS published_cells"
+    return shown, tuple((name, f"coalesce(sum({name}), 0)") for name, _ in counts), int(n[0]) if n else 0
 
 
 def choose_datasets(con: duckdb.DuckDBPyConnection, kind: str, dataset: str | None) -> list[dict[str, Any]]:
