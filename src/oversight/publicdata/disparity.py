@@ -94,7 +94,7 @@ def ratios(
         "dataset": dataset,
         "min_cell": min_cell,
         "no_data": res["no_data"],
-        "caveats": res["caveats"],
+        "field_caveats": res["field_caveats"],
         "groups": rows,
     }
 

@@ -322,7 +322,7 @@ def summarize(
         "datasets": [d["dataset"] for d in chosen],
         "empty": not int((dict(zip(names, total or (), strict=True)).get(m.unit)) or 0),
         "no_data": sorted(missing),
-        "caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
+        "field_caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
         "by": cols,
         "where": list(where or []),
         "min_cell": profile_min_cell,

@@ -243,7 +243,7 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"])
     ctx["result"] = result
     ctx["rows"] = [_display(g, by) for g in result["groups"]]
-    ctx["mapping_caveats"] = result["caveats"]
+    ctx["mapping_caveats"] = result["field_caveats"]
     charts = []
     for rate_name in CHART_RATES[kind]:
         if rate_name in ctx["no_data"]:
