@@ -6,6 +6,7 @@ made here with the csv module."""
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import random
 from collections import Counter
@@ -337,8 +338,6 @@ def test_several_datasets_are_never_pooled_silently(tmp_path):
     db = tmp_path / "store.duckdb"
     a = write(tmp_path / "a.csv", OPP_HEADER, opp_rows(200, 1))
     b = write(tmp_path / "b.csv", OPP_HEADER, opp_rows(300, 2))
-    import dataclasses
-
     for name, path in (("city-a", a), ("city-b", b)):
         m = dataclasses.replace(load_shipped("opp"), name=name)
         store.write(db, importer.read_export(path, m, Pseudonymizer(KEY)))
@@ -350,3 +349,29 @@ def test_several_datasets_are_never_pooled_silently(tmp_path):
         assert summary.summarize(con, "stops", dataset="all")["total"]["stops"] == 500
     finally:
         con.close()
+
+
+def test_the_partitioned_parquet_export_reads_as_one_table_by_dataset_and_year(tmp_path):
+    import duckdb
+
+    db = tmp_path / "store.duckdb"
+    for name, seed, n in (("city-a", 1, 200), ("city-b", 2, 300)):
+        m = dataclasses.replace(load_shipped("opp"), name=name)
+        path = write(tmp_path / f"{name}.csv", OPP_HEADER, opp_rows(n, seed))
+        store.write(db, importer.read_export(path, m, Pseudonymizer(KEY)))
+    out = tmp_path / "lake"
+    env = {"OVERSIGHT_PSEUDONYM_KEY": KEY}
+    r = CliRunner().invoke(app, ["stops", "export", str(out), "--partitioned", "--db", str(db)], env=env)
+    assert r.exit_code == 0, r.output
+    assert (out / "dataset=city-a" / "year=2017").is_dir()
+    lake = duckdb.connect()
+    got = lake.execute(
+        f"SELECT dataset, year, count(*) FROM read_parquet('{out}/**/*.parquet', hive_partitioning = true) "
+        "GROUP BY ALL ORDER BY ALL"
+    ).fetchall()
+    con = store.connect(db, read_only=True)
+    try:
+        want = con.execute("SELECT dataset, year, count(*) FROM stops GROUP BY ALL ORDER BY ALL").fetchall()
+    finally:
+        con.close()
+    assert [(d, int(y), n) for d, y, n in got] == want

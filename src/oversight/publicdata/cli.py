@@ -274,14 +274,21 @@ def run_summary(
         w.writerows(rows)
 
 
-def run_export(kind: str, out: Path, dataset: str | None, fmt: str | None, db: Path | None) -> None:
+def run_export(
+    kind: str, out: Path, dataset: str | None, fmt: str | None, db: Path | None, partitioned: bool = False
+) -> None:
     from oversight.publicdata import config, store
 
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
+    if partitioned and (fmt != "parquet" or dataset):
+        _fail("--partitioned writes Parquet of every dataset, in folders by dataset and year: no --dataset or CSV")
     try:
         con = store.connect(config.db_path(db), read_only=True)
         try:
-            n = store.export(con, kind, out, fmt, dataset)
+            if partitioned:
+                n = store.export_partitioned(con, kind, out)
+            else:
+                n = store.export(con, kind, out, fmt, dataset)
         finally:
             con.close()
     except store.StoreError as e:
@@ -294,9 +301,18 @@ WhereOpt = Annotated[
     list[str] | None,
     typer.Option("--where", help="COLUMN=VALUE, COLUMN=V1|V2, COLUMN!=V, COLUMN>=N ...; repeat to combine (and)"),
 ]
-DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="One dataset (default: all of this kind)")]
+DatasetOpt = Annotated[
+    str | None, typer.Option("--dataset", help="One dataset, or 'all' to pool them (needed when there are several)")
+]
 SumFormatOpt = Annotated[str, typer.Option("--format", help="json or csv")]
 OutArg = Annotated[Path, typer.Argument(help="Output file (.parquet or .csv)")]
+PartitionedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--partitioned",
+        help="Parquet in a folder, partitioned by dataset and year (Hive layout: dataset=NAME/year=YYYY/)",
+    ),
+]
 ExpFormatOpt = Annotated[str | None, typer.Option("--format", help="parquet or csv (default: from the suffix)")]
 
 
@@ -312,8 +328,14 @@ def _summary_and_export(app: typer.Typer, kind: str, summary_doc: str, export_do
     ) -> None:
         run_summary(kind, by, where, dataset, format, db)
 
-    def export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
-        run_export(kind, out, dataset, format, db)
+    def export(
+        out: OutArg,
+        dataset: DatasetOpt = None,
+        format: ExpFormatOpt = None,
+        db: DbOpt = None,
+        partitioned: PartitionedOpt = False,
+    ) -> None:
+        run_export(kind, out, dataset, format, db, partitioned)
 
     summary.__doc__, export.__doc__ = summary_doc, export_doc
     app.command("summary")(summary)
