@@ -266,3 +266,11 @@ def test_the_disparity_reference_is_a_list_and_a_bad_one_is_said_in_plain_words(
 def test_a_bad_filter_on_the_page_is_in_plain_words(web):
     html = web.get("/data/stops/", {"year_from": "later"}).content.decode()
     assert "Year: &#x27;later&#x27; is not a whole number." in html and "--where" not in html
+
+
+def test_the_public_pages_read_in_spanish(web):
+    html = web.get("/data/stops/", {"by": "precinct"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Distrito policial" in html and "Tasa de cacheo" in html and "Agrupar por" in html
+    assert "registro por registro" in html  # what is public, said in Spanish too
+    english = web.get("/data/stops/", {"by": "precinct"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Precinct" in english and "Distrito policial" not in english

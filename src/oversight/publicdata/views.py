@@ -16,6 +16,7 @@ import duckdb
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from oversight.publicdata import config, disparity, store, summary, svg
@@ -228,7 +229,9 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
         dataset, ds = _pick_dataset(con, kind, dataset)
         ctx["datasets"] = [(d["dataset"], d["title"]) for d in ds]
         ctx["dataset"] = dataset
-        ctx["disclosure"] = DISCLOSURE["aggregate" if _aggregate(ds, dataset) else "rows"].format(min_cell=_min_cell())
+        ctx["disclosure"] = gettext(DISCLOSURE["aggregate" if _aggregate(ds, dataset) else "rows"]).format(
+            min_cell=_min_cell()
+        )
         ctx["filters"] = [(c, request.GET.get(c, ""), _distinct(con, kind, c)) for c in FILTERS[kind]]
         result = summary.summarize(con, kind, by=by, where=where, dataset=dataset, min_cell=_min_cell())
     except (summary.QueryError, store.StoreError) as e:
