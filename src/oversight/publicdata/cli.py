@@ -386,3 +386,29 @@ def stops_disparity(
     finally:
         con.close()
     sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o}))
+
+
+@stops_app.command("veil")
+def stops_veil(
+    group: Annotated[str, typer.Option("--group", help="The perceived race tested, e.g. black")],
+    reference: Annotated[str, typer.Option("--reference", help="The group it is compared with, e.g. white")],
+    timezone: Annotated[str, typer.Option("--timezone", help="The stops' local time zone, e.g. America/New_York")],
+    dataset: DatasetOpt = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude (default: the stops' median)")] = None,
+    lng: Annotated[float | None, typer.Option("--lng", help="Longitude (default: the stops' median)")] = None,
+    db: DbOpt = None,
+) -> None:
+    """The veil-of-darkness test: the group's odds among stops after dark against in daylight."""
+    from oversight.publicdata import config, store, summary, veil
+
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        r = veil.veil_of_darkness(con, group, reference, dataset=dataset, lat=lat, lng=lng, tz=timezone)
+    except (summary.QueryError, store.StoreError) as e:
+        _fail(str(e))
+    finally:
+        con.close()
+    sys.stdout.buffer.write(_dumps(r))
