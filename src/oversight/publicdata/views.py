@@ -254,6 +254,8 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
         bars = [(_label(g, by), g[rate_name], g[f"{rate_name}_ci"]) for g in result["groups"]]
         title = f"{label(rate_name)} by {', '.join(label(c).lower() for c in by)}"
         charts.append(svg.rate_bars(bars, title))
+    if not result["empty"] and by[0] not in ("year", "month") and len(by) == 1:
+        charts += _trends(request, kind, by[0], where, dataset, ctx["no_data"])
     ctx["charts"] = [] if result["empty"] else charts
     qs = request.GET.copy()
     qs.setlist("by", by)  # the grouping shown, also when it is the default: the downloads are this table
@@ -265,6 +267,43 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     ctx["records_qs"] = records.urlencode()  # the records of this selection, exactly
     ctx["row_level"] = not _aggregate(ds, dataset)
     return render(request, "publicdata/summary.html", ctx)
+
+
+def _trends(
+    request: HttpRequest, kind: str, col: str, where: list[str], dataset: str | None, no_data: set[str]
+) -> list[str]:
+    """The first rate with data, by year, one line for each of the largest groups of ``col``."""
+    rate_name = next((r for r in CHART_RATES[kind] if r not in no_data), None)
+    if rate_name is None:
+        return []
+    con = _connect()
+    try:
+        res = summary.summarize(con, kind, by=["year", col], where=where, dataset=dataset, min_cell=_min_cell())
+    finally:
+        con.close()
+    unit = summary.MEASURES[kind].unit
+    sizes: dict[Any, int] = {}
+    for g in res["groups"]:
+        if g[col] is not None and g["year"] is not None:
+            sizes[g[col]] = sizes.get(g[col], 0) + (g[unit] or 0)
+    top = sorted(sizes, key=lambda k: -sizes[k])[:5]
+    years = sorted({g["year"] for g in res["groups"] if g["year"] is not None})
+    if len(years) < 2:
+        return []
+    series = []
+    for k in top:
+        pts = {g["year"]: g for g in res["groups"] if g[col] == k}
+        series.append(
+            (
+                _value(k),
+                [
+                    (y, pts[y][rate_name] if y in pts else None, pts[y][f"{rate_name}_ci"] if y in pts else None)
+                    for y in years
+                ],
+            )
+        )
+    title = f"{gettext(label(rate_name))} · {gettext(label('year')).lower()} · {gettext(label(col)).lower()}"
+    return [svg.trend_lines(series, title)]
 
 
 def _aggregate(ds: list[dict[str, Any]], dataset: str | None) -> bool:
