@@ -375,3 +375,14 @@ def test_the_partitioned_parquet_export_reads_as_one_table_by_dataset_and_year(t
     finally:
         con.close()
     assert [(d, int(y), n) for d, y, n in got] == want
+
+
+def test_the_disparity_command_takes_its_reference_from_the_data(tmp_path):
+    db = tmp_path / "store.duckdb"
+    path = write(tmp_path / "x.csv", OPP_HEADER, opp_rows(2000))
+    store.write(db, importer.read_export(path, load_shipped("opp"), Pseudonymizer(KEY)))
+    r = CliRunner().invoke(app, ["stops", "disparity", "--db", str(db)], env={"OVERSIGHT_PSEUDONYM_KEY": KEY})
+    assert r.exit_code == 0, r.output
+    out = json.loads(r.stdout)
+    assert out["ratios"]["reference"] == "white"  # the Stanford vocabulary's own spelling
+    assert out["outcome_test_searches"]["no_data"] is False and out["outcome_test"]["no_data"] is True

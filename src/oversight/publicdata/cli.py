@@ -364,7 +364,9 @@ _summary_and_export(
 
 @stops_app.command("disparity")
 def stops_disparity(
-    reference: Annotated[str, typer.Option("--reference", help="The group others are compared with")] = "White",
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="The group others are compared with (default: White, if any)")
+    ] = None,
     within: Annotated[str | None, typer.Option("--within", help="Compare within each value of this column")] = None,
     where: WhereOpt = None,
     dataset: DatasetOpt = None,
@@ -379,13 +381,18 @@ def stops_disparity(
         _fail(str(e))
     try:
         mc = _min_cell()
+        if reference is None:
+            reference = disparity.default_reference(disparity.references(con, dataset))
         r = disparity.ratios(con, reference=reference, within=within, where=where or [], dataset=dataset, min_cell=mc)
         o = disparity.outcome_test(con, reference=reference, where=where or [], dataset=dataset, min_cell=mc)
+        s = disparity.outcome_test(
+            con, reference=reference, where=where or [], dataset=dataset, min_cell=mc, of="search"
+        )
     except (summary.QueryError, store.StoreError) as e:
         _fail(str(e))
     finally:
         con.close()
-    sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o}))
+    sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o, "outcome_test_searches": s}))
 
 
 @stops_app.command("veil")
