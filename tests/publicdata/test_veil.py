@@ -93,3 +93,16 @@ def test_the_command_gives_the_test_as_json(tmp_path):
     assert json.loads(r.stdout)["stops_used"] > 0
     bad = CliRunner().invoke(app, [*args[:-1], "Mars/Olympus", "--db", str(tmp_path / "cmd.duckdb")])
     assert bad.exit_code == 2 and "not a time zone" in bad.output
+
+
+def test_the_disparity_page_shows_the_test_where_the_data_allows_it(tmp_path, settings, client):
+    db = tmp_path / "page.duckdb"
+    m = dataclasses.replace(load_shipped("opp"), name="providence", timezone=TZ)
+    path = stops_file(tmp_path / "p.csv", dark_share=0.2, light_share=0.4, n=3000)
+    store.write(db, importer.read_export(path, m, Pseudonymizer("k" * 32)))
+    settings.OVERSIGHT_PUBLICDATA_DB = db
+    r = client.get("/data/stops/disparity/", {"reference": "white"})
+    assert r.status_code == 200
+    (v,) = r.context["veil"]
+    assert v["group"] == "black" and v["odds_ratio_ci"][1] < 1
+    assert "Veil of darkness" in r.content.decode()

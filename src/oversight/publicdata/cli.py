@@ -399,7 +399,9 @@ def stops_disparity(
 def stops_veil(
     group: Annotated[str, typer.Option("--group", help="The perceived race tested, e.g. black")],
     reference: Annotated[str, typer.Option("--reference", help="The group it is compared with, e.g. white")],
-    timezone: Annotated[str, typer.Option("--timezone", help="The stops' local time zone, e.g. America/New_York")],
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The stops' local time zone (default: the mapping's)")
+    ] = None,
     dataset: DatasetOpt = None,
     lat: Annotated[float | None, typer.Option("--lat", help="Latitude (default: the stops' median)")] = None,
     lng: Annotated[float | None, typer.Option("--lng", help="Longitude (default: the stops' median)")] = None,

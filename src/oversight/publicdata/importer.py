@@ -554,6 +554,7 @@ def _import(
             report["fields"] = sorted(mapping.mapped())
             report["caveats"] = mapping.caveats()
             report["disclosure"] = mapping.disclosure
+            report["timezone"] = mapping.timezone
 
         with stage(con, progress, "folding"):
             conflicts = _fold(con, mapping, pseudo, positions, scan)

@@ -35,7 +35,8 @@ Options per field: ``column`` (required), ``placeholders``, ``values``, ``patter
 - ``caveat = "..."``: a warning about the column's meaning, shown on every page that shows
   the field (e.g. a flag recorded only in some years).
 
-``[dataset] disclosure`` is ``rows`` (the city publishes every record: the default) or
+``[dataset] timezone`` (e.g. ``America/New_York``) is the stops' local time, for the
+veil-of-darkness test. ``[dataset] disclosure`` is ``rows`` (the city publishes every record: the default) or
 ``aggregate`` (only counts may be published: no row-level download). A field may be named by
 its Stanford Open Policing Project name where this schema calls it otherwise
 (``kinds.OPP_ALIASES``). Pure Python: imports no Django.
@@ -62,6 +63,7 @@ DATASET_KEYS = {
     "placeholders",
     "notes",
     "disclosure",
+    "timezone",
 }
 FIELD_KEYS = {
     "column",
@@ -122,6 +124,7 @@ class Mapping:
     notes: str = ""
     placeholders: frozenset[str] = field(default_factory=frozenset)
     disclosure: str = "rows"
+    timezone: str = ""  # the stops' local time zone (the veil-of-darkness test needs it)
 
     def columns(self) -> list[str]:
         return [f.column for f in self.fields]
@@ -275,7 +278,20 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         notes=str(ds.get("notes", "")),
         placeholders=common,
         disclosure=disclosure,
+        timezone=_timezone(origin, ds.get("timezone", "")),
     )
+
+
+def _timezone(origin: str, tz: Any) -> str:
+    if tz == "":
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(tz))
+    except (KeyError, ValueError):
+        raise MappingError(f"{origin}: [dataset] timezone {tz!r} is not a time zone such as America/New_York") from None
+    return str(tz)
 
 
 def _pairs(origin: str, where: str, value: Any, regex: bool = False) -> tuple[tuple[str, str], ...]:

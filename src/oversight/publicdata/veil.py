@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -34,6 +35,12 @@ BAND_MINUTES = 15
 
 def twilight(dates: list[dt.date], lat: float, lng: float, tz: str) -> tuple[list[int], list[int]]:
     """Sunset and dusk (the end of civil twilight) of each date, as minutes after local midnight."""
+    sunsets, dusks = _twilight(tuple(dates), lat, lng, tz)
+    return list(sunsets), list(dusks)
+
+
+@lru_cache(maxsize=8)
+def _twilight(dates: tuple[dt.date, ...], lat: float, lng: float, tz: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
     zone = ZoneInfo(tz)
     obs = Observer(latitude=lat, longitude=lng)
     sunsets, dusks = [], []
@@ -41,7 +48,7 @@ def twilight(dates: list[dt.date], lat: float, lng: float, tz: str) -> tuple[lis
         s = sun(obs, d, tzinfo=zone)
         sunsets.append(s["sunset"].hour * 60 + s["sunset"].minute)
         dusks.append(s["dusk"].hour * 60 + s["dusk"].minute)
-    return sunsets, dusks
+    return tuple(sunsets), tuple(dusks)
 
 
 def veil_of_darkness(
@@ -63,7 +70,10 @@ def veil_of_darkness(
                 "reported, or no time): the veil-of-darkness test needs the stop's time"
             )
     if tz is None:
-        raise QueryError("--timezone: the stops' local time zone is needed, e.g. America/New_York")
+        zones = {d["report"].get("timezone") for d in chosen} - {None, ""}
+        if len(zones) != 1:
+            raise QueryError("--timezone: the stops' local time zone is needed, e.g. America/New_York")
+        tz = zones.pop()
     try:
         ZoneInfo(tz)
     except (KeyError, ValueError):
@@ -146,3 +156,15 @@ def mantel_haenszel(bands: dict[int, dict[tuple[bool, bool], int]]) -> dict[str,
     half = Z95 * math.sqrt(var)
     lo, hi = math.exp(math.log(or_) - half), math.exp(math.log(or_) + half)
     return {"odds_ratio": round(or_, 4), "odds_ratio_ci": [round(lo, 4), round(hi, 4)], "bands_compared": used}
+
+
+def available(chosen: list[dict[str, Any]]) -> bool:
+    """Whether the test can be made on these datasets without asking: each records the stop's
+    time, and they share one time zone from their mappings."""
+    zones = {d["report"].get("timezone") for d in chosen}
+    return (
+        bool(chosen)
+        and all("time" in (d["report"].get("fields") or []) for d in chosen)
+        and len(zones) == 1
+        and (None not in zones and "" not in zones)
+    )

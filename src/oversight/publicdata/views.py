@@ -458,9 +458,29 @@ def _disparity(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any], di
         r = disparity.ratios(con, reference=reference, within=within, where=where, dataset=dataset, min_cell=mc)
         o = disparity.outcome_test(con, reference=reference, where=where, dataset=dataset, min_cell=mc)
         s = disparity.outcome_test(con, reference=reference, where=where, dataset=dataset, min_cell=mc, of="search")
+        s["veil"] = _veil(con, dataset, reference, choices)
     finally:
         con.close()
     return r, o, s, choices
+
+
+def _veil(con: Any, dataset: str | None, reference: str, choices: list[str]) -> list[dict[str, Any]] | None:
+    """The veil-of-darkness test of each group against the reference, where the data allows it
+    (the stop's own time, the mapping's time zone, coordinates); None where it does not."""
+    from oversight.publicdata import veil
+
+    chosen = summary.choose_datasets(con, "stops", dataset)
+    if not veil.available(chosen):
+        return None
+    out = []
+    for g in choices:
+        if g == reference:
+            continue
+        try:
+            out.append(veil.veil_of_darkness(con, g, reference, dataset=dataset))
+        except summary.QueryError:
+            return None
+    return out
 
 
 def _force_per_stop(request: HttpRequest) -> dict[str, Any] | None:
@@ -493,6 +513,7 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
     ctx["ratios"] = r
     ctx["outcome"] = o
     ctx["outcome_search"] = srch
+    ctx["veil"] = srch.get("veil")
     ctx["references"] = choices
     ctx["rate_pairs"] = [
         (name, num) for name, num, _ in disparity.RATE_PAIRS if num not in r["no_data"] and name != "warning_rate"
