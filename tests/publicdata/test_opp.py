@@ -386,3 +386,21 @@ def test_the_disparity_command_takes_its_reference_from_the_data(tmp_path):
     out = json.loads(r.stdout)
     assert out["ratios"]["reference"] == "white"  # the Stanford vocabulary's own spelling
     assert out["outcome_test_searches"]["no_data"] is False and out["outcome_test"]["no_data"] is True
+
+
+def test_the_stops_export_in_the_stanford_names(tmp_path):
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "store.duckdb"
+    rows = opp_rows(100)
+    path = write(tmp_path / "x.csv", OPP_HEADER, rows)
+    store.write(db, importer.read_export(path, load_shipped("opp"), Pseudonymizer(KEY)))
+    out = tmp_path / "opp.parquet"
+    args = ["stops", "export", str(out), "--schema", "opp", "--db", str(db)]
+    r = CliRunner().invoke(app, args, env={"OVERSIGHT_PSEUDONYM_KEY": KEY})
+    assert r.exit_code == 0, r.output
+    t = pq.read_table(out)
+    names = set(t.column_names)
+    assert {"frisk_performed", "arrest_made", "subject_sex", "officer_id_hash", "search_conducted"} <= names
+    assert not {"frisk", "arrest", "subject_gender", "officers"} & names
+    assert t.column("frisk_performed").to_pylist().count(True) == sum(1 for x in rows if x["frisk_performed"] == "TRUE")

@@ -275,11 +275,19 @@ def run_summary(
 
 
 def run_export(
-    kind: str, out: Path, dataset: str | None, fmt: str | None, db: Path | None, partitioned: bool = False
+    kind: str,
+    out: Path,
+    dataset: str | None,
+    fmt: str | None,
+    db: Path | None,
+    partitioned: bool = False,
+    schema: str | None = None,
 ) -> None:
     from oversight.publicdata import config, store
 
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
+    if schema not in (None, "opp"):
+        _fail(f"--schema: {schema!r} is not opp (the Stanford Open Policing Project's column names)")
     if partitioned and (fmt != "parquet" or dataset):
         _fail("--partitioned writes Parquet of every dataset, in folders by dataset and year: no --dataset or CSV")
     try:
@@ -288,7 +296,7 @@ def run_export(
             if partitioned:
                 n = store.export_partitioned(con, kind, out)
             else:
-                n = store.export(con, kind, out, fmt, dataset)
+                n = store.export(con, kind, out, fmt, dataset, opp=schema == "opp")
         finally:
             con.close()
     except store.StoreError as e:
@@ -306,6 +314,10 @@ DatasetOpt = Annotated[
 ]
 SumFormatOpt = Annotated[str, typer.Option("--format", help="json or csv")]
 OutArg = Annotated[Path, typer.Argument(help="Output file (.parquet or .csv)")]
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="opp: the Stanford Open Policing Project's column names (stops)"),
+]
 PartitionedOpt = Annotated[
     bool,
     typer.Option(
@@ -334,8 +346,9 @@ def _summary_and_export(app: typer.Typer, kind: str, summary_doc: str, export_do
         format: ExpFormatOpt = None,
         db: DbOpt = None,
         partitioned: PartitionedOpt = False,
+        schema: SchemaOpt = None,
     ) -> None:
-        run_export(kind, out, dataset, format, db, partitioned)
+        run_export(kind, out, dataset, format, db, partitioned, schema)
 
     summary.__doc__, export.__doc__ = summary_doc, export_doc
     app.command("summary")(summary)

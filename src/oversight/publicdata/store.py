@@ -249,6 +249,7 @@ def export(
     fmt: str,
     dataset: str | None = None,
     where: tuple[list[str], list[Any]] | None = None,
+    opp: bool = False,
 ) -> int:
     """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows.
     ``where`` is a selection as ``summary.parse_where`` makes it (SQL conditions and their
@@ -259,6 +260,10 @@ def export(
         raise StoreError(f"--format: {fmt!r} is not parquet or csv")
     kind = KINDS[kind_name]
     cols = ", ".join(f'"{c}"' for c in public_columns(kind))
+    if opp:
+        if kind_name != "stops":
+            raise StoreError("--schema opp: only stops have the Stanford Open Policing Project's schema")
+        cols = ", ".join(_opp_name(c) for c in public_columns(kind))
     if dataset is not None and not NAME_RE.match(dataset):
         raise StoreError(f"--dataset: {dataset!r} is not a dataset name")
     conds, params = (list(where[0]), list(where[1])) if where else ([], [])
@@ -279,6 +284,18 @@ def export(
     path = str(out).replace("'", "''")
     con.execute(f"COPY ({query}) TO '{path}' ({opts})", params)
     return int(n[0]) if n else 0
+
+
+def _opp_name(col: str) -> str:
+    """A stops column under the Stanford Open Policing Project's name, where it has another
+    (``frisk`` as ``frisk_performed``; the officers' pseudonyms as ``officer_id_hash``)."""
+    from oversight.publicdata.kinds import OPP_ALIASES
+
+    names = {v: k for k, v in OPP_ALIASES.items()} | {"officers": "officer_id_hash"}
+    base, raw = (col[:-4], "_raw") if col.endswith("_raw") else (col, "")
+    if base in names and not (base == "officer" and raw):
+        return f'"{col}" AS "{names[base]}{raw}"'
+    return f'"{col}"'
 
 
 def export_partitioned(con: duckdb.DuckDBPyConnection, kind_name: str, folder: Path) -> int:
