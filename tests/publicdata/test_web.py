@@ -279,7 +279,7 @@ def test_the_public_pages_read_in_spanish(web):
 def test_a_measure_without_a_source_is_said_to_have_no_data_not_zero(web):
     r = web.get("/data/stops/", {"by": "precinct"})
     html = r.content.decode()
-    assert "No data: searches, searches finding contraband, citations, warnings." in html
+    assert "No data: searches, searches finding contraband, warnings." in html
     assert "Search rate" not in html.split("<thead>")[1].split("</thead>")[0]  # no column of zeros
     body = web.get("/data/api/stops/summary.json", {"by": "precinct"}).json()
     assert all(g["searches"] is None and g["search_rate_ci"] is None for g in body["groups"])
