@@ -32,6 +32,8 @@ Options per field: ``column`` (required), ``placeholders``, ``values``, ``patter
   ``matches`` entry took;
 - ``bands = { "1 - 17" = 17, "18 - 25" = 25, "56 and Above" = 200 }``: a number becomes the
   first band whose upper bound (inclusive) it does not pass (ages into age groups);
+- ``optional = true``: a file without the column simply does not feed the field (the shipped
+  ``opp`` mapping marks every column so);
 - ``caveat = "..."``: a warning about the column's meaning, shown on every page that shows
   the field (e.g. a flag recorded only in some years).
 
