@@ -776,7 +776,16 @@ def _fold(
             ).fetchone()
             if n and n[0]:
                 conflicts[f"{col} without {flag} (cleared)"] = int(n[0])
-    out_cols = [_out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind)]
+    # The columns of fields this mapping does not feed are left out of the view: the store's
+    # insert (by name) fills them with NULL without carrying NULLs through the fold.
+    unfed = set()
+    if not kind.extra_sql:
+        for f in kind.fields:
+            if f.stored and f.merge != "list" and f.name not in mapped and f.name != kind.key:
+                unfed |= {f.col, f.col + "_raw"}
+    out_cols = [
+        _out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind) if name not in unfed
+    ]
     # A view: the records are made as the store writes them, not held twice.
     con.execute(f"CREATE TEMP VIEW records AS SELECT {', '.join(out_cols)} FROM ({single} UNION ALL BY NAME {several})")
     if kind.extra_table:
