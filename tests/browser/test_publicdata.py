@@ -32,8 +32,8 @@ PRECINCT_UNKNOWN = UNKNOWN | {"Unknown", "FK ERROR"}
 RACE_UNKNOWN = UNKNOWN | {"Unknown", "DUPLICATE"}
 RACE_NAMES = {"Hispanic": "Hispanic or Latino", "Multi-Racial": "Multiracial"}
 
-COUNTS = ("stops", "frisks", "arrests", "weapon_found")
-RATES = ("frisk_rate", "arrest_rate", "weapon_found_rate")
+COUNTS = ("stops", "frisks", "arrests", "weapon_found", "citations")
+RATES = ("frisk_rate", "arrest_rate", "weapon_found_rate", "citation_rate")
 CELL = re.compile(r"^(?P<rate>\d+\.\d%) (?P<ci>\((?P<low>\d+\.\d%)–(?P<high>\d+\.\d%)\))$")
 
 
@@ -176,9 +176,11 @@ def test_filter_group_read_rates_and_download_the_same_numbers(page: Any, terry:
         "Frisks",
         "Arrests",
         "Weapon found",
+        "Citations",
         "Frisk rate (95% interval)",
         "Arrest rate (95% interval)",
         "Weapon found per frisk (95% interval)",
+        "Citation rate (95% interval)",
     ]
 
     con = store.connect(terry, read_only=True)
