@@ -451,3 +451,19 @@ def test_a_mapped_column_twice_in_the_header_is_refused(tmp_path):
     csv_path = write_csv(tmp_path / "s.csv", [*HEADER, "Area"], [[*r, "x"] for r in stops_rows(2, 0)])
     with pytest.raises(MappingError, match="'Area' appear more than once"):
         importer.read_export(csv_path, load_file(mapping_file(tmp_path)), Pseudonymizer(KEY))
+
+
+def test_a_store_imported_before_the_fields_were_listed_has_no_data_for_searches(tmp_path):
+    """An import of version 1 did not list its fields: its searches are no data, not 0."""
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(10, 6)), mapping_file(tmp_path), db)
+    con = duckdb.connect(str(db))
+    con.execute("""UPDATE imports SET report = json_merge_patch(report, '{"fields": null}')""")
+    con.close()
+    con = store.connect(db, read_only=True)
+    try:
+        out = summary.summarize(con, "stops", min_cell=5)
+    finally:
+        con.close()
+    assert out["no_data"] == ["citations", "search_hits", "searches", "warnings"]
+    assert out["total"]["frisks"] == 5 + 6

@@ -395,9 +395,15 @@ def no_data(m: Measure, chosen: list[dict[str, Any]]) -> set[str]:
     for count, needs in m.sources:
         for d in chosen:
             fields = d.get("report", {}).get("fields")
-            if fields is not None and not set(needs) <= set(fields):
+            if fields is None:
+                fields = LEGACY_FIELDS  # an import made before the report listed its fields
+            if not set(needs) <= set(fields):
                 out.add(count)
     return out
+
+
+# What every stops mapping had to feed before the fields became optional (version 1).
+LEGACY_FIELDS = ("stop_id", "frisk", "arrest", "weapon_type")
 
 
 def _blank(m: Measure, g: dict[str, Any], missing: set[str]) -> None:
