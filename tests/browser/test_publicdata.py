@@ -32,8 +32,8 @@ PRECINCT_UNKNOWN = UNKNOWN | {"Unknown", "FK ERROR"}
 RACE_UNKNOWN = UNKNOWN | {"Unknown", "DUPLICATE"}
 RACE_NAMES = {"Hispanic": "Hispanic or Latino", "Multi-Racial": "Multiracial"}
 
-COUNTS = ("stops", "frisks", "arrests", "weapon_found")
-RATES = ("frisk_rate", "arrest_rate", "weapon_found_rate")
+COUNTS = ("stops", "frisks", "arrests", "weapon_found", "citations")
+RATES = ("frisk_rate", "arrest_rate", "weapon_found_rate", "citation_rate")
 CELL = re.compile(r"^(?P<rate>\d+\.\d%) (?P<ci>\((?P<low>\d+\.\d%)–(?P<high>\d+\.\d%)\))$")
 
 
@@ -176,9 +176,11 @@ def test_filter_group_read_rates_and_download_the_same_numbers(page: Any, terry:
         "Frisks",
         "Arrests",
         "Weapon found",
+        "Citations",
         "Frisk rate (95% interval)",
         "Arrest rate (95% interval)",
         "Weapon found per frisk (95% interval)",
+        "Citation rate (95% interval)",
     ]
 
     con = store.connect(terry, read_only=True)
@@ -231,3 +233,55 @@ def test_the_first_page_downloads_the_table_it_shows(page: Any, terry: Path) -> 
     headers, shown, _ = read_table(page)
     assert headers[0] == "Perceived race of the person" and len(shown) >= 5
     assert_csv_is_the_table(page, shown, config.min_cell())
+
+
+def test_labels_the_selections_records_and_the_disparity_reference_list(page: Any, terry: Path) -> None:
+    """Version 2 of the pages, walked: every heading and filter in words; the records link of a
+    filtered page downloads exactly the stops the table counts; the disparity page's reference
+    is a list of the data's groups, its ratios rounded, its table a download."""
+    from oversight.publicdata import store
+
+    page.goto("/data/stops/")
+    form = page.locator("form").inner_text()
+    assert "Officer's squad" in form and not re.search(r"\b[a-z]+_[a-z_]+\b", form), "labels, not column names"
+    squad = page.get_by_label(re.compile(r"^Officer's squad\b"))
+    assert squad.locator("option").count() > 10, "the squad list is filled from the data"
+    page.get_by_label(re.compile(r"^Precinct\b")).select_option(PRECINCT)
+    page.get_by_label(re.compile(r"^Year from\b")).fill("2020")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"year_from=2020"))
+    _, _, total = read_table(page)
+    link = page.locator("p", has_text="The records of this selection").get_by_role("link", name="CSV", exact=True)
+    with page.expect_download() as info:
+        link.click()
+    with open(info.value.path(), encoding="utf-8", newline="") as fh:
+        records = list(csv.DictReader(fh))
+    assert len(records) == int(total[0]), "the download is the selection the table counts"
+    assert {r["precinct"] for r in records} == {PRECINCT} and min(int(r["year"]) for r in records) >= 2020
+    con = store.connect(terry, read_only=True)
+    try:
+        n = con.execute("SELECT count(*) FROM stops WHERE precinct = ? AND year >= 2020", [PRECINCT]).fetchone()
+    finally:
+        con.close()
+    assert n == (len(records),)
+    axe(page)
+
+    page.goto("/data/stops/disparity/")
+    reference = page.get_by_label(re.compile(r"^Compare to\b"))
+    options = reference.locator("option").all_inner_texts()
+    assert "White" in options and "Black or African American" in options
+    reference.select_option("Black or African American")
+    page.get_by_role("button", name="Show").click()
+    page.wait_for_url(re.compile(r"reference=Black"))
+    row = page.locator("table.ratios tbody tr", has_text="(reference)")
+    assert "Black or African American" in row.inner_text()
+    ratios = page.locator("table.ratios").inner_text()
+    assert re.search(r"\b1\.00\b", ratios) and not re.search(r"\d\.\d{3,}", ratios), "ratios rounded for reading"
+    with page.expect_download() as info:
+        page.locator("a.ratios-csv").click()
+    with open(info.value.path(), encoding="utf-8", newline="") as fh:
+        table = list(csv.DictReader(fh))
+    ref = next(r for r in table if r["reference"] == "True")
+    assert ref["subject_race"] == "Black or African American" and float(ref["frisk_rate_ratio"]) == 1.0
+    assert "Arrest Flag is N" in page.content(), "the arrest flag's caveat is on the page that shows arrests"
+    axe(page)

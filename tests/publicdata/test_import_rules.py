@@ -133,7 +133,8 @@ def test_mapping_file_errors_name_what_is_wrong():
         good.replace('kind = "stops"', 'kind = "parking"'): "kind must be one of",
         good.replace("[fields.officer]", "[fields.badge_colour]"): "no standard field 'badge_colour'",
         good.replace('format = "%Y-%m-%d"', ""): "needs 'format'",
-        good.replace('[fields.frisk]\ncolumn = "Frisked"', ""): "needs field(s) frisk",
+        good.replace('name = "x"', 'name = "all"'): "reserved",
+        good.replace("[fields.officer]", "[fields.officer]\nbands = { a = 1 }"): "bands make a text field",
         good.replace('column = "Area"', 'column = "Area"\ncolour = "red"'): "unknown option(s) colour",
         good.replace('name = "x"', 'name = "Not A Name"'): "name must be lower-case",
         "this is = = not toml": "not TOML",
@@ -325,7 +326,22 @@ def test_summary_shape_rates_and_intervals(tmp_path):
         "weapon_found_rate_ci",
         "suppressed",
         "withheld_because",
+        # measures this mapping has no source for: present, and None ("no data"), never 0
+        "searches",
+        "search_hits",
+        "citations",
+        "warnings",
+        "search_rate",
+        "search_rate_ci",
+        "search_hit_rate",
+        "search_hit_rate_ci",
+        "citation_rate",
+        "citation_rate_ci",
+        "warning_rate",
+        "warning_rate_ci",
     }
+    assert out["no_data"] == ["citations", "search_hits", "searches", "warnings"]
+    assert east["searches"] is None and east["search_rate"] is None and east["search_rate_ci"] is None
     assert (east["stops"], east["frisks"], east["weapon_found"]) == (10, 5, 0)
     assert east["frisk_rate"] == 0.5
     lo, hi = east["frisk_rate_ci"]
@@ -435,3 +451,19 @@ def test_a_mapped_column_twice_in_the_header_is_refused(tmp_path):
     csv_path = write_csv(tmp_path / "s.csv", [*HEADER, "Area"], [[*r, "x"] for r in stops_rows(2, 0)])
     with pytest.raises(MappingError, match="'Area' appear more than once"):
         importer.read_export(csv_path, load_file(mapping_file(tmp_path)), Pseudonymizer(KEY))
+
+
+def test_a_store_imported_before_the_fields_were_listed_has_no_data_for_searches(tmp_path):
+    """An import of version 1 did not list its fields: its searches are no data, not 0."""
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(10, 6)), mapping_file(tmp_path), db)
+    con = duckdb.connect(str(db))
+    con.execute("""UPDATE imports SET report = json_merge_patch(report, '{"fields": null}')""")
+    con.close()
+    con = store.connect(db, read_only=True)
+    try:
+        out = summary.summarize(con, "stops", min_cell=5)
+    finally:
+        con.close()
+    assert out["no_data"] == ["citations", "search_hits", "searches", "warnings"]
+    assert out["total"]["frisks"] == 5 + 6

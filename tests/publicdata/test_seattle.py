@@ -154,3 +154,15 @@ def test_shootings_one_record_per_incident_without_go_numbers(seattle, ois_rows,
     # Fatal if any row says so.
     fatal = {row["Incident Number"] for row in ois_rows if row["Fatal"] == "Yes"}
     assert con.execute("SELECT count(*) FROM shootings WHERE fatal").fetchone()[0] == len(fatal)
+
+
+def test_the_stop_resolution_also_feeds_the_stanford_outcome_and_citation(con, terry_rows):
+    """One column, three fields: Seattle's resolution as it is, and in the Stanford terms."""
+    from oversight.publicdata import summary
+
+    cited = {r["Terry Stop ID"] for r in terry_rows if r["Stop Resolution"] == "Citation / Infraction"}
+    arrested = {r["Terry Stop ID"] for r in terry_rows if r["Stop Resolution"] == "Arrest"}
+    total = summary.summarize(con, "stops", min_cell=5)["total"]
+    assert total["citations"] == len(cited)
+    outcomes = {g["outcome"]: g["stops"] for g in summary.summarize(con, "stops", by="outcome", min_cell=5)["groups"]}
+    assert outcomes["citation"] == len(cited) and outcomes["arrest"] == len(arrested)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import duckdb
 import pytest
@@ -124,7 +125,7 @@ def test_ratio_to_reference_is_the_ratio_of_rates(con):
             assert g["frisk_rate_ratio"] == pytest.approx(want, abs=1e-4)
             lo, hi = g["frisk_rate_ratio_ci"]
             assert lo <= g["frisk_rate_ratio"] <= hi
-    with pytest.raises(summary.QueryError, match="no stops of subject_race 'Martian'"):
+    with pytest.raises(summary.QueryError, match="no stops of people perceived as 'Martian'"):
         disparity.ratios(con, reference="Martian")
 
 
@@ -200,3 +201,85 @@ def test_any_result_downloads_as_parquet_with_the_csvs_numbers(web):
     for rec, row in zip(table, rows, strict=True):
         for k, v in row.items():
             assert ("" if rec[k] is None else str(rec[k])) == v, k
+
+
+# ---------------------------------------------------------------- version 2 of the pages
+
+
+def test_the_records_download_is_exactly_the_selection_shown(web, con):
+    page = web.get("/data/stops/", {"precinct": "East", "year_from": "2021", "by": "subject_race"})
+    html = page.content.decode()
+    link = next(p for p in html.split('href="') if p.startswith("/data/download/stops.csv?"))
+    url = link.split('"')[0].replace("&amp;", "&")
+    assert "precinct=East" in url and "year_from=2021" in url and "by=" not in url
+    r = web.get(url)
+    got = list(csv.DictReader(io.BytesIO(b"".join(r.streaming_content)).read().decode().splitlines()))
+    want = con.execute("SELECT count(*) FROM stops WHERE precinct = 'East' AND year >= 2021").fetchone()[0]
+    assert len(got) == want == page.context["result"]["total"]["stops"]
+    assert {row["precinct"] for row in got} == {"East"}
+
+
+def test_filter_lists_are_filled_from_the_data_and_labelled(web, con):
+    html = web.get("/data/stops/").content.decode()
+    q = "SELECT DISTINCT officer_squad FROM stops WHERE officer_squad IS NOT NULL"
+    squads = [v for (v,) in con.execute(q).fetchall()]
+    assert len(squads) > 10
+    assert all(f'<option value="{s}"' in html.replace("&amp;", "&") for s in squads[:5])
+    assert "Officer&#x27;s squad" in html or "Officer's squad" in html
+    shown = re.sub(r"<[^>]+>", " ", html)  # what a person reads: no column names
+    assert not re.search(r"\b(subject_race|officer_squad|frisk_rate|level_2_3_rate|call_type)\b", shown)
+
+
+def test_seattle_arrest_flag_carries_its_caveat_where_it_is_shown(web, con):
+    # the fact the caveat states, in the data
+    early = con.execute("SELECT count(*) FILTER (WHERE arrest) FROM stops WHERE year BETWEEN 2015 AND 2018").fetchone()
+    hisp = con.execute("SELECT count(*) FILTER (WHERE arrest) FROM stops WHERE subject_race = 'Hispanic or Latino'")
+    assert early == (0,) and hisp.fetchone() == (0,)
+    for url in ("/data/stops/", "/data/stops/disparity/"):
+        html = web.get(url).content.decode()
+        assert "Arrest Flag is N for every stop reported from 2015 to 2018" in html, url
+    body = web.get("/data/api/stops/summary.json", {"by": "year"}).json()
+    assert [c["field"] for c in body["field_caveats"]] == ["arrest"]
+
+
+def test_an_empty_selection_says_there_are_no_records(web):
+    html = web.get("/data/stops/", {"year_from": "2090"}).content.decode()
+    assert "No records match this selection." in html and "withheld" not in html.split("<table")[0][-200:]
+
+
+def test_the_disparity_reference_is_a_list_and_a_bad_one_is_said_in_plain_words(web):
+    r = web.get("/data/stops/disparity/", {"reference": "Black or African American"})
+    html = r.content.decode()
+    assert '<select name="reference">' in html
+    assert '<option value="Black or African American" selected>' in html
+    assert "1.00" in html and "1.0000" not in html  # ratios rounded for reading
+    bad = web.get("/data/stops/disparity/", {"reference": "Martian"})
+    text = bad.content.decode()
+    assert "Compare to: no stops of people perceived as &#x27;Martian&#x27;" in text
+    assert "--reference" not in text
+    table = web.get("/data/api/stops/disparity.csv", {"reference": "White"})
+    rows = list(csv.DictReader(io.StringIO(table.content.decode())))
+    white = next(x for x in rows if x["subject_race"] == "White")
+    assert white["reference"] == "True" and float(white["frisk_rate_ratio"]) == 1.0
+
+
+def test_a_bad_filter_on_the_page_is_in_plain_words(web):
+    html = web.get("/data/stops/", {"year_from": "later"}).content.decode()
+    assert "Year: &#x27;later&#x27; is not a whole number." in html and "--where" not in html
+
+
+def test_the_public_pages_read_in_spanish(web):
+    html = web.get("/data/stops/", {"by": "precinct"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Distrito policial" in html and "Tasa de cacheo" in html and "Agrupar por" in html
+    assert "registro por registro" in html  # what is public, said in Spanish too
+    english = web.get("/data/stops/", {"by": "precinct"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Precinct" in english and "Distrito policial" not in english
+
+
+def test_a_measure_without_a_source_is_said_to_have_no_data_not_zero(web):
+    r = web.get("/data/stops/", {"by": "precinct"})
+    html = r.content.decode()
+    assert "No data: searches, searches finding contraband, warnings." in html
+    assert "Search rate" not in html.split("<thead>")[1].split("</thead>")[0]  # no column of zeros
+    body = web.get("/data/api/stops/summary.json", {"by": "precinct"}).json()
+    assert all(g["searches"] is None and g["search_rate_ci"] is None for g in body["groups"])

@@ -607,6 +607,7 @@ URLS: dict[str, Url | dict[str, Url]] = {
     "publicdata:force": NO_DATA,
     "publicdata:shootings": NO_DATA,
     "publicdata:disparity_api": NO_DATA,
+    "publicdata:disparity_csv": NO_DATA,
     "publicdata:summary_json": replace(NO_DATA, args=kind("stops")),
     "publicdata:summary_csv": replace(NO_DATA, args=kind("force")),
     "publicdata:summary_parquet": replace(NO_DATA, args=kind("stops")),

@@ -50,7 +50,12 @@ def run_import(
     rejects: Path | None,
     fmt: str,
     show_progress: bool | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+    name: str | None = None,
 ) -> None:
+    import dataclasses
+
     from oversight.publicdata import config, importer, store
     from oversight.publicdata import mapping as mapmod
     from oversight.publicdata.pseudonym import KeyError_
@@ -63,6 +68,16 @@ def run_import(
         m = mapmod.load_shipped(source) if source is not None else mapmod.load_file(mapping)  # type: ignore[arg-type]
         if m.kind.name != kind:
             _fail(f"mapping {m.origin} is for {m.kind.name}, not {kind}: use `oversight import {m.kind.name}`")
+        if encoding is not None:
+            try:
+                "".encode(encoding)
+            except LookupError:
+                _fail(f"--encoding: {encoding!r} is not a known text encoding")
+            m = dataclasses.replace(m, encoding=encoding)
+        if name is not None:
+            if not mapmod.NAME_RE.match(name) or name in mapmod.RESERVED_NAMES:
+                _fail(f"--name: {name!r} is not a dataset name (lower-case letters, digits and dashes; not 'all')")
+            m = dataclasses.replace(m, name=name, officer_namespace=f"{m.officer_namespace}:{name}")
         pseudo = config.pseudonymizer()
         bar = ProgressBar(show_progress)
         result = importer.read_export(file, m, pseudo, progress=bar)
@@ -74,13 +89,17 @@ def run_import(
         importer.write_rejects(rj, result)
         report["rejects_file"] = str(rj)
         sys.stderr.write(f"oversight: {len(result.rejects)} row(s) set aside, each with its line and reason: {rj}\n")
+        if report.get("encoding_suggestion"):
+            sys.stderr.write(f"oversight: {report['encoding_suggestion']['message']}\n")
+        if report.get("last_line_cut_short"):
+            sys.stderr.write("oversight: the file's last line is cut short: was the download interrupted?\n")
     else:
         if rejects is None and rj.exists():
             rj.unlink()  # a rejects file of an earlier import of this dataset would mislead
         report["rejects_file"] = None
     target = config.db_path(db)
     try:
-        store.write(target, result, progress=bar)
+        store.write(target, result, progress=bar, replace=replace, max_removed=config.reimport_max_removed())
     except store.StoreError as e:
         _fail(str(e))
     finally:
@@ -158,6 +177,20 @@ ProgressOpt = Annotated[
 ]
 
 
+ReplaceOpt = Annotated[
+    bool,
+    typer.Option(
+        "--replace", help="Replace the dataset even when this import would remove many of its records (see the profile)"
+    ),
+]
+NameOpt = Annotated[
+    str | None, typer.Option("--name", help="The dataset's name in the store, instead of the mapping's")
+]
+EncodingOpt = Annotated[
+    str | None, typer.Option("--encoding", help="The file's text encoding, instead of the mapping's")
+]
+
+
 def _import_command(kind: str, doc: str) -> None:
     """``oversight import KIND``: one command per kind, all alike."""
 
@@ -169,8 +202,11 @@ def _import_command(kind: str, doc: str) -> None:
         rejects: RejectsOpt = None,
         format: FormatOpt = "json",
         progress: ProgressOpt = None,
+        replace: ReplaceOpt = False,
+        encoding: EncodingOpt = None,
+        name: NameOpt = None,
     ) -> None:
-        run_import(kind, file, source, mapping, db, rejects, format, progress)
+        run_import(kind, file, source, mapping, db, rejects, format, progress, replace, encoding, name)
 
     command.__doc__ = doc
     import_app.command(kind)(command)
@@ -238,14 +274,29 @@ def run_summary(
         w.writerows(rows)
 
 
-def run_export(kind: str, out: Path, dataset: str | None, fmt: str | None, db: Path | None) -> None:
+def run_export(
+    kind: str,
+    out: Path,
+    dataset: str | None,
+    fmt: str | None,
+    db: Path | None,
+    partitioned: bool = False,
+    schema: str | None = None,
+) -> None:
     from oversight.publicdata import config, store
 
     fmt = fmt or ("csv" if out.suffix.lower() == ".csv" else "parquet")
+    if schema not in (None, "opp"):
+        _fail(f"--schema: {schema!r} is not opp (the Stanford Open Policing Project's column names)")
+    if partitioned and (fmt != "parquet" or dataset):
+        _fail("--partitioned writes Parquet of every dataset, in folders by dataset and year: no --dataset or CSV")
     try:
         con = store.connect(config.db_path(db), read_only=True)
         try:
-            n = store.export(con, kind, out, fmt, dataset)
+            if partitioned:
+                n = store.export_partitioned(con, kind, out)
+            else:
+                n = store.export(con, kind, out, fmt, dataset, opp=schema == "opp")
         finally:
             con.close()
     except store.StoreError as e:
@@ -258,9 +309,22 @@ WhereOpt = Annotated[
     list[str] | None,
     typer.Option("--where", help="COLUMN=VALUE, COLUMN=V1|V2, COLUMN!=V, COLUMN>=N ...; repeat to combine (and)"),
 ]
-DatasetOpt = Annotated[str | None, typer.Option("--dataset", help="One dataset (default: all of this kind)")]
+DatasetOpt = Annotated[
+    str | None, typer.Option("--dataset", help="One dataset, or 'all' to pool them (needed when there are several)")
+]
 SumFormatOpt = Annotated[str, typer.Option("--format", help="json or csv")]
 OutArg = Annotated[Path, typer.Argument(help="Output file (.parquet or .csv)")]
+SchemaOpt = Annotated[
+    str | None,
+    typer.Option("--schema", help="opp: the Stanford Open Policing Project's column names (stops)"),
+]
+PartitionedOpt = Annotated[
+    bool,
+    typer.Option(
+        "--partitioned",
+        help="Parquet in a folder, partitioned by dataset and year (Hive layout: dataset=NAME/year=YYYY/)",
+    ),
+]
 ExpFormatOpt = Annotated[str | None, typer.Option("--format", help="parquet or csv (default: from the suffix)")]
 
 
@@ -276,8 +340,15 @@ def _summary_and_export(app: typer.Typer, kind: str, summary_doc: str, export_do
     ) -> None:
         run_summary(kind, by, where, dataset, format, db)
 
-    def export(out: OutArg, dataset: DatasetOpt = None, format: ExpFormatOpt = None, db: DbOpt = None) -> None:
-        run_export(kind, out, dataset, format, db)
+    def export(
+        out: OutArg,
+        dataset: DatasetOpt = None,
+        format: ExpFormatOpt = None,
+        db: DbOpt = None,
+        partitioned: PartitionedOpt = False,
+        schema: SchemaOpt = None,
+    ) -> None:
+        run_export(kind, out, dataset, format, db, partitioned, schema)
 
     summary.__doc__, export.__doc__ = summary_doc, export_doc
     app.command("summary")(summary)
@@ -306,7 +377,9 @@ _summary_and_export(
 
 @stops_app.command("disparity")
 def stops_disparity(
-    reference: Annotated[str, typer.Option("--reference", help="The group others are compared with")] = "White",
+    reference: Annotated[
+        str | None, typer.Option("--reference", help="The group others are compared with (default: White, if any)")
+    ] = None,
     within: Annotated[str | None, typer.Option("--within", help="Compare within each value of this column")] = None,
     where: WhereOpt = None,
     dataset: DatasetOpt = None,
@@ -321,10 +394,43 @@ def stops_disparity(
         _fail(str(e))
     try:
         mc = _min_cell()
+        if reference is None:
+            reference = disparity.default_reference(disparity.references(con, dataset))
         r = disparity.ratios(con, reference=reference, within=within, where=where or [], dataset=dataset, min_cell=mc)
         o = disparity.outcome_test(con, reference=reference, where=where or [], dataset=dataset, min_cell=mc)
+        s = disparity.outcome_test(
+            con, reference=reference, where=where or [], dataset=dataset, min_cell=mc, of="search"
+        )
     except (summary.QueryError, store.StoreError) as e:
         _fail(str(e))
     finally:
         con.close()
-    sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o}))
+    sys.stdout.buffer.write(_dumps({"ratios": r, "outcome_test": o, "outcome_test_searches": s}))
+
+
+@stops_app.command("veil")
+def stops_veil(
+    group: Annotated[str, typer.Option("--group", help="The perceived race tested, e.g. black")],
+    reference: Annotated[str, typer.Option("--reference", help="The group it is compared with, e.g. white")],
+    timezone: Annotated[
+        str | None, typer.Option("--timezone", help="The stops' local time zone (default: the mapping's)")
+    ] = None,
+    dataset: DatasetOpt = None,
+    lat: Annotated[float | None, typer.Option("--lat", help="Latitude (default: the stops' median)")] = None,
+    lng: Annotated[float | None, typer.Option("--lng", help="Longitude (default: the stops' median)")] = None,
+    db: DbOpt = None,
+) -> None:
+    """The veil-of-darkness test: the group's odds among stops after dark against in daylight."""
+    from oversight.publicdata import config, store, summary, veil
+
+    try:
+        con = store.connect(config.db_path(db), read_only=True)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        r = veil.veil_of_darkness(con, group, reference, dataset=dataset, lat=lat, lng=lng, tz=timezone)
+    except (summary.QueryError, store.StoreError) as e:
+        _fail(str(e))
+    finally:
+        con.close()
+    sys.stdout.buffer.write(_dumps(r))

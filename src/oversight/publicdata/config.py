@@ -31,6 +31,17 @@ def min_cell() -> int:
     return get_profile(str(s.OVERSIGHT_PROFILE)).at(timezone.localdate()).publication.min_cell
 
 
+def reimport_max_removed() -> float:
+    """The largest share of a dataset a re-import may remove without --replace (the profile's
+    ``publication.reimport_max_removed``, in force today)."""
+    from django.utils import timezone
+
+    from oversight.rules.profile import get_profile
+
+    s = _settings()
+    return get_profile(str(s.OVERSIGHT_PROFILE)).at(timezone.localdate()).publication.reimport_max_removed
+
+
 def rejects_dir() -> Path:
     return Path(_settings().OVERSIGHT_PUBLICDATA_DB).parent / "rejects"
 

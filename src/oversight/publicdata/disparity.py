@@ -24,14 +24,38 @@ from oversight.publicdata.stats import per, ratio
 from oversight.publicdata.summary import MEASURES, QueryError, summarize
 
 OUTCOME_MIN_FRISKS = 50
-RATE_PAIRS = (("frisk_rate", "frisks", "stops"), ("arrest_rate", "arrests", "stops"))
+RATE_PAIRS = (
+    ("frisk_rate", "frisks", "stops"),
+    ("arrest_rate", "arrests", "stops"),
+    ("search_rate", "searches", "stops"),
+    ("citation_rate", "citations", "stops"),
+    ("warning_rate", "warnings", "stops"),
+)
+# The outcome test on frisks (a weapon found) and on searches (contraband found).
+OUTCOMES = {
+    "frisk": ("frisks", "weapon_found", "weapon_found_rate"),
+    "search": ("searches", "search_hits", "search_hit_rate"),
+}
+
+
+def references(con: duckdb.DuckDBPyConnection, dataset: str | None = None) -> list[str]:
+    """The perceived races in the data, most stops first: the groups a comparison can take as
+    its reference."""
+    res = summarize(con, "stops", by=["subject_race"], dataset=dataset, min_cell=0)
+    groups = [g for g in res["groups"] if g["subject_race"] is not None]
+    return [g["subject_race"] for g in sorted(groups, key=lambda g: -(g["stops"] or 0))]
+
+
+def default_reference(choices: list[str]) -> str:
+    """White where the data has it (in any capitals), else the largest group."""
+    return next((c for c in choices if c.lower() == "white"), choices[0] if choices else "White")
 
 
 def _ratio_fields(g: dict[str, Any], ref: dict[str, Any] | None) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, num, den in RATE_PAIRS:
         r = None
-        if ref is not None and not g["suppressed"] and not ref["suppressed"]:
+        if ref is not None and not g["suppressed"] and not ref["suppressed"] and g[num] is not None:
             r = ratio(g[num], g[den], ref[num], ref[den])
         out[f"{name}_ratio"] = None if r is None else round(r[0], 4)
         out[f"{name}_ratio_ci"] = None if r is None else [round(r[1], 4), round(r[2], 4)]
@@ -56,7 +80,7 @@ def ratios(
         if g["subject_race"] == reference:
             refs[g.get(within) if within else None] = g
     if not refs:
-        raise QueryError(f"--reference: no stops of subject_race {reference!r} in this selection")
+        raise QueryError(f"--reference: no stops of people perceived as {reference!r} in this selection")
     rows = []
     for g in res["groups"]:
         if g["subject_race"] is None:
@@ -69,6 +93,8 @@ def ratios(
         "where": res["where"],
         "dataset": dataset,
         "min_cell": min_cell,
+        "no_data": res["no_data"],
+        "field_caveats": res["field_caveats"],
         "groups": rows,
     }
 
@@ -80,41 +106,52 @@ def outcome_test(
     dataset: str | None = None,
     min_cell: int = 5,
     min_frisks: int = OUTCOME_MIN_FRISKS,
+    of: str = "frisk",
 ) -> dict[str, Any]:
+    """The hit rates by perceived race within each precinct: of frisks (a weapon found) or of
+    searches (contraband found). A dataset without the fields has no data: nothing is compared."""
+    den, num, rate_name = OUTCOMES[of]
     res = summarize(con, "stops", by=["precinct", "subject_race"], where=where, dataset=dataset, min_cell=min_cell)
+    no_data = num in res["no_data"] or den in res["no_data"]
     precincts: dict[Any, list[dict[str, Any]]] = {}
     for g in res["groups"]:
-        if g["precinct"] is None or g["subject_race"] is None:
+        if g["precinct"] is None or g["subject_race"] is None or no_data:
             continue
         precincts.setdefault(g["precinct"], []).append(g)
     out = []
     for precinct, groups in precincts.items():
         ref = next((g for g in groups if g["subject_race"] == reference), None)
-        ref_ok = ref is not None and not ref["suppressed"] and ref["frisks"] >= min_frisks
+        ref_ok = ref is not None and not ref["suppressed"] and ref[den] >= min_frisks
         cells = []
         for g in groups:
-            enough = not g["suppressed"] and g["frisks"] >= min_frisks
+            enough = not g["suppressed"] and g[den] >= min_frisks
             cell = {
                 "subject_race": g["subject_race"],
-                "frisks": g["frisks"],
-                "weapon_found": g["weapon_found"] if enough else None,
-                "hit_rate": g["weapon_found_rate"] if enough else None,
-                "hit_rate_ci": g["weapon_found_rate_ci"] if enough else None,
+                den: g[den],
+                num: g[num] if enough else None,
+                "hit_rate": g[rate_name] if enough else None,
+                "hit_rate_ci": g[f"{rate_name}_ci"] if enough else None,
                 "compared": enough and ref_ok,
                 "difference": None,
                 "lower_than_reference": None,
             }
+            if of == "frisk":
+                cell["frisks"] = g["frisks"]
             if enough and ref_ok and g["subject_race"] != reference:
-                cell["difference"] = round(g["weapon_found_rate"] - ref["weapon_found_rate"], 6)
-                # Lower with the intervals apart: a sign of a lower bar for frisking this group.
-                cell["lower_than_reference"] = g["weapon_found_rate_ci"][1] < ref["weapon_found_rate_ci"][0]
+                assert ref is not None
+                cell["difference"] = round(g[rate_name] - ref[rate_name], 6)
+                # Lower with the intervals apart: a sign of a lower bar for this group.
+                cell["lower_than_reference"] = g[f"{rate_name}_ci"][1] < ref[f"{rate_name}_ci"][0]
             cells.append(cell)
         out.append({"precinct": precinct, "reference_compared": ref_ok, "groups": cells})
     return {
+        "of": of,
         "reference": reference,
         "min_frisks": min_frisks,
+        "min_count": min_frisks,
         "where": res["where"],
         "dataset": dataset,
+        "no_data": no_data,
         "precincts": out,
     }
 

@@ -55,6 +55,9 @@ INT_RE = r"^[+-]?[0-9]+$"
 DUCKDB_ENCODINGS = {"utf-8": "utf-8", "utf-8-sig": "utf-8", "iso8859-1": "latin-1"}
 # Problems a row can have with one field; the row's problem code is 1 + 4 * field index + this.
 PATTERN, CONVERT, REQUIRED = 0, 1, 2
+BLANK_ROW = 0  # a row's problem code when every cell is empty
+BLANK_REASON = "an empty row (every cell blank)"
+CUT_SHORT = "; it is the file's last line: the file looks cut short (an interrupted download?)"
 
 Progress = Callable[[str, float | None], None]
 
@@ -144,11 +147,19 @@ def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
     step the value needs (used as ``pre_F``) or None, the standard value, whether it can fail)."""
     n = fm.field.name
     s = f"s_{n}"
-    unknown = f"({s} = '' OR {_in(s, fm.placeholders)})" if fm.placeholders else f"({s} = '')"
+    empty = "false" if fm.blank is not None else f"{s} = ''"
+    unknown = f"({empty} OR {_in(s, fm.placeholders)})" if fm.placeholders else f"({empty})"
     mapped = s
-    if fm.values:
-        cases = " ".join(f"WHEN {literal(a)} THEN {literal(b)}" for a, b in sorted(fm.values.items()))
-        mapped = f"(CASE {s} {cases} ELSE {s} END)"
+    whens: list[str] = []
+    if fm.blank is not None:
+        whens.append(f"WHEN {s} = '' THEN {literal(fm.blank)}")
+    whens += [f"WHEN {s} = {literal(a)} THEN {literal(b)}" for a, b in sorted(fm.values.items())]
+    whens += [f"WHEN contains({s}, {literal(a)}) THEN {literal(b)}" for a, b in fm.contains]
+    whens += [f"WHEN regexp_matches({s}, {literal(a)}) THEN {literal(b)}" for a, b in fm.matches]
+    whens += [f"WHEN TRY_CAST({s} AS DOUBLE) <= {ub!r} THEN {literal(lab)}" for lab, ub in fm.bands]
+    if whens or fm.otherwise is not None:
+        other = s if fm.otherwise is None else literal(fm.otherwise)
+        mapped = f"(CASE {' '.join(whens)} ELSE {other} END)" if whens else other
     t = fm.field.type
     if t in ("text", "longtext", "private", "officer"):
         return unknown, None, mapped, False
@@ -208,8 +219,10 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
         if fm.field.required:
             required.append(f"CASE WHEN u_{n} THEN {1 + 4 * i + REQUIRED} END")
         layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
-    checks = problems + required
-    problem = f"coalesce({', '.join(checks)})" if checks else "CAST(NULL AS INTEGER)"
+    # A row whose every cell is empty is no record (a blank line of commas): set aside as such.
+    blank_row = f"CASE WHEN {' AND '.join(f'c{i} = {chr(39)}{chr(39)}' for i in range(width))} THEN {BLANK_ROW} END"
+    checks = [blank_row] + problems + required
+    problem = f"coalesce({', '.join(checks)})"
     q = f"SELECT {', '.join(f'coalesce(c{i}, {chr(39)}{chr(39)}) AS c{i}' for i in range(width))}"
     q += (", line" if has_line else "") + f" FROM {source}"
     q = f"SELECT {', '.join(cells + layers[0])} FROM ({q})"
@@ -220,6 +233,8 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
 
 def _reason(mapping: Mapping, code: int, cells: list[str], positions: dict[str, int]) -> str:
     """The words for a row's problem code: the column, the field, the value and what is wrong."""
+    if code == BLANK_ROW:
+        return BLANK_REASON
     i, problem = divmod(code - 1, 4)
     fm = mapping.fields[i]
     raw = cells[positions[fm.column]]
@@ -477,11 +492,14 @@ def read_export(path: Path, mapping: Mapping, pseudo: Pseudonymizer, progress: P
     or ImportError_ before any row is used when the file as a whole does not fit the mapping.
     ``progress(stage, fraction)`` is told how far the import is, when given."""
     header = _read_header(path, mapping.encoding)
+    mapping, absent = mapping.for_header(header)
     positions = check_header(mapping, header, str(path))
     width = len(header)
     folder = Path(tempfile.mkdtemp(prefix="oversight-import-"))
     try:
-        return _import(path, mapping, pseudo, progress, header, positions, width, folder)
+        imported = _import(path, mapping, pseudo, progress, header, positions, width, folder)
+        imported.report["absent_columns"] = absent
+        return imported
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -526,6 +544,17 @@ def _import(
             )
         with stage(con, progress, "checking"):
             report, rejects = _check_report(con, mapping, positions, width, scan, path, file_facts["sha256"])
+            _mark_cut_short(report, rejects, int(file_facts["lines"]))
+            suggestion = suggest_encoding(rejects, mapping.encoding)
+            if suggestion:
+                report["encoding_suggestion"] = suggestion
+            report["key"] = (
+                f"the row's line number (the file has no column for {kind.key})" if mapping.row_key else kind.key
+            )
+            report["fields"] = sorted(mapping.mapped())
+            report["caveats"] = mapping.caveats()
+            report["disclosure"] = mapping.disclosure
+            report["timezone"] = mapping.timezone
 
         with stage(con, progress, "folding"):
             conflicts = _fold(con, mapping, pseudo, positions, scan)
@@ -546,6 +575,41 @@ def _import(
     order = ["dataset", "kind", "unit", "mapping", "file", "sha256", "rows_read", "loaded", "duplicates"]
     report = {k: report[k] for k in order} | {k: v for k, v in report.items() if k not in order}
     return Imported(mapping, con, folder, report, rejects, header)
+
+
+def _mark_cut_short(report: dict[str, Any], rejects: list[tuple[int, str, list[str]]], lines: int) -> None:
+    """A last line with too few fields is most often a download that stopped: say so."""
+    for j, (line, reason, cells) in enumerate(rejects):
+        if line == lines and reason.startswith("has "):
+            rejects[j] = (line, reason + CUT_SHORT, cells)
+            report["last_line_cut_short"] = True
+
+
+def suggest_encoding(rejects: list[tuple[int, str, list[str]]], encoding: str) -> dict[str, Any] | None:
+    """When rows were set aside as not being the mapping's encoding, the encoding that reads
+    every one of them (tried: UTF-8, Windows-1252, Latin-1), for the report to suggest."""
+    bad = [cells for _, reason, cells in rejects if reason.startswith("not valid ")]
+    if not bad:
+        return None
+    base = "utf-8" if codecs.lookup(encoding).name.startswith("utf-8") else encoding
+    raw = [("\x1f".join(cells)).encode(base, errors="surrogateescape") for cells in bad]
+    for cand in ("utf-8", "cp1252", "latin-1"):
+        if codecs.lookup(cand).name == codecs.lookup(base).name:
+            continue
+        try:
+            for b in raw:
+                b.decode(cand)
+        except UnicodeDecodeError:
+            continue
+        return {
+            "rows": len(bad),
+            "encoding": cand,
+            "message": (
+                f"{len(bad)} row(s) are not valid {encoding} text but all read as {cand}: "
+                f'set encoding = "{cand}" in the mapping\'s [dataset], or pass --encoding {cand}'
+            ),
+        }
+    return {"rows": len(bad), "encoding": None, "message": f"{len(bad)} row(s) are not valid {encoding} text"}
 
 
 def _check_report(
@@ -608,6 +672,10 @@ def _accepted_rows(
     joins = []
     for f in kind.fields:
         fm = mapped.get(f.name)
+        if fm is None and f.name == kind.key and mapping.row_key:
+            # no key column: each row is a record of its own, keyed by its line
+            sel += [f"CAST({scan.line_sql} AS VARCHAR) AS v_{f.name}", f"CAST(NULL AS VARCHAR) AS r_{f.name}"]
+            continue
         if fm is None:
             sel += [f"CAST(NULL AS {SQL[f.type]}) AS v_{f.name}", f"CAST(NULL AS VARCHAR) AS r_{f.name}"]
             continue
@@ -698,7 +766,26 @@ def _fold(
         f"FROM grouped {' '.join(helper_joins)}"
     )
     derived = {name: expr for name, _, expr in kind.derived}
-    out_cols = [_out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind)]
+    # The dependent fields' rule: e.g. no search basis or contraband where no search was made.
+    mapped = mapping.mapped()
+    for col, flag in kind.dependent:
+        if col in mapped:
+            derived[col] = f"CASE WHEN {_q(flag)} THEN {_q(col)} END"
+            n = con.execute(
+                f"SELECT count(*) FROM acc WHERE v_{col} IS NOT NULL AND v_{flag} IS DISTINCT FROM true"
+            ).fetchone()
+            if n and n[0]:
+                conflicts[f"{col} without {flag} (cleared)"] = int(n[0])
+    # The columns of fields this mapping does not feed are left out of the view: the store's
+    # insert (by name) fills them with NULL without carrying NULLs through the fold.
+    unfed = set()
+    if not kind.extra_sql:
+        for f in kind.fields:
+            if f.stored and f.merge != "list" and f.name not in mapped and f.name != kind.key:
+                unfed |= {f.col, f.col + "_raw"}
+    out_cols = [
+        _out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind) if name not in unfed
+    ]
     # A view: the records are made as the store writes them, not held twice.
     con.execute(f"CREATE TEMP VIEW records AS SELECT {', '.join(out_cols)} FROM ({single} UNION ALL BY NAME {several})")
     if kind.extra_table:

@@ -77,6 +77,9 @@ class Kind:
     # summaries add up the combinations instead of reading every record: (name, SQL aggregate).
     rollup: tuple[tuple[str, str], ...] = ()
     rollup_columns: tuple[str, ...] = ()  # the group columns the rollup keeps (not the finest)
+    row_key: bool = False  # a file without the key column is keyed by each row's line
+    dependent: tuple[tuple[str, str], ...] = ()  # (column, flag): the column is kept only where the flag is yes
+    sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs)
 
     @property
     def rollup_table(self) -> str:
@@ -109,7 +112,17 @@ _STOP_ROLLUP = (
     "frisk",
     "arrest",
     "weapon_found",
+    "type",
 )
+
+# The Stanford Open Policing Project's standard names for the fields this schema calls
+# otherwise (the stored columns keep the older names; a mapping may use either).
+OPP_ALIASES = {
+    "frisk_performed": "frisk",
+    "arrest_made": "arrest",
+    "officer_id_hash": "officer",
+    "subject_sex": "subject_gender",
+}
 
 STOPS = Kind(
     name="stops",
@@ -117,17 +130,27 @@ STOPS = Kind(
     table="stops",
     key="stop_id",
     fields=(
-        Field("stop_id", "text", required=True, doc="the stop's identifier in the export"),
+        Field("stop_id", "text", required=True, doc="the stop's identifier; the row's line when the file has none"),
         Field("subject_id", "private", "private", doc="never stored"),
         Field("go_number", "private", "private", doc="never stored"),
         Field("reported_date", "date", "min", doc="the date the stop was reported"),
         Field("reported_time", "time", "min", doc="the time the stop was reported, not when it happened"),
+        # the Stanford Open Policing Project's standard schema (opp mapping); all optional
+        Field("date", "date", "min", doc="the date of the stop (OPP date)"),
+        Field("time", "time", "min", doc="the time of the stop (OPP time)"),
+        Field("location", "text"),
+        Field("lat", "float"),
+        Field("lng", "float"),
+        Field("subject_age", "int", doc="age in years"),
         Field("subject_age_group", "text"),
         Field("subject_race", "text", doc="as perceived by the officer"),
-        Field("subject_gender", "text", doc="as perceived by the officer"),
+        Field("subject_gender", "text", doc="as perceived by the officer (OPP subject_sex)"),
+        Field("type", "text", doc="vehicular or pedestrian (OPP type)"),
+        Field("violation", "text"),
         Field("resolution", "text"),
+        Field("outcome", "text", doc="OPP outcome: arrest, citation, warning, summons"),
         Field("weapon_type", "text", "list", column="weapon_types", doc=f"{NO_WEAPON!r} means none found"),
-        Field("officer", "officer", "list", column="officers", doc="keyed-hash pseudonyms"),
+        Field("officer", "officer", "list", column="officers", doc="keyed-hash pseudonyms (OPP officer_id_hash)"),
         Field("officer_yob", "int"),
         Field("officer_gender", "text"),
         Field("officer_race", "text"),
@@ -135,15 +158,26 @@ STOPS = Kind(
         Field("call_type_initial", "text"),
         Field("call_type_final", "text"),
         Field("call_type", "text"),
-        Field("arrest", "flag", "any"),
-        Field("frisk", "flag", "any"),
+        Field("arrest", "flag", "any", doc="OPP arrest_made"),
+        Field("citation_issued", "flag", "any"),
+        Field("warning_issued", "flag", "any"),
+        Field("frisk", "flag", "any", doc="OPP frisk_performed"),
+        Field("search_conducted", "flag", "any"),
+        Field("search_basis", "text", doc="OPP: plain view, consent, probable cause, k9, other"),
+        Field("contraband_found", "flag", "any"),
+        Field("contraband_drugs", "flag", "any"),
+        Field("contraband_weapons", "flag", "any"),
+        Field("reason_for_stop", "text"),
+        Field("reason_for_frisk", "text"),
+        Field("reason_for_search", "text"),
         Field("precinct", "text"),
         Field("sector", "text"),
         Field("beat", "text"),
     ),
     derived=(
-        ("year", "int", "year(reported_date)"),
-        ("month", "text", "strftime(reported_date, '%Y-%m')"),
+        ("stop_date", "date", "coalesce(date, reported_date)"),
+        ("year", "int", "year(coalesce(date, reported_date))"),
+        ("month", "text", "strftime(coalesce(date, reported_date), '%Y-%m')"),
         # Unknown when no row says anything about a weapon; otherwise found unless all say None.
         (
             "weapon_found",
@@ -152,15 +186,51 @@ STOPS = Kind(
             f"ELSE len(list_filter(weapon_types, lambda t: t <> '{NO_WEAPON}')) > 0 END",
         ),
     ),
-    group_columns=(*_STOP_ROLLUP, "month", "officer_squad"),
-    date_column="reported_date",
-    required=("stop_id", "frisk", "arrest", "weapon_type"),
+    group_columns=(
+        *_STOP_ROLLUP,
+        "month",
+        "officer_squad",
+        "search_conducted",
+        "search_basis",
+        "contraband_found",
+        "citation_issued",
+        "warning_issued",
+        "outcome",
+        "violation",
+        "reason_for_stop",
+    ),
+    date_column="stop_date",
+    required=(),
+    row_key=True,
+    # The OPP's dependent fields: no search basis, reason or contraband without a search.
+    dependent=(
+        ("search_basis", "search_conducted"),
+        ("reason_for_search", "search_conducted"),
+        ("contraband_found", "search_conducted"),
+        ("contraband_drugs", "search_conducted"),
+        ("contraband_weapons", "search_conducted"),
+    ),
     rollup_columns=_STOP_ROLLUP,
     rollup=(
         ("stops", "count(*)"),
         ("frisks", "count(*) FILTER (WHERE frisk)"),
         ("arrests", "count(*) FILTER (WHERE arrest)"),
         ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
+        ("searches", "count(*) FILTER (WHERE search_conducted)"),
+        ("search_hits", "count(*) FILTER (WHERE search_conducted AND contraband_found)"),
+        ("citations", "count(*) FILTER (WHERE citation_issued)"),
+        ("warnings", "count(*) FILTER (WHERE warning_issued)"),
+    ),
+    # The fields each count needs: a count whose fields the dataset's mapping does not feed is
+    # "no data" (None), never 0.
+    sources=(
+        ("frisks", ("frisk",)),
+        ("arrests", ("arrest",)),
+        ("weapon_found", ("frisk", "weapon_type")),
+        ("searches", ("search_conducted",)),
+        ("search_hits", ("search_conducted", "contraband_found")),
+        ("citations", ("citation_issued",)),
+        ("warnings", ("warning_issued",)),
     ),
 )
 
@@ -365,6 +435,25 @@ LABELS: dict[str, str] = {
     "year": "Year",
     "month": "Month",
     "weapon_found": "Weapon found",
+    "date": "Date of the stop",
+    "time": "Time of the stop",
+    "stop_date": "Date",
+    "location": "Location",
+    "lat": "Latitude",
+    "lng": "Longitude",
+    "type": "Kind of stop (vehicle or pedestrian)",
+    "violation": "Violation",
+    "outcome": "Outcome",
+    "citation_issued": "Citation issued",
+    "warning_issued": "Warning issued",
+    "search_conducted": "Search",
+    "search_basis": "Basis of the search",
+    "contraband_found": "Contraband found",
+    "contraband_drugs": "Drugs found",
+    "contraband_weapons": "Weapons found",
+    "reason_for_stop": "Reason for the stop",
+    "reason_for_frisk": "Reason for the frisk",
+    "reason_for_search": "Reason for the search",
     # force
     "row_id": "Row of the export (never stored)",
     "incident_id": "Incident",
@@ -413,6 +502,14 @@ LABELS: dict[str, str] = {
     "frisk_rate": "Frisk rate",
     "arrest_rate": "Arrest rate",
     "weapon_found_rate": "Weapon found per frisk",
+    "searches": "Searches",
+    "search_hits": "Searches finding contraband",
+    "citations": "Citations",
+    "warnings": "Warnings",
+    "search_rate": "Search rate",
+    "search_hit_rate": "Contraband found per search",
+    "citation_rate": "Citation rate",
+    "warning_rate": "Warning rate",
     "uses": "Uses of force",
     "incidents": "Incidents",
     "level_1": "Level 1",

@@ -21,22 +21,70 @@ A mapping is a TOML file::
 
 Options per field: ``column`` (required), ``placeholders``, ``values``, ``pattern``,
 ``format`` (strptime, one or a list, for date and datetime fields), ``true`` / ``false``
-(for yes/no fields). Pure Python: imports no Django.
+(for yes/no fields), and for the cells real exports have:
+
+- ``contains = { "Protective Frisk" = "TRUE" }``: a cell containing the text (a multi-valued
+  cell such as "Incident to Arrest,Protective Frisk") gets the value; the first match in the
+  file's order wins;
+- ``matches = { '^[0-9]+$' = "..." }``: the same with regular expressions (RE2);
+- ``blank = "FALSE"``: the value of an empty cell (otherwise an empty cell is unknown);
+- ``otherwise = "FALSE"``: the value of a non-empty cell that no ``values``, ``contains`` or
+  ``matches`` entry took;
+- ``bands = { "1 - 17" = 17, "18 - 25" = 25, "56 and Above" = 200 }``: a number becomes the
+  first band whose upper bound (inclusive) it does not pass (ages into age groups);
+- ``optional = true``: a file without the column simply does not feed the field (the shipped
+  ``opp`` mapping marks every column so);
+- ``caveat = "..."``: a warning about the column's meaning, shown on every page that shows
+  the field (e.g. a flag recorded only in some years).
+
+``[dataset] timezone`` (e.g. ``America/New_York``) is the stops' local time, for the
+veil-of-darkness test. ``[dataset] disclosure`` is ``rows`` (the city publishes every record: the default) or
+``aggregate`` (only counts may be published: no row-level download). A field may be named by
+its Stanford Open Policing Project name where this schema calls it otherwise
+(``kinds.OPP_ALIASES``). Pure Python: imports no Django.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from oversight.publicdata.kinds import KINDS, Field, Kind
+from oversight.publicdata.kinds import KINDS, OPP_ALIASES, Field, Kind
 
-DATASET_KEYS = {"name", "kind", "title", "publisher", "encoding", "officer_namespace", "placeholders", "notes"}
-FIELD_KEYS = {"column", "placeholders", "values", "pattern", "format", "true", "false"}
+DATASET_KEYS = {
+    "name",
+    "kind",
+    "title",
+    "publisher",
+    "encoding",
+    "officer_namespace",
+    "placeholders",
+    "notes",
+    "disclosure",
+    "timezone",
+}
+FIELD_KEYS = {
+    "column",
+    "placeholders",
+    "values",
+    "pattern",
+    "format",
+    "true",
+    "false",
+    "contains",
+    "matches",
+    "blank",
+    "otherwise",
+    "bands",
+    "caveat",
+    "optional",
+}
+DISCLOSURES = ("rows", "aggregate")
+RESERVED_NAMES = {"all"}  # ``--dataset all`` pools every dataset of a kind
 DEFAULT_TRUE = ("Y", "Yes", "YES", "yes", "True", "TRUE", "true", "1")
 DEFAULT_FALSE = ("N", "No", "NO", "no", "False", "FALSE", "false", "0")
 NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -56,6 +104,13 @@ class FieldMap:
     formats: tuple[str, ...]
     true: frozenset[str]
     false: frozenset[str]
+    contains: tuple[tuple[str, str], ...] = ()
+    matches: tuple[tuple[str, str], ...] = ()
+    blank: str | None = None
+    otherwise: str | None = None
+    bands: tuple[tuple[str, float], ...] = ()
+    caveat: str = ""
+    optional: bool = False  # a file without the column simply does not feed the field
 
 
 @dataclass(frozen=True)
@@ -70,9 +125,33 @@ class Mapping:
     origin: str
     notes: str = ""
     placeholders: frozenset[str] = field(default_factory=frozenset)
+    disclosure: str = "rows"
+    timezone: str = ""  # the stops' local time zone (the veil-of-darkness test needs it)
 
     def columns(self) -> list[str]:
         return [f.column for f in self.fields]
+
+    def mapped(self) -> set[str]:
+        """The standard fields this mapping feeds."""
+        return {f.field.name for f in self.fields}
+
+    def caveats(self) -> dict[str, str]:
+        """The mapping's warnings, by standard field."""
+        return {f.field.name: f.caveat for f in self.fields if f.caveat}
+
+    def for_header(self, header: list[str]) -> tuple[Mapping, list[str]]:
+        """The mapping without its optional fields whose column the file lacks, and those columns."""
+        have = {h.strip() for h in header}
+        absent = [f for f in self.fields if f.optional and f.column not in have]
+        if not absent:
+            return self, []
+        kept = tuple(f for f in self.fields if f not in absent)
+        return replace(self, fields=kept), sorted({f.column for f in absent})
+
+    @property
+    def row_key(self) -> bool:
+        """Whether each row's line is the key (the file has no column for it)."""
+        return self.kind.row_key and self.kind.key not in self.mapped()
 
 
 def shipped() -> list[str]:
@@ -125,6 +204,11 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
     name = ds.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise MappingError(f"{origin}: [dataset] name must be lower-case letters, digits and dashes, got {name!r}")
+    if name in RESERVED_NAMES:
+        raise MappingError(f"{origin}: [dataset] name {name!r} is reserved (it means every dataset)")
+    disclosure = ds.get("disclosure", "rows")
+    if disclosure not in DISCLOSURES:
+        raise MappingError(f"{origin}: [dataset] disclosure must be rows or aggregate, got {disclosure!r}")
     kind_name = ds.get("kind")
     if kind_name not in KINDS:
         raise MappingError(f"{origin}: [dataset] kind must be one of {', '.join(KINDS)}, got {kind_name!r}")
@@ -141,6 +225,7 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         raise MappingError(f"{origin}: missing [fields.*] tables")
     maps: list[FieldMap] = []
     for fname, spec in fields_doc.items():
+        fname = OPP_ALIASES.get(fname, fname) if kind.name == "stops" else fname
         f = kind.get(fname)
         where = f"[fields.{fname}]"
         if f is None:
@@ -171,9 +256,12 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         if true & false:
             raise MappingError(f"{origin}: {where}: {sorted(true & false)} listed as both true and false")
         ph = common | frozenset(_strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
-        maps.append(FieldMap(f, column, ph, dict(values), pattern, formats, true, false))
+        extra = _extras(origin, where, spec, f)
+        maps.append(FieldMap(f, column, ph, dict(values), pattern, formats, true, false, **extra))
 
     mapped = {m.field.name for m in maps}
+    if len(mapped) != len(maps):
+        raise MappingError(f"{origin}: a standard field is mapped twice (once under its Stanford name?)")
     missing = [r for r in kind.required if r not in mapped]
     if missing:
         raise MappingError(f"{origin}: {kind.name} needs field(s) {', '.join(missing)}; add [fields.NAME] with column")
@@ -191,4 +279,59 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         origin=origin,
         notes=str(ds.get("notes", "")),
         placeholders=common,
+        disclosure=disclosure,
+        timezone=_timezone(origin, ds.get("timezone", "")),
     )
+
+
+def _timezone(origin: str, tz: Any) -> str:
+    if tz == "":
+        return ""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(str(tz))
+    except (KeyError, ValueError):
+        raise MappingError(f"{origin}: [dataset] timezone {tz!r} is not a time zone such as America/New_York") from None
+    return str(tz)
+
+
+def _pairs(origin: str, where: str, value: Any, regex: bool = False) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise MappingError(f"{origin}: {where} must map text to standard strings")
+    if regex:
+        for p in value:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise MappingError(f"{origin}: {where}: bad pattern {p!r}: {e}") from None
+    return tuple((str(k), str(v)) for k, v in value.items())
+
+
+def _extras(origin: str, where: str, spec: dict[str, Any], f: Field) -> dict[str, Any]:
+    """The options for real exports' cells: contains, matches, blank, otherwise, bands, caveat."""
+    out: dict[str, Any] = {}
+    if "contains" in spec:
+        out["contains"] = _pairs(origin, f"{where} contains", spec["contains"])
+    if "matches" in spec:
+        out["matches"] = _pairs(origin, f"{where} matches", spec["matches"], regex=True)
+    if "optional" in spec:
+        if not isinstance(spec["optional"], bool):
+            raise MappingError(f"{origin}: {where} optional must be true or false")
+        out["optional"] = spec["optional"]
+    for key in ("blank", "otherwise", "caveat"):
+        if key in spec:
+            if not isinstance(spec[key], str):
+                raise MappingError(f"{origin}: {where} {key} must be a string")
+            out[key] = spec[key]
+    if "bands" in spec:
+        b = spec["bands"]
+        if f.type != "text":
+            raise MappingError(f"{origin}: {where}: bands make a text field (an age group) from numbers")
+        if not isinstance(b, dict) or not b or not all(isinstance(v, int | float) for v in b.values()):
+            raise MappingError(f"{origin}: {where} bands must map each band's label to its upper bound (a number)")
+        bounds = list(b.values())
+        if bounds != sorted(bounds):
+            raise MappingError(f"{origin}: {where} bands must be in increasing order of their upper bounds")
+        out["bands"] = tuple((str(k), float(v)) for k, v in b.items())
+    return out

@@ -38,6 +38,23 @@ class StoreBusy(StoreError):
     """The store exists but cannot be opened now (an import holds it)."""
 
 
+class WouldRemove(StoreError):
+    """A re-import would remove more of a dataset than the profile allows without --replace."""
+
+    def __init__(self, message: str, removed: int, before: int) -> None:
+        super().__init__(message)
+        self.removed = removed
+        self.before = before
+
+
+def key_column(kind: Kind) -> str:
+    """The stored column that tells a kind's records apart (a private key is stored hashed)."""
+    f = kind.get(kind.key)
+    if f is not None and f.stored:
+        return f.col
+    return next(name for name, _, expr in kind.derived if expr == "key_pseudonym")
+
+
 IMPORTS_DDL = """
 CREATE TABLE IF NOT EXISTS imports (
     dataset VARCHAR, kind VARCHAR, title VARCHAR, publisher VARCHAR, notes VARCHAR,
@@ -59,9 +76,18 @@ def connect(db_path: Path, read_only: bool = False) -> duckdb.DuckDBPyConnection
         raise StoreError(f"{db_path}: cannot open the DuckDB store: {e}") from None
 
 
-def write(db_path: Path, imported: Imported, progress: Progress | None = None) -> dict[str, Any]:
+def write(
+    db_path: Path,
+    imported: Imported,
+    progress: Progress | None = None,
+    replace: bool = True,
+    max_removed: float = 0.05,
+) -> dict[str, Any]:
     """Replace the dataset with what was imported (staged by the importer); returns the stored
-    import entry. All or nothing: a failure leaves the store as it was."""
+    import entry. All or nothing: a failure leaves the store as it was. With ``replace`` false,
+    a re-import that would remove more than ``max_removed`` of the dataset's records (records
+    of the dataset whose key the new import does not have) raises WouldRemove, naming how many,
+    and leaves the store as it was."""
     m = imported.mapping
     kind = m.kind
     if imported.loaded == 0:
@@ -94,9 +120,34 @@ def write(db_path: Path, imported: Imported, progress: Progress | None = None) -
         con.execute("SET preserve_insertion_order = false")  # the store's order is by query, never by row
         con.execute("BEGIN TRANSACTION")
         try:
+            key = f'"{key_column(kind)}"'
+            before = 0
+            if not replace:
+                con.execute(
+                    f"CREATE OR REPLACE TEMP TABLE old_keys AS SELECT {key} AS key FROM store.{kind.table} "
+                    "WHERE dataset = ?",
+                    [m.name],
+                )
+                before = int(con.execute("SELECT count(*) FROM old_keys").fetchone()[0])  # type: ignore[index]
             con.execute(f"DELETE FROM store.{kind.table} WHERE dataset = ?", [m.name])
             with stage(con, progress, "writing"):
                 con.execute(f"INSERT INTO store.{kind.table} BY NAME SELECT * FROM records")
+            if before:
+                removed = int(
+                    con.execute(  # type: ignore[index]
+                        f"SELECT count(*) FROM old_keys o WHERE NOT EXISTS (SELECT 1 FROM store.{kind.table} t "
+                        f"WHERE t.dataset = ? AND t.{key} IS NOT DISTINCT FROM o.key)",
+                        [m.name],
+                    ).fetchone()[0]
+                )
+                if removed > max_removed * before:
+                    raise WouldRemove(
+                        f"{imported.report['file']}: this import would remove {removed:,} of the {before:,} "
+                        f"{kind.name} records of dataset {m.name!r} ({removed / before:.1%}; more than "
+                        f"{max_removed:.0%} needs --replace); the store was left as it was",
+                        removed,
+                        before,
+                    )
             if kind.rollup:
                 with stage(con, progress, "counting"):
                     _rollup(con, kind, m.name)
@@ -135,6 +186,12 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
     ).fetchone()
     if not exists or not exists[0]:
+        con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
+        return
+    have = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()}
+    want = {*kind.rollup_columns, *(f"n_{name}" for name, _ in kind.rollup)}
+    if not want <= have:  # a rollup of an older layout: recounted for every dataset
+        con.execute(f"DROP TABLE store.{kind.rollup_table}")
         con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
         return
     con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
@@ -185,27 +242,80 @@ def public_columns(kind: Kind) -> list[str]:
     return [name for name, _ in columns(kind)]
 
 
-def export(con: duckdb.DuckDBPyConnection, kind_name: str, out: Path, fmt: str, dataset: str | None = None) -> int:
-    """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows."""
+def export(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    out: Path,
+    fmt: str,
+    dataset: str | None = None,
+    where: tuple[list[str], list[Any]] | None = None,
+    opp: bool = False,
+) -> int:
+    """Write the public columns of a kind (one dataset or all) to Parquet or CSV; returns rows.
+    ``where`` is a selection as ``summary.parse_where`` makes it (SQL conditions and their
+    parameters): the download is then exactly the records a summary of it counts."""
     if kind_name not in KINDS:
         raise StoreError(f"no kind {kind_name!r}; kinds: {', '.join(KINDS)}")
     if fmt not in ("parquet", "csv"):
         raise StoreError(f"--format: {fmt!r} is not parquet or csv")
     kind = KINDS[kind_name]
     cols = ", ".join(f'"{c}"' for c in public_columns(kind))
+    if opp:
+        if kind_name != "stops":
+            raise StoreError("--schema opp: only stops have the Stanford Open Policing Project's schema")
+        cols = ", ".join(_opp_name(c) for c in public_columns(kind))
     if dataset is not None and not NAME_RE.match(dataset):
         raise StoreError(f"--dataset: {dataset!r} is not a dataset name")
-    where = f"WHERE dataset = '{dataset}'" if dataset else ""  # a checked name: letters, digits, dashes
+    conds, params = (list(where[0]), list(where[1])) if where else ([], [])
+    if dataset and dataset != "all":
+        conds.append("dataset = ?")
+        params.append(dataset)
+    where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
     try:
-        n = con.execute(f"SELECT count(*) FROM {kind.table} {where}").fetchone()
+        n = con.execute(f"SELECT count(*) FROM {kind.table} {where_sql}", params).fetchone()
     except duckdb.CatalogException:
         raise StoreError(f"no {kind_name} imported yet") from None
-    query = f"SELECT {cols} FROM {kind.table} {where} ORDER BY dataset, source_line"
+    query = f"SELECT {cols} FROM {kind.table} {where_sql} ORDER BY dataset, source_line"
     if fmt == "csv":
         # Lists become JSON-like text in CSV; Parquet keeps them as lists.
         opts = "FORMAT CSV, HEADER"
     else:
         opts = "FORMAT PARQUET, COMPRESSION ZSTD"
     path = str(out).replace("'", "''")
-    con.execute(f"COPY ({query}) TO '{path}' ({opts})")
+    con.execute(f"COPY ({query}) TO '{path}' ({opts})", params)
+    return int(n[0]) if n else 0
+
+
+def _opp_name(col: str) -> str:
+    """A stops column under the Stanford Open Policing Project's name, where it has another
+    (``frisk`` as ``frisk_performed``; the officers' pseudonyms as ``officer_id_hash``)."""
+    from oversight.publicdata.kinds import OPP_ALIASES
+
+    names = {v: k for k, v in OPP_ALIASES.items()} | {"officers": "officer_id_hash"}
+    base, raw = (col[:-4], "_raw") if col.endswith("_raw") else (col, "")
+    if base in names and not (base == "officer" and raw):
+        return f'"{col}" AS "{names[base]}{raw}"'
+    return f'"{col}"'
+
+
+def export_partitioned(con: duckdb.DuckDBPyConnection, kind_name: str, folder: Path) -> int:
+    """Write a kind's public columns as Parquet partitioned by dataset and year, in the Hive
+    layout (``folder/dataset=NAME/year=YYYY/data_0.parquet``) that DuckDB, Spark and Trino read
+    as one table with ``dataset`` and ``year`` as columns; returns the rows written."""
+    if kind_name not in KINDS:
+        raise StoreError(f"no kind {kind_name!r}; kinds: {', '.join(KINDS)}")
+    kind = KINDS[kind_name]
+    names = public_columns(kind)
+    if "year" not in names:
+        raise StoreError(f"{kind_name} has no year to partition by")
+    try:
+        n = con.execute(f"SELECT count(*) FROM {kind.table}").fetchone()
+    except duckdb.CatalogException:
+        raise StoreError(f"no {kind_name} imported yet") from None
+    cols = ", ".join(f'"{c}"' for c in names)
+    path = str(folder).replace("'", "''")
+    con.execute(
+        f"COPY (SELECT {cols} FROM {kind.table} ORDER BY dataset, year, source_line) TO '{path}' "
+        "(FORMAT PARQUET, COMPRESSION ZSTD, PARTITION_BY (dataset, year), OVERWRITE_OR_IGNORE)"
+    )
     return int(n[0]) if n else 0

@@ -36,8 +36,9 @@ from typing import Any
 import duckdb
 
 from oversight.publicdata.kinds import FORCE, KINDS, SHOOTINGS, STOPS
+from oversight.publicdata.mapping import NAME_RE
 from oversight.publicdata.stats import rate, wilson
-from oversight.publicdata.store import StoreError, column_types
+from oversight.publicdata.store import StoreError, column_types, datasets
 
 UNKNOWN = "(unknown)"
 WHERE_RE = re.compile(r"^\s*([a-z_][a-z0-9_]*)\s*(!=|>=|<=|=|>|<)\s*(.*?)\s*$")
@@ -59,10 +60,18 @@ class Measure:
     rollup: str = ""  # a table of the counts per combination of the group columns (kinds.Kind.rollup)
     rollup_columns: tuple[str, ...] = ()  # the group columns it keeps
     date_column: str = ""  # what a date range filters on
+    more_filters: tuple[str, ...] = ()  # other columns a --where may name
+    sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs: else "no data")
+    # For data published only in aggregate: the columns its finest table has.
+    cube: tuple[str, ...] = ("year",)
+    # Whether small groups are withheld. Not for shootings: each is listed on the page, as the
+    # department publishes it, so a withheld year would hide nothing and contradict the list.
+    withhold: bool = True
 
     @property
     def filter_columns(self) -> tuple[str, ...]:
-        return (*self.group_columns, *((self.date_column,) if self.date_column else ()), "dataset")
+        date = (self.date_column,) if self.date_column else ()
+        return (*self.group_columns, *date, *self.more_filters, "dataset")
 
     @property
     def by_columns(self) -> tuple[str, ...]:
@@ -79,16 +88,27 @@ MEASURES = {
             ("frisks", "count(*) FILTER (WHERE frisk)"),
             ("arrests", "count(*) FILTER (WHERE arrest)"),
             ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
+            ("searches", "count(*) FILTER (WHERE search_conducted)"),
+            ("search_hits", "count(*) FILTER (WHERE search_conducted AND contraband_found)"),
+            ("citations", "count(*) FILTER (WHERE citation_issued)"),
+            ("warnings", "count(*) FILTER (WHERE warning_issued)"),
         ),
         rates=(
             ("frisk_rate", "frisks", "stops"),
             ("arrest_rate", "arrests", "stops"),
             ("weapon_found_rate", "weapon_found", "frisks"),
+            ("search_rate", "searches", "stops"),
+            ("search_hit_rate", "search_hits", "searches"),
+            ("citation_rate", "citations", "stops"),
+            ("warning_rate", "warnings", "stops"),
         ),
         group_columns=STOPS.group_columns,
         rollup=STOPS.rollup_table,
         rollup_columns=STOPS.rollup_columns,
         date_column=STOPS.date_column,
+        more_filters=("reported_date", "date"),
+        sources=STOPS.sources,
+        cube=("year", "precinct", "subject_race", "subject_gender", "subject_age_group", "type"),
     ),
     "force": Measure(
         table=FORCE.extra_table,
@@ -104,6 +124,7 @@ MEASURES = {
         ),
         rates=(("level_2_3_rate", "level_2_3", "uses"),),
         group_columns=FORCE.group_columns,
+        cube=("year", "precinct", "level", "subject_race", "subject_gender"),
         date_column=FORCE.date_column,
     ),
     "shootings": Measure(
@@ -123,6 +144,7 @@ MEASURES = {
         ),
         group_columns=SHOOTINGS.group_columns,
         date_column=SHOOTINGS.date_column,
+        withhold=False,
     ),
 }
 
@@ -247,14 +269,23 @@ def summarize(
     if kind not in MEASURES:
         raise QueryError(f"no summary for {kind!r}; kinds: {', '.join(MEASURES)}")
     m = MEASURES[kind]
+    profile_min_cell = min_cell
+    if not m.withhold:
+        min_cell = 0
     cols = parse_by(kind, by)
     clauses = list(where or [])
-    if dataset:
+    chosen = choose_datasets(con, kind, dataset)
+    if dataset and dataset != ALL:
         clauses.append(f"dataset={dataset}")
     conds, params = parse_where(kind, clauses)
     where_sql = ("WHERE " + " AND ".join(conds)) if conds else ""
     used = [*cols, *(WHERE_RE.match(c).group(1) for c in clauses)]  # type: ignore[union-attr]
-    table, counts = source(con, m, use_rollup, used)
+    aggregate = any(d["report"].get("disclosure") == "aggregate" for d in chosen) and m.withhold
+    withheld_cells = 0
+    if aggregate:
+        table, counts, withheld_cells = _published_cells(con, m, chosen, used, min_cell, use_rollup)
+    else:
+        table, counts = source(con, m, use_rollup, used)
     aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
     sel = ", ".join(f'"{c}"' for c in cols)
     # One pass for the groups and the total: GROUPING SETS, the total being the empty set.
@@ -279,19 +310,123 @@ def summarize(
         _row(m, dict(zip(cols, r[: len(cols)], strict=True)), dict(zip(names, r[len(cols) :], strict=True)), min_cell)
         for r in rows
     ]
-    if cols:
+    if cols and not aggregate:
         complement(m, groups)
+    total_row = _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell)
+    missing = no_data(m, chosen)
+    for g in [*groups, total_row]:
+        _blank(m, g, missing)
     return {
         "kind": kind,
         "dataset": dataset,
+        "datasets": [d["dataset"] for d in chosen],
+        "empty": not int((dict(zip(names, total or (), strict=True)).get(m.unit)) or 0),
+        "no_data": sorted(missing),
+        "field_caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
         "by": cols,
         "where": list(where or []),
-        "min_cell": min_cell,
+        "min_cell": profile_min_cell,
+        "withholds": m.withhold,
+        "aggregate_only": aggregate,
+        # aggregate-only data: the small cells of the finest table, left out of every number
+        "withheld_cells": withheld_cells if aggregate else None,
         "confidence": 0.95,
         "interval": "wilson",
         "groups": groups,
-        "total": _row(m, {}, dict(zip(names, total or (), strict=True)), min_cell),
+        "total": total_row,
     }
+
+
+ALL = "all"  # --dataset all: every dataset of the kind, pooled on purpose
+
+
+def _published_cells(
+    con: duckdb.DuckDBPyConnection,
+    m: Measure,
+    chosen: list[dict[str, Any]],
+    used: list[str],
+    min_cell: int,
+    use_rollup: bool,
+) -> tuple[str, tuple[tuple[str, str], ...], int]:
+    """For data published only in aggregate: the finest table a person may ask for (``cube``,
+    by dataset), its cells of fewer than ``min_cell`` units dropped. Every number shown is then
+    a sum of cells that are shown in full, so no two tables, however filtered, can be subtracted
+    to give a withheld cell away: it is in neither. Returns the cells as a table to summarise
+    from, the counts over it, and how many cells were withheld."""
+    allowed = {*m.cube, "dataset"}
+    bad = [c for c in used if c not in allowed]
+    if bad:
+        raise QueryError(
+            f"--by/--where: this dataset is published only as counts, which may be grouped or filtered by "
+            f"{', '.join(m.cube)} only, not by {', '.join(dict.fromkeys(bad))}"
+        )
+    table, counts = source(con, m, use_rollup, list(m.cube))
+    names = ", ".join(f'"{c}"' for c in ("dataset", *m.cube))
+    aggs = ", ".join(f"{sql} AS {name}" for name, sql in counts)
+    # dataset names are checked names (lower-case letters, digits, dashes): safe as literals
+    names_in = ", ".join("'" + d["dataset"] + "'" for d in chosen if NAME_RE.match(d["dataset"])) or "NULL"
+    cells = f"SELECT {names}, {aggs} FROM {table} WHERE dataset IN ({names_in}) GROUP BY ALL"
+    n = con.execute(f"SELECT count(*) FROM ({cells}) WHERE {m.unit} < {int(min_cell)}").fetchone()
+    shown = f"(SELECT * FROM ({cells}) WHERE {m.unit} >= {int(min_cell)}) AS published_cells"
+    return shown, tuple((name, f"coalesce(sum({name}), 0)") for name, _ in counts), int(n[0]) if n else 0
+
+
+def choose_datasets(con: duckdb.DuckDBPyConnection, kind: str, dataset: str | None) -> list[dict[str, Any]]:
+    """The datasets a summary reads. Several datasets of one kind are never pooled silently:
+    with more than one in the store, the caller names one, or ``all``."""
+    have = datasets(con, kind)
+    if dataset == ALL:
+        return have
+    if dataset:
+        return [d for d in have if d["dataset"] == dataset]
+    if len(have) > 1:
+        names = ", ".join(d["dataset"] for d in have)
+        raise QueryError(
+            f"--dataset: the store has {len(have)} {kind} datasets ({names}); choose one, or 'all' to pool them"
+        )
+    return have
+
+
+def no_data(m: Measure, chosen: list[dict[str, Any]]) -> set[str]:
+    """The counts (and so the rates over them) that some chosen dataset has no source for:
+    "no data", never 0. An import of an older version, without the list of fields, fed the
+    fields the mappings of that version had to have."""
+    out: set[str] = set()
+    for count, needs in m.sources:
+        for d in chosen:
+            fields = d.get("report", {}).get("fields")
+            if fields is None:
+                fields = LEGACY_FIELDS  # an import made before the report listed its fields
+            if not set(needs) <= set(fields):
+                out.add(count)
+    return out
+
+
+# What every stops mapping had to feed before the fields became optional (version 1).
+LEGACY_FIELDS = ("stop_id", "frisk", "arrest", "weapon_type")
+
+
+def _blank(m: Measure, g: dict[str, Any], missing: set[str]) -> None:
+    for name in missing:
+        g[name] = None
+    for name, num, den in m.rates:
+        if num in missing or den in missing:
+            g[name] = None
+            g[f"{name}_ci"] = None
+
+
+def mapping_caveats(m: Measure, chosen: list[dict[str, Any]], shown: list[str]) -> list[dict[str, str]]:
+    """The mappings' warnings about the fields a summary shows (its groups and its counts)."""
+    counts_fields = dict(m.sources)
+    fields = set(shown)
+    for c in shown:
+        fields |= set(counts_fields.get(c, ()))
+    out = []
+    for d in chosen:
+        for f, text in (d.get("report", {}).get("caveats") or {}).items():
+            if f in fields:
+                out.append({"dataset": d["dataset"], "field": f, "caveat": text})
+    return out
 
 
 def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int) -> dict[str, Any]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("force/", views.summary_page, {"kind": "force"}, name="force"),
     path("shootings/", views.shootings_page, name="shootings"),
     path("api/stops/disparity.json", views.disparity_api, name="disparity_api"),
+    path("api/stops/disparity.csv", views.disparity_api, {"fmt": "csv"}, name="disparity_csv"),
     path("api/<str:kind>/summary.json", views.summary_api, {"fmt": "json"}, name="summary_json"),
     path("api/<str:kind>/summary.csv", views.summary_api, {"fmt": "csv"}, name="summary_csv"),
     path("api/<str:kind>/summary.parquet", views.summary_api, {"fmt": "parquet"}, name="summary_parquet"),

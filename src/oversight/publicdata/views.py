@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ import duckdb
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from oversight.publicdata import config, disparity, store, summary, svg
@@ -32,10 +34,38 @@ FILTERS = {
         "officer_squad",
         "resolution",
         "call_type",
+        "type",
+        "outcome",
     ),
     "force": ("precinct", "sector", "beat", "level", "subject_race", "subject_gender"),
 }
-CHART_RATES = {"stops": ("frisk_rate", "arrest_rate", "weapon_found_rate"), "force": ("level_2_3_rate",)}
+CHART_RATES = {
+    "stops": ("frisk_rate", "arrest_rate", "weapon_found_rate", "search_rate", "search_hit_rate"),
+    "force": ("level_2_3_rate",),
+}
+# What is public record by record, and what only in aggregate (said on every page).
+DISCLOSURE = {
+    "rows": (
+        "The department publishes this dataset record by record, and so does this site (the downloads "
+        "below). Groups of fewer than {min_cell} are withheld in the tables because their rates say "
+        "little, not to keep a secret: the records themselves are public."
+    ),
+    "aggregate": (
+        "This dataset is published only as counts: no record of it can be downloaded. Groups of fewer than "
+        "{min_cell} are withheld, and they are left out of every total too, so that no table, however "
+        "filtered, can be subtracted from another to give them away."
+    ),
+}
+# The command line's option names in an error, as a person on the page reads them.
+OPTION_WORDS = {
+    "--where": "Filter",
+    "--by": "Group by",
+    "--reference": "Compare to",
+    "--within": "Within",
+    "--dataset": "Dataset",
+    "within": "Within",
+}
+WHERE_ERROR = re.compile(r"^--where: '([a-z_]+)\s*(?:!=|>=|<=|=|>|<)\s*(.*?)': (.*)$", re.S)
 
 CAVEATS = {
     "stops": [
@@ -65,8 +95,8 @@ CAVEATS = {
         "service only. Case numbers are not published.",
         "Some shootings happened outside the city; see the city column.",
         "'Multiple' rounds is shown as unknown: the total is known only where every officer's count is.",
-        "In the summary, 'fatal' and 'armed' count shootings, not people. Years with fewer than {min_cell} "
-        "shootings are withheld. Intervals are 95% Wilson intervals.",
+        "In the summary, 'fatal' and 'armed' count shootings, not people. Intervals are 95% Wilson intervals: "
+        "with few shootings in a year they are wide.",
     ],
 }
 
@@ -116,6 +146,22 @@ def _params(request: HttpRequest, kind: str) -> tuple[list[str], list[str], str 
     return by, where, dataset
 
 
+def plain(message: str) -> str:
+    """An error in the words of the page: no option names, columns by their labels."""
+    m = WHERE_ERROR.match(message)
+    if m:
+        col, _, rest = m.groups()
+        return f"{label(col)}: {rest[0].upper()}{rest[1:]}."
+    for opt, words in OPTION_WORDS.items():
+        if message.startswith(opt + ": "):
+            rest = message[len(opt) + 2 :]
+            for name in re.findall(r"'([a-z_]+)'", rest):
+                if name in summary.MEASURES["stops"].filter_columns or name in summary.MEASURES["force"].filter_columns:
+                    rest = rest.replace(f"'{name}'", f"'{label(name)}'")
+            return f"{words}: {rest}."
+    return message
+
+
 def _error(message: str, status: int = 400) -> JsonResponse:
     return JsonResponse({"error": message}, status=status)
 
@@ -146,11 +192,21 @@ def index(request: HttpRequest) -> HttpResponse:
 
 def _distinct(con: Any, kind: str, col: str) -> list[Any]:
     try:
-        table, _ = summary.source(con, summary.MEASURES[kind])
+        # from the table: the rollup keeps only some columns (the squad is not one)
+        table, _ = summary.source(con, summary.MEASURES[kind], columns=[col])
         sql = f'SELECT DISTINCT "{col}" FROM {table} WHERE "{col}" IS NOT NULL ORDER BY 1'
         return [v for (v,) in con.execute(sql).fetchall()]
     except duckdb.Error:  # no table yet: no choices
         return []
+
+
+def _pick_dataset(con: Any, kind: str, dataset: str | None) -> tuple[str | None, list[dict[str, Any]]]:
+    """The dataset a page shows: the one asked for; with several and none asked for, the first
+    (never all of them pooled unless asked: ``dataset=all``)."""
+    ds = store.datasets(con, kind)
+    if dataset is None and len(ds) > 1:
+        dataset = ds[0]["dataset"]
+    return dataset, ds
 
 
 @require_GET
@@ -167,32 +223,94 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
         return _busy(request, e)
     except store.StoreError:
         return render(request, "publicdata/summary.html", {**ctx, "empty": True}, status=404)
+    m = summary.MEASURES[kind]
+    ctx["group_columns"] = m.by_columns
     try:
-        result = summary.summarize(con, kind, by=by, where=where, dataset=dataset, min_cell=_min_cell())
+        dataset, ds = _pick_dataset(con, kind, dataset)
+        ctx["datasets"] = [(d["dataset"], d["title"]) for d in ds]
+        ctx["dataset"] = dataset
+        ctx["disclosure"] = gettext(DISCLOSURE["aggregate" if _aggregate(ds, dataset) else "rows"]).format(
+            min_cell=_min_cell()
+        )
         ctx["filters"] = [(c, request.GET.get(c, ""), _distinct(con, kind, c)) for c in FILTERS[kind]]
-        ctx["datasets"] = [d["dataset"] for d in store.datasets(con, kind)]
+        result = summary.summarize(con, kind, by=by, where=where, dataset=dataset, min_cell=_min_cell())
     except (summary.QueryError, store.StoreError) as e:
-        ctx["error"] = str(e)
+        ctx["error"] = plain(str(e))
         return render(request, "publicdata/summary.html", ctx, status=400)
     finally:
         con.close()
-    m = summary.MEASURES[kind]
-    ctx["group_columns"] = m.by_columns
-    ctx["count_names"] = [n for n, _ in m.counts if n != "level_2_3"]
-    ctx["rate_names"] = [n for n, _, _ in m.rates]
+    missing = set(result["no_data"])
+    missing |= {n for n, num, den in m.rates if num in missing or den in missing}
+    # a measure the dataset has no source for is no column of the table: the page names it as "no data"
+    ctx["count_names"] = [n for n, _ in m.counts if n != "level_2_3" and n not in missing]
+    ctx["rate_names"] = [n for n, _, _ in m.rates if n not in missing]
+    ctx["no_data"] = missing
+    ctx["no_data_names"] = [n for n, _ in m.counts if n in missing]
     ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"])
     ctx["result"] = result
     ctx["rows"] = [_display(g, by) for g in result["groups"]]
+    ctx["mapping_caveats"] = result["field_caveats"]
     charts = []
     for rate_name in CHART_RATES[kind]:
+        if rate_name in ctx["no_data"]:
+            continue
         bars = [(_label(g, by), g[rate_name], g[f"{rate_name}_ci"]) for g in result["groups"]]
         title = f"{label(rate_name)} by {', '.join(label(c).lower() for c in by)}"
         charts.append(svg.rate_bars(bars, title))
-    ctx["charts"] = charts
+    if not result["empty"] and by[0] not in ("year", "month") and len(by) == 1:
+        charts += _trends(request, kind, by[0], where, dataset, ctx["no_data"])
+    ctx["charts"] = [] if result["empty"] else charts
     qs = request.GET.copy()
     qs.setlist("by", by)  # the grouping shown, also when it is the default: the downloads are this table
+    if dataset:
+        qs["dataset"] = dataset
     ctx["qs"] = qs.urlencode()
+    records = qs.copy()
+    records.pop("by", None)
+    ctx["records_qs"] = records.urlencode()  # the records of this selection, exactly
+    ctx["row_level"] = not _aggregate(ds, dataset)
     return render(request, "publicdata/summary.html", ctx)
+
+
+def _trends(
+    request: HttpRequest, kind: str, col: str, where: list[str], dataset: str | None, no_data: set[str]
+) -> list[str]:
+    """The first rate with data, by year, one line for each of the largest groups of ``col``."""
+    rate_name = next((r for r in CHART_RATES[kind] if r not in no_data), None)
+    if rate_name is None:
+        return []
+    con = _connect()
+    try:
+        res = summary.summarize(con, kind, by=["year", col], where=where, dataset=dataset, min_cell=_min_cell())
+    finally:
+        con.close()
+    unit = summary.MEASURES[kind].unit
+    sizes: dict[Any, int] = {}
+    for g in res["groups"]:
+        if g[col] is not None and g["year"] is not None:
+            sizes[g[col]] = sizes.get(g[col], 0) + (g[unit] or 0)
+    top = sorted(sizes, key=lambda k: -sizes[k])[:5]
+    years = sorted({g["year"] for g in res["groups"] if g["year"] is not None})
+    if len(years) < 2:
+        return []
+    series = []
+    for k in top:
+        pts = {g["year"]: g for g in res["groups"] if g[col] == k}
+        series.append(
+            (
+                _value(k),
+                [
+                    (y, pts[y][rate_name] if y in pts else None, pts[y][f"{rate_name}_ci"] if y in pts else None)
+                    for y in years
+                ],
+            )
+        )
+    title = f"{gettext(label(rate_name))} · {gettext(label('year')).lower()} · {gettext(label(col)).lower()}"
+    return [svg.trend_lines(series, title)]
+
+
+def _aggregate(ds: list[dict[str, Any]], dataset: str | None) -> bool:
+    return any(d["report"].get("disclosure") == "aggregate" for d in ds if dataset in (None, summary.ALL, d["dataset"]))
 
 
 def _label(g: dict[str, Any], by: list[str]) -> str:
@@ -215,7 +333,7 @@ def summary_api(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     try:
         result = summary.summarize(con, kind, by=by, where=where, dataset=dataset, min_cell=_min_cell())
     except (summary.QueryError, store.StoreError) as e:
-        return _error(str(e))
+        return _error(plain(str(e)))
     finally:
         con.close()
     if fmt == "csv":
@@ -242,9 +360,13 @@ def summary_api(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
 
 @require_GET
 def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
+    """The records, as CSV or Parquet: exactly the selection of the page the link is on (the
+    same filters, dataset and dates; no grouping), or all of them without any."""
     if kind not in KINDS or fmt not in ("csv", "parquet"):
         raise Http404
-    dataset = request.GET.get("dataset") or None
+    _, where, dataset = _params(request, kind) if kind in summary.MEASURES else ([], [], None)
+    if kind not in summary.MEASURES:
+        dataset = request.GET.get("dataset") or None
     try:
         con = _connect()
     except store.StoreError as e:
@@ -252,7 +374,15 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     tmp = tempfile.NamedTemporaryFile(suffix=f".{fmt}", delete=False)
     tmp.close()
     try:
-        store.export(con, kind, Path(tmp.name), fmt, dataset)
+        ds = store.datasets(con, kind)
+        if _aggregate(ds, dataset):
+            Path(tmp.name).unlink(missing_ok=True)
+            return _error("This dataset is published only as counts: its records cannot be downloaded.", 403)
+        selection = summary.parse_where(kind, where) if where else None
+        store.export(con, kind, Path(tmp.name), fmt, dataset, where=selection)
+    except summary.QueryError as e:
+        Path(tmp.name).unlink(missing_ok=True)
+        return _error(plain(str(e)))
     except store.StoreError as e:
         Path(tmp.name).unlink(missing_ok=True)
         return _error(str(e), 404)
@@ -261,7 +391,8 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
     fh = open(tmp.name, "rb")  # FileResponse closes it
     Path(tmp.name).unlink()  # the open handle keeps the data until the response is sent
     ctype = "text/csv; charset=utf-8" if fmt == "csv" else "application/vnd.apache.parquet"
-    return FileResponse(fh, as_attachment=True, filename=f"{dataset or kind}.{fmt}", content_type=ctype)
+    name = f"{dataset or kind}{'-selection' if where else ''}.{fmt}"
+    return FileResponse(fh, as_attachment=True, filename=name, content_type=ctype)
 
 
 @require_GET
@@ -309,21 +440,47 @@ def shootings_page(request: HttpRequest) -> HttpResponse:
     return render(request, "publicdata/shootings.html", ctx)
 
 
-def _disparity(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any]]:
+def _disparity(request: HttpRequest) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], list[str]]:
+    """Rate ratios, the outcome tests of frisks and of searches, and the reference groups the
+    data offers (most stops first)."""
     _, where, dataset = _params(request, "stops")
-    reference = request.GET.get("reference") or "White"
     within = request.GET.get("within") or None
     if within is not None and within not in summary.MEASURES["stops"].group_columns:
-        raise summary.QueryError(f"within: {within!r} is not a stops column")
+        raise summary.QueryError(f"within: {within!r} is not a column of stops")
     con = _connect()
     try:
-        r = disparity.ratios(
-            con, reference=reference, within=within, where=where, dataset=dataset, min_cell=_min_cell()
-        )
-        o = disparity.outcome_test(con, reference=reference, where=where, dataset=dataset, min_cell=_min_cell())
+        dataset, _ = _pick_dataset(con, "stops", dataset)
+        choices = disparity.references(con, dataset)
+        reference = request.GET.get("reference") or disparity.default_reference(choices)
+        if choices and reference not in choices:
+            raise summary.QueryError(f"--reference: no stops of people perceived as {reference!r} in this data")
+        mc = _min_cell()
+        r = disparity.ratios(con, reference=reference, within=within, where=where, dataset=dataset, min_cell=mc)
+        o = disparity.outcome_test(con, reference=reference, where=where, dataset=dataset, min_cell=mc)
+        s = disparity.outcome_test(con, reference=reference, where=where, dataset=dataset, min_cell=mc, of="search")
+        s["veil"] = _veil(con, dataset, reference, choices)
     finally:
         con.close()
-    return r, o
+    return r, o, s, choices
+
+
+def _veil(con: Any, dataset: str | None, reference: str, choices: list[str]) -> list[dict[str, Any]] | None:
+    """The veil-of-darkness test of each group against the reference, where the data allows it
+    (the stop's own time, the mapping's time zone, coordinates); None where it does not."""
+    from oversight.publicdata import veil
+
+    chosen = summary.choose_datasets(con, "stops", dataset)
+    if not veil.available(chosen):
+        return None
+    out = []
+    for g in choices:
+        if g == reference:
+            continue
+        try:
+            out.append(veil.veil_of_darkness(con, g, reference, dataset=dataset))
+        except summary.QueryError:
+            return None
+    return out
 
 
 def _force_per_stop(request: HttpRequest) -> dict[str, Any] | None:
@@ -346,15 +503,22 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
         "min_cell": _min_cell(),
     }
     try:
-        r, o = _disparity(request)
+        r, o, srch, choices = _disparity(request)
     except store.StoreBusy as e:
         return _busy(request, e)
     except store.StoreError:
         return render(request, "publicdata/disparity.html", {**ctx, "empty": True}, status=404)
     except summary.QueryError as e:
-        return render(request, "publicdata/disparity.html", {**ctx, "error": str(e)}, status=400)
+        return render(request, "publicdata/disparity.html", {**ctx, "error": plain(str(e))}, status=400)
     ctx["ratios"] = r
     ctx["outcome"] = o
+    ctx["outcome_search"] = srch
+    ctx["veil"] = srch.get("veil")
+    ctx["references"] = choices
+    ctx["rate_pairs"] = [
+        (name, num) for name, num, _ in disparity.RATE_PAIRS if num not in r["no_data"] and name != "warning_rate"
+    ]
+    ctx["ratio_cols"] = 1 + 2 * len(ctx["rate_pairs"])
     ctx["per_stop"] = _force_per_stop(request)
     bars = [
         (
@@ -364,18 +528,45 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
         )
         for g in r["groups"]
     ]
-    ctx["chart"] = svg.rate_bars(bars, "Frisk rate by perceived race")
+    ctx["chart"] = svg.rate_bars(bars, "Frisk rate by perceived race") if "frisks" not in r["no_data"] else ""
     ctx["within_choices"] = [(c, label(c)) for c in ("precinct", "year")]
+    qs = request.GET.copy()
+    qs["reference"] = r["reference"]
+    ctx["qs"] = qs.urlencode()
     return render(request, "publicdata/disparity.html", ctx)
 
 
 @require_GET
-def disparity_api(request: HttpRequest) -> JsonResponse:
+def disparity_api(request: HttpRequest, fmt: str = "json") -> HttpResponse:
     try:
-        r, o = _disparity(request)
+        r, o, srch, _ = _disparity(request)
     except store.StoreError as e:
         return _store_error(e)
     except summary.QueryError as e:
-        return _error(str(e))
-    body = {"ratios": r, "outcome_test": o, "force_per_stop": _force_per_stop(request)}
+        return _error(plain(str(e)))
+    if fmt == "csv":
+        return _disparity_csv(r)
+    body = {"ratios": r, "outcome_test": o, "outcome_test_searches": srch, "force_per_stop": _force_per_stop(request)}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
+
+
+def _disparity_csv(r: dict[str, Any]) -> HttpResponse:
+    """The ratio table as shown: one row per group, each rate, its ratio to the reference and
+    their intervals."""
+    names = [name for name, num, _ in disparity.RATE_PAIRS if num not in r["no_data"]]
+    header = [*([r["within"]] if r["within"] else []), "subject_race", "reference", "stops", "suppressed"]
+    for n in names:
+        header += [n, f"{n}_ci_low", f"{n}_ci_high", f"{n}_ratio", f"{n}_ratio_ci_low", f"{n}_ratio_ci_high"]
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    for g in r["groups"]:
+        row: list[Any] = [*([g.get(r["within"])] if r["within"] else []), g["subject_race"], g["reference"]]
+        row += [g["stops"], g["suppressed"]]
+        for n in names:
+            ci, rci = g.get(f"{n}_ci") or [None, None], g.get(f"{n}_ratio_ci") or [None, None]
+            row += [g.get(n), ci[0], ci[1], g.get(f"{n}_ratio"), rci[0], rci[1]]
+        w.writerow(["" if v is None else v for v in row])
+    resp = HttpResponse(buf.getvalue(), content_type="text/csv; charset=utf-8")
+    resp["Content-Disposition"] = 'attachment; filename="stops-disparity.csv"'
+    return resp

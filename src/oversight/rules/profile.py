@@ -267,8 +267,10 @@ class PublicationSpec(_Strict):
     """What may be published: the smallest group whose numbers are shown (SMC 3.29.320.B)."""
 
     min_cell: dict[str, Entry[NonNegativeCount]]
+    # the largest share of a public dataset's records a re-import may remove without --replace
+    reimport_max_removed: dict[str, Entry[Fraction]] = {}
 
-    _v = field_validator("min_cell")(_check_date_keys)
+    _v = field_validator("min_cell", "reimport_max_removed")(_check_date_keys)
 
 
 DatedMap = dict[str, Entry[dict[str, str]]]
@@ -554,6 +556,8 @@ class SamplingRule:
 class PublicationRule:
     min_cell: int  # a group of fewer units than this has its numbers withheld
     cite: str
+    reimport_max_removed: float = 0.05  # a re-import removing more of a dataset stops without --replace
+    reimport_cite: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -584,6 +588,14 @@ class Rules:
     # (deadline id, triggers, answers, field they must agree on) of deadlines whose answers need a trigger
     answer_pairs: tuple[tuple[str, tuple[str, ...], tuple[str, ...], str | None], ...]
     pauses: tuple[AdjustmentRule, ...]
+
+
+def _publication(p: PublicationSpec, day: str) -> PublicationRule:
+    m = _pick(p.min_cell, day)
+    if not p.reimport_max_removed:
+        return PublicationRule(min_cell=m.value, cite=m.cite)
+    r = _pick(p.reimport_max_removed, day)
+    return PublicationRule(min_cell=m.value, cite=m.cite, reimport_max_removed=r.value, reimport_cite=r.cite)
 
 
 def _pick(dated: dict[str, Entry[Any]], day: str) -> Entry[Any]:
@@ -851,7 +863,7 @@ class Profile:
         return Rules(
             early_intervention=early,
             sampling=sampling,
-            publication=PublicationRule(min_cell=min_cell.value, cite=min_cell.cite),
+            publication=_publication(s.publication, day),
             periods=periods,
             schedules=schedules,
             oig_review_categories=frozenset(taxonomies["oig_mandatory_review"].value)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils.translation import gettext
 
 from oversight.publicdata.kinds import display_value, label
 
@@ -39,17 +40,28 @@ def ratioci(d: dict[str, Any], name: str) -> str:
 
 
 @register.filter
+def ratio(d: dict[str, Any], name: str) -> str:
+    """A rate ratio rounded for reading (two decimals), or a dash."""
+    v = d.get(f"{name}_ratio") if isinstance(d, dict) else None
+    return "–" if v is None else f"{v:.2f}"
+
+
+@register.filter
 def split(v: str) -> list[str]:
     return v.split()
 
 
 @register.filter
 def column(name: str) -> str:
-    """What a person reads for a column or measure (kinds.LABELS), never its name."""
-    return label(str(name))
+    """What a person reads for a column or measure (kinds.LABELS), never its name, in the
+    page's language (publicdata/locale)."""
+    return gettext(label(str(name)))
 
 
 @register.filter
 def value(v: Any) -> str:
-    """A group's value as a person reads it: yes or no for a flag, "unknown" for a missing one."""
+    """A group's value as a person reads it: yes or no for a flag, "unknown" for a missing one
+    (those words in the page's language; the data's own values as they are)."""
+    if v is None or isinstance(v, bool):
+        return gettext(display_value(v))
     return display_value(v)
