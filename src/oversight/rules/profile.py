@@ -844,7 +844,6 @@ class Profile:
                 expected_proportion=_pick(sa.expected_proportion, day).value,
                 cite=conf.cite,
             )
-        min_cell = _pick(s.publication.min_cell, day)
         early = {}
         for ei_id, ei in s.early_intervention.items():
             if not any(k <= day for k in ei.window_days) or not any(k <= day for k in ei.warning):
