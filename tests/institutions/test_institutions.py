@@ -240,3 +240,18 @@ def test_removal_for_cause_runs_the_sections_days(staff, today):
             clerk, "cpc", seat="2", person="B", kind="full", start=dt.date(today.year, 1, 1)
         )
         actions.start_removal(clerk, cpc, notice_on=today, basis="x")
+
+
+def test_an_inspector_generals_term_beginning_in_a_directors_year_is_refused(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    actions.record_appointment(clerk, "opa_director", person="Mo Reyes", kind="full", start=dt.date(2021, 7, 1))
+    actions.record_appointment(clerk, "inspector_general", person="Ida First", kind="full", start=dt.date(2018, 3, 1))
+    kept = Appointment.objects.count()
+    with pytest.raises(actions.RuleBroken, match=r"the year a term of the OPA Director began \[SMC 3\.29\.114\.B\]"):
+        actions.record_appointment(
+            clerk, "inspector_general", person="Lee Park", kind="full", start=dt.date(2021, 7, 1)
+        )
+    assert Appointment.objects.count() == kept
+    # the Director's second term may not begin in a Mayor's year (2026 here would be one; 2025 is not)
+    with pytest.raises(actions.RuleBroken, match=r"may not begin in 2026"):
+        actions.record_appointment(clerk, "opa_director", person="Mo Reyes", kind="full", start=dt.date(2026, 7, 1))

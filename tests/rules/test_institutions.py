@@ -77,14 +77,35 @@ def test_a_third_ig_term_and_a_fourth_director_term_are_refused() -> None:
 
 def test_a_term_begins_on_its_day() -> None:
     d = rules("opa_director")
-    before = [I.Tenure("Al Prior", "1", I.FULL, D(2022, 7, 1), D(2026, 6, 30), ended_on=D(2026, 2, 1))]
-    wrong = I.Tenure("Mo Reyes", "1", I.FULL, D(2026, 3, 1), D(2030, 2, 28))
+    before = [I.Tenure("Al Prior", "1", I.FULL, D(2023, 7, 1), D(2027, 6, 30), ended_on=D(2027, 2, 1))]
+    wrong = I.Tenure("Mo Reyes", "1", I.FULL, D(2027, 3, 1), D(2031, 2, 28))
     assert "SMC 3.29.020.C.2" in cites(I.check_appointment(d, wrong, before))
-    right = I.Tenure("Mo Reyes", "1", I.FULL, D(2026, 7, 1), D(2030, 6, 30))
+    right = I.Tenure("Mo Reyes", "1", I.FULL, D(2027, 7, 1), D(2031, 6, 30))
     assert I.check_appointment(d, right, before) == []
     # the first Director: from confirmation, the first term running to the June 30 four years on
-    assert I.check_appointment(d, replace(wrong, term_end=D(2030, 6, 30)), []) == []
-    assert I.check_appointment(d, replace(wrong, term_end=D(2031, 6, 30)), []) != []
+    assert I.check_appointment(d, replace(wrong, term_end=D(2031, 6, 30)), []) == []
+    assert I.check_appointment(d, replace(wrong, term_end=D(2032, 6, 30)), []) != []
+
+
+def test_the_directors_terms_begin_apart_from_the_mayors_and_the_igs_apart_from_the_directors() -> None:
+    d = rules("opa_director")
+    before = [I.Tenure("Al Prior", "1", I.FULL, D(2021, 7, 1), D(2025, 6, 30), ended_on=D(2025, 7, 1))]
+    # Seattle's Mayor's terms begin in 2018, 2022, 2026: a Director's full term may not begin then
+    in_mayors_year = I.Tenure("Mo Reyes", "1", I.FULL, D(2026, 7, 1), D(2030, 6, 30))
+    got = I.check_appointment(d, in_mayors_year, before)
+    assert cites(got) == [
+        "SMC 3.29.020.C.2 (the Mayor's terms: four years from January 1, 2018, City Charter Art. V, Sec. 2)"
+    ]
+    assert "may not begin in 2026" in str(got[0])
+    assert I.check_appointment(d, replace(in_mayors_year, start=D(2025, 7, 1), term_end=D(2029, 6, 30)), before) == []
+    # the first Director's first term begins on confirmation, whatever the year
+    assert I.check_appointment(d, replace(in_mayors_year, start=D(2026, 3, 1)), []) == []
+    ig = rules("inspector_general")
+    held = [I.Tenure("Ida First", "1", I.FULL, D(2018, 3, 15), D(2023, 6, 30), ended_on=D(2023, 7, 1))]
+    same_year = I.Tenure("Lee Park", "1", I.FULL, D(2025, 7, 1), D(2031, 6, 30))
+    got = I.check_appointment(ig, same_year, held, other_terms=("OPA Director", {2021, 2025}))
+    assert cites(got) == ["SMC 3.29.114.B"] and "the year a term of the OPA Director began" in str(got[0])
+    assert I.check_appointment(ig, same_year, held, other_terms=("OPA Director", {2021})) == []
     # CPC has no such first term: its first recorded term begins on January 1 too
     assert cites(
         I.check_appointment(

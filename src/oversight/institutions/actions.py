@@ -161,8 +161,22 @@ def record_appointment(
             nominated_on=nominated_on,
             confirmed_on=confirmed_on,
         )
+        other = rules.terms_apart_from_body
+        other_terms = (
+            (
+                body_rules(other.value, start).label,
+                {a.start.year for a in Appointment.objects.filter(body=other.value, kind=I.FULL)},
+            )
+            if other
+            else ("", ())
+        )
         breaches = I.check_appointment(
-            rules, proposed, [tenure(a) for a in past], codes(), appointed_on=timezone.localdate()
+            rules,
+            proposed,
+            [tenure(a) for a in past],
+            codes(),
+            appointed_on=timezone.localdate(),
+            other_terms=other_terms,
         )
         if breaches:
             raise RuleBroken(breaches)

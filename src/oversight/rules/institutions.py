@@ -32,7 +32,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -83,6 +83,8 @@ class BodyRules:
     removal_vote_within_days: Cited | None = None
     must_be_civilian: Cited | None = None
     no_city_employees: Cited | None = None
+    terms_apart_from_cycle: Cited | None = None  # {first_year, every}: years a term may not begin in
+    terms_apart_from_body: Cited | None = None  # a body whose terms' first years this body's avoid
 
     @property
     def seat_numbers(self) -> list[str]:
@@ -236,16 +238,48 @@ def _label(codes: dict[str, str], code: str) -> str:
     return codes.get(code, code)
 
 
+def _terms_apart(rules: BodyRules, year: int, other_terms: tuple[str, Collection[int]]) -> list[Breach]:
+    """A full term beginning in a year another's term begins: the Director's apart from the
+    Mayor's (3.29.020.C.2), the Inspector General's apart from the Director's (3.29.114.B). The
+    first holder's first term begins on confirmation and is not held to it."""
+    out: list[Breach] = []
+    cycle = rules.terms_apart_from_cycle
+    if cycle is not None:
+        first, every = int(cycle.value["first_year"]), int(cycle.value["every"])
+        if year >= first and (year - first) % every == 0:
+            out.append(
+                Breach(
+                    "start",
+                    f"a term of {rules.label} may not begin in {year}: terms begin in years apart from those "
+                    f"that begin every {every} years from {first}",
+                    cycle.cite,
+                )
+            )
+    other = rules.terms_apart_from_body
+    label, years = other_terms
+    if other is not None and year in years:
+        out.append(
+            Breach(
+                "start",
+                f"a term of {rules.label} may not begin in {year}, the year a term of the {label or other.value} began",
+                other.cite,
+            )
+        )
+    return out
+
+
 def check_appointment(
     rules: BodyRules,
     proposed: Tenure,
     history: Sequence[Tenure],
     codes: dict[str, str] | None = None,
     appointed_on: dt.date | None = None,
+    other_terms: tuple[str, Collection[int]] = ("", ()),
 ) -> list[Breach]:
     """Every rule ``proposed`` would break, given the body's ``history`` (every tenure recorded,
     past and present) and the day the appointment is made (``appointed_on``). An empty list: the
-    appointment may be recorded."""
+    appointment may be recorded. ``other_terms``: the label of the body named by
+    ``terms_apart_from_body`` and the years its full terms began (the caller reads its history)."""
     codes = codes or {}
     out: list[Breach] = []
     window = rules.successive_term_window_days
@@ -324,6 +358,8 @@ def check_appointment(
                 day = dt.date(proposed.start.year, mm, dd)
                 starts.add(day if day >= proposed.start else add_years(day, 1))
             allowed = {add_years(s, n) - dt.timedelta(days=1) for s in starts for n in years}
+        if not first_holder:
+            out.extend(_terms_apart(rules, proposed.start.year, other_terms))
         if proposed.term_end is not None and proposed.term_end not in allowed:
             out.append(
                 Breach(

@@ -307,6 +307,10 @@ class BodySpec(_Strict):
     removal_vote_within_days: DatedDays | None = None
     must_be_civilian: DatedFlag | None = None
     no_city_employees: DatedFlag | None = None
+    # terms begin in years apart from another term's: a fixed cycle (the Mayor's, 3.29.020.C.2:
+    # {first_year, every}) or another body's recorded terms (the Director's, 3.29.114.B)
+    terms_apart_from_cycle: dict[str, Entry[dict[str, NonNegativeDays]]] | None = None
+    terms_apart_from_body: DatedName | None = None
 
     _v = field_validator("*")(_check_optional_date_keys)
 
@@ -1191,6 +1195,22 @@ def _check_institutions(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], 
                     )
         for key, name in (body.fallback_authority or {}).items():
             label(name.value, ("institutions", "bodies", b_id, "fallback_authority", key, "value"))
+        for key, cycle in (body.terms_apart_from_cycle or {}).items():
+            if set(cycle.value) != {"first_year", "every"} or cycle.value["every"] < 1:
+                problems.append(
+                    (
+                        ("institutions", "bodies", b_id, "terms_apart_from_cycle", key, "value"),
+                        "must be { first_year = YYYY, every = N } with N at least 1",
+                    )
+                )
+        for key, other in (body.terms_apart_from_body or {}).items():
+            if other.value not in inst.bodies or other.value == b_id:
+                problems.append(
+                    (
+                        ("institutions", "bodies", b_id, "terms_apart_from_body", key, "value"),
+                        f"{other.value!r} is not another body of the table",
+                    )
+                )
         for key, start in (body.term_starts or {}).items():
             try:
                 dt.date.fromisoformat(f"2000-{start.value}")
