@@ -141,6 +141,10 @@ def test_alerts_on_the_chiefs_home_and_their_handling_audited_by_oig(client, imp
     from oversight.history.alerts import current
 
     alert = current()[0]
+    # no handling chosen: refused in plain words, the note kept, nothing recorded
+    r = client.post("/history/alerts/", {"alert": alert.key, "action": "", "note": "Met the sergeant."})
+    assert r.status_code == 400 and "choose how the alert was handled" in r.content.decode()
+    assert 'value="Met the sergeant."' in r.content.decode() and not AlertHandling.objects.exists()
     r = client.post("/history/alerts/", {"alert": alert.key, "action": "mentoring", "note": "Met."})
     assert r.status_code == 302
     h = AlertHandling.objects.get()

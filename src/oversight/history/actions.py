@@ -280,6 +280,8 @@ def handle_alert(user: User, alert_key: str, action: str, note: str = "") -> Ale
     from .alerts import current
 
     require(user, "handle_alert")
+    if not action:
+        raise ActionError("action", "choose how the alert was handled")
     if action not in HANDLING_LABELS:
         raise ActionError("action", f"{action!r} is not one of: {', '.join(HANDLING_LABELS)}")
     alert = next((a for a in current() if a.key == alert_key), None)
