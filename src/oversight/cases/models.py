@@ -115,6 +115,9 @@ CHANNELS = [
     ("oig_referral", "OIG referral"),
     ("justice_referral", "Criminal justice system referral (integrity or honesty, 3.29.300.D)"),
 ]
+# What a case may carry: the intake channels, and a case brought in from another system's export
+# (oversight.history), which no one chooses at intake.
+CASE_CHANNELS = [*CHANNELS, ("imported", "Imported from another system's export")]
 REFERRAL_CHANNELS = frozenset({"spd_referral", "spd_unit", "oig_referral"})
 
 SHIFTS = [("", "—"), ("first", "First watch"), ("second", "Second watch"), ("third", "Third watch")]
@@ -182,7 +185,7 @@ class CaseNumber(models.Model):
 
 class Case(models.Model):
     number = models.CharField(max_length=32, unique=True)
-    channel = models.CharField(max_length=24, choices=CHANNELS, default="web")
+    channel = models.CharField(max_length=24, choices=CASE_CHANNELS, default="web")
     received_on = models.DateField(null=True, blank=True)
     should_have_been_referred_on = models.DateField(null=True, blank=True)
     incident_date = models.DateField(null=True, blank=True)
