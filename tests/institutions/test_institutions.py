@@ -232,14 +232,57 @@ def test_removal_for_cause_runs_the_sections_days(staff, today):
     with pytest.raises(actions.RuleBroken, match=r"not sooner than 30 days"):
         actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=20))
     actions.removal_step(clerk, r, step="hearing", on=notice + dt.timedelta(days=40))
-    actions.removal_step(clerk, r, step="vote", on=today, outcome="approved")
+    # two thirds of the Council's members (3.29.114.E.4): five of nine is not enough, six is
+    with pytest.raises(actions.RuleBroken, match=r"5 of the City Council's 9 members is not two thirds.*114\.E\.4"):
+        actions.removal_step(clerk, r, step="vote", on=today, outcome="approved", votes={"council": (5, 9)})
+    with pytest.raises(actions.RuleBroken, match=r"needs the vote of the City Council"):
+        actions.removal_step(clerk, r, step="vote", on=today, outcome="approved")
+    ig.refresh_from_db()
+    assert ig.ended_on is None
+    actions.removal_step(clerk, r, step="vote", on=today, outcome="approved", votes={"council": (6, 9)})
     ig.refresh_from_db()
     assert ig.ended_on == today and ig.end_reason == "removed"
+    r.refresh_from_db()
+    assert r.votes == {"council": [6, 9]}
     with pytest.raises(actions.ActionError, match="sets no removal procedure"):
-        cpc = actions.record_appointment(
-            clerk, "cpc", seat="2", person="B", kind="full", start=dt.date(today.year, 1, 1)
+        member = actions.record_appointment(clerk, "pscsc", seat="3", person="B", kind="full", start=today)
+        actions.start_removal(clerk, member, notice_on=today, basis="x")
+
+
+def test_a_commissioners_removal_needs_the_councils_majority_and_cpcs_three_quarters_for_its_own(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    jan1 = dt.date(today.year, 1, 1)
+    own = actions.record_appointment(
+        clerk, "cpc", seat="3", person="C", kind="full", start=jan1, qualification="public_defense"
+    )
+    mayors = actions.record_appointment(clerk, "cpc", seat="4", person="M", kind="full", start=jan1)
+    r = actions.start_removal(clerk, own, notice_on=today, basis="Cause.")
+    with pytest.raises(actions.ActionError, match="gives no hearing"):
+        actions.removal_step(clerk, r, step="hearing_requested", on=today)
+    # CPC's own appointee: three quarters of its 15 members (12), and a majority of the Council (5 of 9)
+    with pytest.raises(actions.RuleBroken, match=r"11 of the Community Police Commission's 15 members .*215\.C\.7"):
+        actions.removal_step(
+            clerk, r, step="vote", on=today, outcome="approved", votes={"council": (5, 9), "cpc": (11, 15)}
         )
-        actions.start_removal(clerk, cpc, notice_on=today, basis="x")
+    actions.removal_step(
+        clerk, r, step="vote", on=today, outcome="approved", votes={"council": (5, 9), "cpc": (12, 15)}
+    )
+    own.refresh_from_db()
+    assert own.end_reason == "removed"
+    # the Mayor's appointee: the Council's majority alone (4 of 9 is not one), through the page too
+    r2 = actions.start_removal(clerk, mayors, notice_on=today, basis="Cause.")
+    form = {"step": "vote", "on": today.isoformat(), "outcome": "approved", "council_for": "3", "council_members": "9"}
+    page = _client(clerk).post(f"/institutions/removals/{r2.pk}/", form)
+    text = page.content.decode()
+    assert page.status_code == 400 and "is not a majority" in text and 'name="council_for" value="3"' in text
+    assert 'name="cpc_for"' not in text.split(f"/institutions/removals/{r2.pk}/")[1].split("</form>")[0]
+    with pytest.raises(actions.RuleBroken, match="not a majority"):
+        actions.removal_step(clerk, r2, step="vote", on=today, outcome="approved", votes={"council": (4, 9)})
+    actions.removal_step(clerk, r2, step="vote", on=today, outcome="approved", votes={"council": (5, 9)})
+    # the body page says what a removal needs and shows the counts of the votes recorded
+    page = _client(clerk).get("/institutions/bodies/cpc/").content.decode()
+    assert "Approving a removal" in page and "three quarters of the Community Police Commission" in page
+    assert "the City Council: 5 of 9 for" in page
 
 
 def test_an_inspector_generals_term_beginning_in_a_directors_year_is_refused(staff, today):

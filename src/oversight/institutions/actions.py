@@ -622,7 +622,7 @@ def start_removal(user: User, appointment: Appointment, *, notice_on: dt.date, b
     """The written notice specifying the basis for the intended removal."""
     access.require(user, "record_appointment")
     rules = body_rules(appointment.body, notice_on)
-    if rules.removal_hearing_request_days is None:
+    if rules.removal_hearing_request_days is None and rules.removal_votes is None:
         raise ActionError("appointment", f"the chapter sets no removal procedure of its own for {rules.label}")
     not_future("notice_on", notice_on)
     if appointment.ended_on is not None:
@@ -635,9 +635,19 @@ def start_removal(user: User, appointment: Appointment, *, notice_on: dt.date, b
     return r
 
 
-def removal_step(user: User, removal: Removal, *, step: str, on: dt.date, outcome: str = "") -> Removal:
+def removal_step(
+    user: User,
+    removal: Removal,
+    *,
+    step: str,
+    on: dt.date,
+    outcome: str = "",
+    votes: dict[str, tuple[int, int]] | None = None,
+) -> Removal:
     """A request for a hearing (within the days after the notice), the hearing (not sooner than the
-    section's days after the request), or the Council's vote; an approved removal ends the tenure."""
+    section's days after the request), or the vote: an approval stands only with the votes the
+    section needs, each of its share of the voters' members (``votes``: voter -> (for, members));
+    an approved removal ends the tenure."""
     access.require(user, "record_appointment")
     if step not in REMOVAL_STEPS:
         raise ActionError("step", f"{step!r} is not one of: {', '.join(REMOVAL_STEPS)}")
@@ -646,6 +656,8 @@ def removal_step(user: User, removal: Removal, *, step: str, on: dt.date, outcom
         rules = body_rules(r.appointment.body, r.notice_on)
         if r.outcome:
             raise ActionError("removal", f"the Council voted on {r.vote_on}")
+        if step != "vote" and rules.removal_hearing_request_days is None:
+            raise ActionError("step", f"the chapter gives no hearing on the removal of a member of {rules.label}")
         if step == "hearing_requested":
             req = rules.removal_hearing_request_days
             if req is not None and on > r.notice_on + dt.timedelta(days=int(req.value)):
@@ -680,7 +692,14 @@ def removal_step(user: User, removal: Removal, *, step: str, on: dt.date, outcom
                 raise ActionError("outcome", "the vote approves the removal or does not")
             if r.hearing_requested_on is not None and r.hearing_on is None:
                 raise ActionError("step", "a hearing was requested: record it before the vote")
+            votes = votes or {}
+            if outcome == "approved":
+                authority = r.appointment.authority or rules.authority(r.appointment.seat)
+                breaches = I.check_removal_vote(rules, authority, votes, codes())
+                if breaches:
+                    raise RuleBroken(breaches)
             r.vote_on, r.outcome = on, outcome
+            r.votes = {k: list(v) for k, v in votes.items()}
         if on < r.notice_on:
             raise ActionError("on", f"falls before the notice ({r.notice_on})")
         not_future("on", on)
@@ -689,5 +708,5 @@ def removal_step(user: User, removal: Removal, *, step: str, on: dt.date, outcom
             a = r.appointment
             a.ended_on, a.end_reason = on, "removed"
             a.save(update_fields=["ended_on", "end_reason"])
-        audit(user, "removal_step", None, removal=r.pk, step=step, outcome=outcome)
+        audit(user, "removal_step", None, removal=r.pk, step=step, outcome=outcome, votes=r.votes)
     return r

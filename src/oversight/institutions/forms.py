@@ -189,3 +189,27 @@ class RemovalStepForm(forms.Form):
         choices=[("", "(not a vote)"), ("approved", "Removal approved"), ("not_approved", "Removal not approved")],
         label="The vote",
     )
+
+    def __init__(self, *args: Any, voters: dict[str, str] | None = None, hearing: bool = True, **kw: Any) -> None:
+        """``voters``: code -> label of each body whose vote the removal needs (the section's)."""
+        super().__init__(*args, **kw)
+        self.voters = voters or {}
+        if not hearing:
+            self.fields["step"].choices = [("vote", "The vote")]
+        for code, label in self.voters.items():
+            self.fields[f"{code}_for"] = forms.IntegerField(
+                required=False, min_value=0, label=f"Members of {label} voting for the removal"
+            )
+            self.fields[f"{code}_members"] = forms.IntegerField(
+                required=False, min_value=1, label=f"Members of {label} in all"
+            )
+
+    def votes(self) -> dict[str, tuple[int, int]]:
+        """voter -> (for, members), for each voter whose two numbers were given."""
+        d = self.cleaned_data
+        out = {}
+        for code in self.voters:
+            votes_for, members = d.get(f"{code}_for"), d.get(f"{code}_members")
+            if votes_for is not None and members is not None:
+                out[code] = (votes_for, members)
+        return out

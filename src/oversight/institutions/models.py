@@ -250,8 +250,9 @@ REMOVAL_OUTCOMES = [("", "Pending"), ("approved", "Removal approved"), ("not_app
 
 
 class Removal(models.Model):
-    """Removal for cause of the OPA Director (3.29.020.C.5) or the Inspector General (3.29.114.E):
-    the written notice, the request for a hearing, the hearing, the Council's vote."""
+    """Removal for cause of the OPA Director (3.29.020.C.5), the Inspector General (3.29.114.E) or
+    a Commissioner (3.29.215.C.7): the written notice, the request for a hearing and the hearing
+    where the section gives one, the votes it needs."""
 
     appointment = models.ForeignKey(Appointment, on_delete=models.PROTECT, related_name="removals")
     notice_on = models.DateField()
@@ -260,6 +261,8 @@ class Removal(models.Model):
     hearing_on = models.DateField(null=True, blank=True)
     vote_on = models.DateField(null=True, blank=True)
     outcome = models.CharField(max_length=16, choices=REMOVAL_OUTCOMES, blank=True)
+    # each voter's count: {"council": [for, members], "cpc": [for, members]} (3.29.215.C.7)
+    votes = models.JSONField(default=dict, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

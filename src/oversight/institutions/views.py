@@ -145,6 +145,14 @@ def roster(body: str, today: dt.date) -> dict[str, Any]:
     if rules.removal_vote_within_days:
         c = rules.removal_vote_within_days
         terms.append(("The Council's vote on a removal", f"within {c.value} days [{c.cite}]"))
+    if rules.removal_votes:
+        c = rules.removal_votes
+        needs = "; ".join(
+            f"{I.SHARES[share]} of {codes.get(v, v)}'s members"
+            + ("" if v == "council" else " (for the seats it appoints)")
+            for v, share in dict(c.value).items()
+        )
+        terms.append(("Approving a removal", f"{needs} [{c.cite}]"))
     if rules.vacancy_filled_within_days:
         c = rules.vacancy_filled_within_days
         terms.append(("A resignation without notice", f"filled within {c.value} days [{c.cite}]"))
@@ -153,7 +161,9 @@ def roster(body: str, today: dt.date) -> dict[str, Any]:
     removals = []
     for r in Removal.objects.filter(appointment__body=body).select_related("appointment"):
         steps = [] if r.outcome else I.removal_deadlines(rules, r.notice_on, r.hearing_requested_on, r.hearing_on)
-        removals.append({"removal": r, "steps": steps, "form": F.RemovalStepForm(auto_id=f"step{r.pk}_%s")})
+        votes = "; ".join(f"{codes.get(v, v)}: {n[0]} of {n[1]} for" for v, n in (r.votes or {}).items())
+        form = _step_form(rules, r, codes, auto_id=f"step{r.pk}_%s")
+        removals.append({"removal": r, "steps": steps, "form": form, "votes": votes})
     return {
         "removals": removals,
         "body": body,
@@ -205,6 +215,7 @@ def _body_page(request: HttpRequest, body: str, failed: dict[str, Any] | None = 
         error=failed.get("error"),
         failed_pk=failed.get("pk"),
         step_form=failed.get("step") or F.RemovalStepForm(),
+        failed_removal=failed.get("failed_removal"),
     )
     return render(request, "institutions/body.html", ctx, status=400 if failed else 200)
 
@@ -309,20 +320,31 @@ def removal(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _step_form(rules: I.BodyRules, r: Removal, codes: dict[str, str], **kw: Any) -> F.RemovalStepForm:
+    """The next step of a removal: the hearing where the section gives one, and the counts of each
+    vote the removal needs from that seat (the Council's; CPC's for its own appointees)."""
+    authority = r.appointment.authority or rules.authority(r.appointment.seat)
+    voters = {v: codes.get(v, v) for v in I.removal_voters(rules, authority)}
+    return F.RemovalStepForm(voters=voters, hearing=rules.removal_hearing_request_days is not None, **kw)
+
+
 @login_required
 @require_POST
 def removal_step(request: HttpRequest, pk: int) -> HttpResponse:
     access.require(request.user, "record_appointment")
     r = get_object_or_404(Removal.objects.select_related("appointment"), pk=pk)
-    form = F.RemovalStepForm(request.POST)
+    rules = actions.body_rules(r.appointment.body, r.notice_on)
+    form = _step_form(rules, r, _codes(), data=request.POST, auto_id=f"step{r.pk}_%s")
     error = _attempt(
         request,
         form,
-        lambda d: actions.removal_step(request.user, r, step=d["step"], on=d["on"], outcome=d["outcome"]),
+        lambda d: actions.removal_step(
+            request.user, r, step=d["step"], on=d["on"], outcome=d["outcome"], votes=form.votes()
+        ),
         "The step was recorded.",
     )
     if error:
-        return _body_page(request, r.appointment.body, {"error": error, "step": form})
+        return _body_page(request, r.appointment.body, {"error": error, "step": form, "failed_removal": r.pk})
     return redirect("institutions:body", r.appointment.body)
 
 

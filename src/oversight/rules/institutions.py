@@ -34,7 +34,7 @@ import calendar
 import datetime as dt
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Final
 
 from oversight.rules.profile import Entry, Profile
 
@@ -85,6 +85,7 @@ class BodyRules:
     no_city_employees: Cited | None = None
     terms_apart_from_cycle: Cited | None = None  # {first_year, every}: years a term may not begin in
     terms_apart_from_body: Cited | None = None  # a body whose terms' first years this body's avoid
+    removal_votes: Cited | None = None  # {voter: majority | two_thirds | three_quarters}
 
     @property
     def seat_numbers(self) -> list[str]:
@@ -265,6 +266,59 @@ def _terms_apart(rules: BodyRules, year: int, other_terms: tuple[str, Collection
                 other.cite,
             )
         )
+    return out
+
+
+SHARES: Final = {"majority": "a majority", "two_thirds": "two thirds", "three_quarters": "three quarters"}
+
+
+def share_met(share: str, votes_for: int, members: int) -> bool:
+    """A majority is more than half of the members; two thirds and three quarters at least that
+    share of them (of the body's members, not of those present)."""
+    if share == "majority":
+        return 2 * votes_for > members
+    if share == "two_thirds":
+        return 3 * votes_for >= 2 * members
+    if share == "three_quarters":
+        return 4 * votes_for >= 3 * members
+    raise ValueError(f"{share!r} is not a share of votes")
+
+
+def removal_voters(rules: BodyRules, authority: str) -> dict[str, str]:
+    """The votes a removal from a seat appointed by ``authority`` needs: voter -> share. The
+    Council votes on every removal; another voter (CPC, 3.29.215.C.7) only on the seats it
+    appoints."""
+    if rules.removal_votes is None:
+        return {}
+    return {v: sh for v, sh in dict(rules.removal_votes.value).items() if v == "council" or v == authority}
+
+
+def check_removal_vote(
+    rules: BodyRules, authority: str, votes: dict[str, tuple[int, int]], codes: dict[str, str] | None = None
+) -> list[Breach]:
+    """Every reason an approved removal does not stand: a vote the section needs is missing, or
+    falls short of its share. ``votes``: voter -> (members voting for, members)."""
+    codes = codes or {}
+    out: list[Breach] = []
+    if rules.removal_votes is None:
+        return out
+    cite = rules.removal_votes.cite
+    for voter, share in removal_voters(rules, authority).items():
+        who = _label(codes, voter)
+        if voter not in votes:
+            out.append(Breach(f"{voter}_for", f"removal needs the vote of {who}, {SHARES[share]} of its members", cite))
+            continue
+        votes_for, members = votes[voter]
+        if members < 1 or not 0 <= votes_for <= members:
+            out.append(Breach(f"{voter}_for", f"{votes_for} of {members} members is not a vote", cite))
+        elif not share_met(share, votes_for, members):
+            out.append(
+                Breach(
+                    f"{voter}_for",
+                    f"{votes_for} of {who}'s {members} members is not {SHARES[share]}: the removal is not approved",
+                    cite,
+                )
+            )
     return out
 
 

@@ -276,6 +276,9 @@ class PublicationSpec(_Strict):
 DatedMap = dict[str, Entry[dict[str, str]]]
 
 
+VoteShare = Literal["majority", "two_thirds", "three_quarters"]
+
+
 class BodySpec(_Strict):
     """One body of the chapter whose members are appointed (SMC 3.29.020.C, 3.29.114, 3.29.206,
     3.29.215.C, 3.29.310.A.7.b): its seats and who appoints to each, its terms and their limits,
@@ -311,6 +314,10 @@ class BodySpec(_Strict):
     # {first_year, every}) or another body's recorded terms (the Director's, 3.29.114.B)
     terms_apart_from_cycle: dict[str, Entry[dict[str, NonNegativeDays]]] | None = None
     terms_apart_from_body: DatedName | None = None
+    # who must approve a removal for cause and by what share of its members (3.29.020.C.5.d,
+    # 3.29.114.E.4, 3.29.215.C.7): voter -> majority | two_thirds | three_quarters; a voter other
+    # than the Council votes only on the seats it appoints
+    removal_votes: dict[str, Entry[dict[str, VoteShare]]] | None = None
 
     _v = field_validator("*")(_check_optional_date_keys)
 
@@ -1203,6 +1210,9 @@ def _check_institutions(spec: ProfileSpec) -> list[tuple[tuple[int | str, ...], 
                         "must be { first_year = YYYY, every = N } with N at least 1",
                     )
                 )
+        for key, votes in (body.removal_votes or {}).items():
+            for voter in votes.value:
+                label(voter, ("institutions", "bodies", b_id, "removal_votes", key, "value", voter))
         for key, other in (body.terms_apart_from_body or {}).items():
             if other.value not in inst.bodies or other.value == b_id:
                 problems.append(
