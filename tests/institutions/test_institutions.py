@@ -298,3 +298,16 @@ def test_an_inspector_generals_term_beginning_in_a_directors_year_is_refused(sta
     # the Director's second term may not begin in a Mayor's year (2026 here would be one; 2025 is not)
     with pytest.raises(actions.RuleBroken, match=r"may not begin in 2026"):
         actions.record_appointment(clerk, "opa_director", person="Mo Reyes", kind="full", start=dt.date(2026, 7, 1))
+
+
+def test_the_public_roster_speaks_spanish_to_a_spanish_browser(staff, today):
+    clerk = staff[R.CITY_CLERK]
+    actions.record_appointment(clerk, "cpc", seat="4", person="M", kind="full", start=dt.date(today.year, 1, 1))
+    es = Client(headers={"accept-language": "es"})
+    index = es.get("/public/institutions/").content.decode()
+    assert "Quién sirve en los órganos de supervisión" in index and "El puesto 1 está vacante." in index
+    assert "1 de 15 puestos ocupados." in index
+    body = es.get("/public/institutions/cpc/").content.decode()
+    assert "Nombrado por" in body and "Quién sirvió antes" in body and "Vacante" in body
+    en = Client().get("/public/institutions/").content.decode()
+    assert "1 of 15 seats filled." in en and "Seat 1 is vacant." in en
