@@ -65,6 +65,24 @@ def test_replay_reads_every_case_record_as_the_case_page_does(seeded: None, tmp_
     assert r.summary["cases"] == len(cases)
 
 
+def test_another_offices_imported_history_is_not_replayed_this_offices_is(seeded: None) -> None:
+    from django.utils import timezone
+
+    from oversight.history.models import ImportedCase, ImportedDataset
+
+    admin = User.objects.create(username="importer")
+    native = Case.objects.count()
+    for name, own in (("other-city", False), ("this-office", True)):
+        ds = ImportedDataset.objects.create(
+            name=name, title=name, mapping="m.toml", office_history=own, imported_at=timezone.now(), imported_by=admin
+        )
+        case = Case.objects.create(number=f"IMP-{name}", closed_on=dt.date(2016, 5, 1), channel="imported")
+        ImportedCase.objects.create(case=case, dataset=ds, source_id="1", digest="d", line=2)
+    numbers = {obj["case_id"]: facts for obj, facts, _pk in replay_inputs()}
+    assert "IMP-other-city" not in numbers and numbers["IMP-this-office"].imported
+    assert len(numbers) == native + 1
+
+
 def test_shipped_2018_overlay_replays_against_the_records(seeded: None) -> None:
     r = service.run_replay("spog-2018-tentative", dt.date(2018, 1, 1), None, TODAY)
     assert r.summary["cases"] == Case.objects.count()
