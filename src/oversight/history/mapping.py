@@ -30,7 +30,8 @@ import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
-from typing import Any
+
+from oversight.publicdata.mapping import MappingError, read_mapping, strs
 
 DATASET_KEYS = {
     "name",
@@ -91,10 +92,6 @@ DISCIPLINE_CODES = ("none", "oral_reprimand", "written_reprimand", "suspension",
 APPEAL_CODES = ("pending", "upheld", "modified", "reversed", "settled", "withdrawn")
 
 
-class MappingError(ValueError):
-    """A mapping file that cannot be used; the message names the file and what is wrong."""
-
-
 @dataclass(frozen=True)
 class FieldMap:
     field: Std
@@ -150,21 +147,7 @@ def load_shipped(name: str) -> Mapping:
 
 
 def load_file(path: Path) -> Mapping:
-    try:
-        text = path.read_text("utf-8")
-    except OSError as e:
-        raise MappingError(f"{path}: cannot read: {e.strerror}") from None
-    except UnicodeDecodeError:
-        raise MappingError(f"{path}: not UTF-8 text") from None
-    return parse(text, origin=str(path))
-
-
-def _strs(origin: str, where: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        return (value,)
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise MappingError(f"{origin}: {where} must be a string or a list of strings")
-    return tuple(value)
+    return parse(read_mapping(path), origin=str(path))
 
 
 def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]] | None = None) -> Mapping:
@@ -208,7 +191,7 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
     office_history = ds.get("office_history", False)
     if not isinstance(office_history, bool):
         raise MappingError(f"{origin}: [dataset] office_history must be true or false")
-    common = frozenset(_strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
+    common = frozenset(strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
     fields_doc = doc.get("fields")
     if not isinstance(fields_doc, dict) or not fields_doc:
         raise MappingError(f"{origin}: missing [fields.*] tables")
@@ -228,7 +211,7 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
             raise MappingError(f"{origin}: {where}: unknown option(s) {', '.join(sorted(bad))}")
         if ("column" in spec) == ("columns" in spec):
             raise MappingError(f"{origin}: {where}: give 'column' (the export's header) or 'columns', one of them")
-        cols = _strs(origin, f"{where} columns", spec.get("columns", spec.get("column")))
+        cols = strs(origin, f"{where} columns", spec.get("columns", spec.get("column")))
         if not cols or not all(cols):
             raise MappingError(f"{origin}: {where}: a column name cannot be empty")
         values = spec.get("values", {})
@@ -247,7 +230,7 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
                 pattern = re.compile(spec["pattern"])
             except (re.error, TypeError) as e:
                 raise MappingError(f"{origin}: {where}: bad pattern: {e}") from None
-        formats = _strs(origin, f"{where} format", spec.get("format", []))
+        formats = strs(origin, f"{where} format", spec.get("format", []))
         if f.type == "date" and not formats:
             raise MappingError(f"{origin}: {where}: a date needs 'format' (strptime, e.g. '%m/%d/%Y' or '%Y %m')")
         for fm in formats:
@@ -258,7 +241,7 @@ def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]
         default = spec.get("default")
         if default is not None and not isinstance(default, str):
             raise MappingError(f"{origin}: {where}: default must be a string")
-        ph = common | frozenset(_strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
+        ph = common | frozenset(strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
         maps.append(FieldMap(f, cols, ph, dict(values), pattern, formats, default))
     mapped = {m.field.name for m in maps}
     if "complaint_id" not in mapped:

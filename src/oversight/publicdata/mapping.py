@@ -167,17 +167,21 @@ def load_shipped(name: str) -> Mapping:
     return parse(text, origin=f"{name}.toml")
 
 
-def load_file(path: Path) -> Mapping:
+def read_mapping(path: Path) -> str:
+    """A mapping file's text (UTF-8), or a MappingError naming the file and why it cannot be read."""
     try:
-        text = path.read_text("utf-8")
+        return path.read_text("utf-8")
     except OSError as e:
         raise MappingError(f"{path}: cannot read: {e.strerror}") from None
     except UnicodeDecodeError:
         raise MappingError(f"{path}: not UTF-8 text") from None
-    return parse(text, origin=str(path))
 
 
-def _strs(origin: str, where: str, value: Any) -> tuple[str, ...]:
+def load_file(path: Path) -> Mapping:
+    return parse(read_mapping(path), origin=str(path))
+
+
+def strs(origin: str, where: str, value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return (value,)
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -218,7 +222,7 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         "".encode(encoding)
     except (LookupError, TypeError):
         raise MappingError(f"{origin}: [dataset] encoding {encoding!r} is not a known text encoding") from None
-    common = frozenset(_strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
+    common = frozenset(strs(origin, "[dataset] placeholders", ds.get("placeholders", [])))
 
     fields_doc = doc.get("fields")
     if not isinstance(fields_doc, dict) or not fields_doc:
@@ -248,14 +252,14 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
                 pattern = re.compile(spec["pattern"])
             except (re.error, TypeError) as e:
                 raise MappingError(f"{origin}: {where}: bad pattern: {e}") from None
-        formats = _strs(origin, f"{where} format", spec.get("format", []))
+        formats = strs(origin, f"{where} format", spec.get("format", []))
         if f.type in ("date", "datetime") and not formats:
             raise MappingError(f"{origin}: {where}: a {f.type} field needs 'format' (strptime, e.g. '%m/%d/%Y')")
-        true = frozenset(_strs(origin, f"{where} true", spec.get("true", list(DEFAULT_TRUE))))
-        false = frozenset(_strs(origin, f"{where} false", spec.get("false", list(DEFAULT_FALSE))))
+        true = frozenset(strs(origin, f"{where} true", spec.get("true", list(DEFAULT_TRUE))))
+        false = frozenset(strs(origin, f"{where} false", spec.get("false", list(DEFAULT_FALSE))))
         if true & false:
             raise MappingError(f"{origin}: {where}: {sorted(true & false)} listed as both true and false")
-        ph = common | frozenset(_strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
+        ph = common | frozenset(strs(origin, f"{where} placeholders", spec.get("placeholders", [])))
         extra = _extras(origin, where, spec, f)
         maps.append(FieldMap(f, column, ph, dict(values), pattern, formats, true, false, **extra))
 
