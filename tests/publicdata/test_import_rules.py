@@ -317,6 +317,7 @@ def test_summary_shape_rates_and_intervals(tmp_path):
         "stops",
         "frisks",
         "arrests",
+        "arrest_known",
         "weapon_found",
         "frisk_rate",
         "frisk_rate_ci",
@@ -467,3 +468,35 @@ def test_a_store_imported_before_the_fields_were_listed_has_no_data_for_searches
         con.close()
     assert out["no_data"] == ["citations", "search_hits", "searches", "warnings"]
     assert out["total"]["frisks"] == 5 + 6
+
+
+def test_a_flag_that_says_nothing_somewhere_is_no_data_there_and_left_out_of_rates_elsewhere(tmp_path):
+    """missing_when: the 2023 arrest flags and every Black person's say nothing (as Seattle's
+    Arrest Flag for 2015-2018 and three groups): unknown, never 'no arrest'."""
+    text = STOPS_MAPPING.replace(
+        '[fields.arrest]\ncolumn = "Arrested"\n',
+        '[fields.arrest]\ncolumn = "Arrested"\nmissing_when = [{{ year = 2023 }}, {{ subject_race = ["Black"] }}]\n',
+    )
+    rows = stops_rows(6, 6)  # East: White, 2024, none arrested; West: Black, one arrested
+    rows += [[str(900 + i), "2023-05-01", "B1", "White", "East", "N", "Y", "none"] for i in range(4)]
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, rows), mapping_file(tmp_path, text=text), db)
+    con = store.connect(db, read_only=True)
+    try:
+        by_race = {g["subject_race"]: g for g in summary.summarize(con, "stops", by="subject_race")["groups"]}
+        total = summary.summarize(con, "stops")["total"]
+    finally:
+        con.close()
+    black, white = by_race["Black"], by_race["White"]
+    # every Black person's flag says nothing: arrests and their rate are no data, not 0 of 6
+    assert black["stops"] == 6 and black["arrests"] is None and black["arrest_rate"] is None
+    assert black["arrest_rate_ci"] is None and black["arrest_known"] == 0
+    # White: the four 2023 stops (all Y in the file) are unknown; the rate is 0 of the six 2024 stops
+    assert white["stops"] == 10 and white["arrest_known"] == 6 and white["arrests"] == 0 and white["arrest_rate"] == 0
+    assert (total["arrests"], total["arrest_known"]) == (0, 6)
+    # the raw flag is kept beside the standard value
+    assert table(db, "SELECT count(*) FROM stops WHERE arrest IS NULL AND arrest_raw = 'Y'") == [(5,)]
+    # a condition on a field the kind does not have is refused, naming it
+    bad = STOPS_MAPPING.replace('column = "Arrested"\n', 'column = "Arrested"\nmissing_when = [{{ colour = "red" }}]\n')
+    with pytest.raises(MappingError, match="missing_when: stops has no standard field 'colour'"):
+        load_file(mapping_file(tmp_path, name="bad-stops", text=bad))

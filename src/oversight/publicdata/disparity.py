@@ -26,7 +26,7 @@ from oversight.publicdata.summary import MEASURES, QueryError, summarize
 OUTCOME_MIN_FRISKS = 50
 RATE_PAIRS = (
     ("frisk_rate", "frisks", "stops"),
-    ("arrest_rate", "arrests", "stops"),
+    ("arrest_rate", "arrests", "arrest_known"),
     ("search_rate", "searches", "stops"),
     ("citation_rate", "citations", "stops"),
     ("warning_rate", "warnings", "stops"),

@@ -776,6 +776,20 @@ def _fold(
             ).fetchone()
             if n and n[0]:
                 conflicts[f"{col} without {flag} (cleared)"] = int(n[0])
+    # Where the mapping says a column carries nothing (missing_when), the field is unknown.
+    for fm in mapping.fields:
+        if fm.missing_when:
+            name = fm.field.name
+            taken = " OR ".join(
+                "("
+                + " AND ".join(
+                    f"CAST({_cond_expr(col, derived)} AS VARCHAR) IN ({', '.join(literal(v) for v in vals)})"
+                    for col, vals in cond
+                )
+                + ")"
+                for cond in fm.missing_when
+            )
+            derived[name] = f"CASE WHEN coalesce({taken}, false) THEN NULL ELSE {derived.get(name, _q(name))} END"
     # The columns of fields this mapping does not feed are left out of the view: the store's
     # insert (by name) fills them with NULL without carrying NULLs through the fold.
     unfed = set()
@@ -793,6 +807,11 @@ def _fold(
         ecols = [_out(name, typ, mapping.name, _q(name)) for name, typ in extra_columns(kind)]
         con.execute(f"CREATE TEMP TABLE extra AS SELECT {', '.join(ecols)} FROM ({q}) ORDER BY incident_id, subject_no")
     return conflicts
+
+
+def _cond_expr(col: str, derived: dict[str, str]) -> str:
+    """A standard column in the fold's last step: a derived one (the year) by its expression."""
+    return f"({derived[col]})" if col in derived else _q(col)
 
 
 def _out(name: str, typ: str, dataset: str, expr: str) -> str:

@@ -215,6 +215,7 @@ STOPS = Kind(
         ("stops", "count(*)"),
         ("frisks", "count(*) FILTER (WHERE frisk)"),
         ("arrests", "count(*) FILTER (WHERE arrest)"),
+        ("arrest_known", "count(*) FILTER (WHERE arrest IS NOT NULL)"),
         ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
         ("searches", "count(*) FILTER (WHERE search_conducted)"),
         ("search_hits", "count(*) FILTER (WHERE search_conducted AND contraband_found)"),
@@ -226,6 +227,7 @@ STOPS = Kind(
     sources=(
         ("frisks", ("frisk",)),
         ("arrests", ("arrest",)),
+        ("arrest_known", ("arrest",)),
         ("weapon_found", ("frisk", "weapon_type")),
         ("searches", ("search_conducted",)),
         ("search_hits", ("search_conducted", "contraband_found")),
@@ -499,6 +501,7 @@ LABELS: dict[str, str] = {
     # the summaries' counts and rates (oversight.publicdata.summary.MEASURES)
     "frisks": "Frisks",
     "arrests": "Arrests",
+    "arrest_known": "Stops whose arrest is known",
     "frisk_rate": "Frisk rate",
     "arrest_rate": "Arrest rate",
     "weapon_found_rate": "Weapon found per frisk",

@@ -35,7 +35,11 @@ Options per field: ``column`` (required), ``placeholders``, ``values``, ``patter
 - ``optional = true``: a file without the column simply does not feed the field (the shipped
   ``opp`` mapping marks every column so);
 - ``caveat = "..."``: a warning about the column's meaning, shown on every page that shows
-  the field (e.g. a flag recorded only in some years).
+  the field (e.g. a flag recorded only in some years);
+- ``missing_when = [{ year = [2015, 2016] }, { subject_race = ["Other"] }]``: where the column
+  says nothing (a flag left at "N" in some years or for some groups), the field is unknown for the
+  records any condition takes (a condition's fields all match; ``year`` is the record's year): its
+  counts and rates there are "no data", and rates elsewhere count only the records that have it.
 
 ``[dataset] timezone`` (e.g. ``America/New_York``) is the stops' local time, for the
 veil-of-darkness test. ``[dataset] disclosure`` is ``rows`` (the city publishes every record: the default) or
@@ -82,6 +86,7 @@ FIELD_KEYS = {
     "bands",
     "caveat",
     "optional",
+    "missing_when",
 }
 DISCLOSURES = ("rows", "aggregate")
 RESERVED_NAMES = {"all"}  # ``--dataset all`` pools every dataset of a kind
@@ -111,6 +116,9 @@ class FieldMap:
     bands: tuple[tuple[str, float], ...] = ()
     caveat: str = ""
     optional: bool = False  # a file without the column simply does not feed the field
+    # where the column carries no information: any of these conditions (each a conjunction of
+    # standard field -> values, "year" for the record's year) makes the field unknown
+    missing_when: tuple[tuple[tuple[str, tuple[str, ...]], ...], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -263,6 +271,13 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
         extra = _extras(origin, where, spec, f)
         maps.append(FieldMap(f, column, ph, dict(values), pattern, formats, true, false, **extra))
 
+    for m in maps:
+        for cond in m.missing_when:
+            for col, _vals in cond:
+                if col != "year" and kind.get(col) is None:
+                    raise MappingError(
+                        f"{origin}: [fields.{m.field.name}] missing_when: {kind.name} has no standard field {col!r}"
+                    )
     mapped = {m.field.name for m in maps}
     if len(mapped) != len(maps):
         raise MappingError(f"{origin}: a standard field is mapped twice (once under its Stanford name?)")
@@ -312,6 +327,21 @@ def _pairs(origin: str, where: str, value: Any, regex: bool = False) -> tuple[tu
     return tuple((str(k), str(v)) for k, v in value.items())
 
 
+def _missing_when(origin: str, where: str, value: Any) -> tuple[tuple[tuple[str, tuple[str, ...]], ...], ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(c, dict) and c for c in value):
+        raise MappingError(f"{origin}: {where} must be a list of tables such as {{ year = [2015, 2016] }}")
+    out = []
+    for cond in value:
+        parts = []
+        for col, vals in cond.items():
+            vals = vals if isinstance(vals, list) else [vals]
+            if not vals or not all(isinstance(v, str | int) and not isinstance(v, bool) for v in vals):
+                raise MappingError(f"{origin}: {where}: {col} must be a value or a list of values")
+            parts.append((str(col), tuple(str(v) for v in vals)))
+        out.append(tuple(parts))
+    return tuple(out)
+
+
 def _extras(origin: str, where: str, spec: dict[str, Any], f: Field) -> dict[str, Any]:
     """The options for real exports' cells: contains, matches, blank, otherwise, bands, caveat."""
     out: dict[str, Any] = {}
@@ -328,6 +358,8 @@ def _extras(origin: str, where: str, spec: dict[str, Any], f: Field) -> dict[str
             if not isinstance(spec[key], str):
                 raise MappingError(f"{origin}: {where} {key} must be a string")
             out[key] = spec[key]
+    if "missing_when" in spec:
+        out["missing_when"] = _missing_when(origin, f"{where} missing_when", spec["missing_when"])
     if "bands" in spec:
         b = spec["bands"]
         if f.type != "text":

@@ -6,7 +6,7 @@ stops: one row per stop.
     frisks       stops with a frisk
     arrests      stops with an arrest
     weapon_found frisked stops in which a weapon was found
-    frisk_rate = frisks / stops, arrest_rate = arrests / stops,
+    frisk_rate = frisks / stops, arrest_rate = arrests / stops whose arrest is known,
     weapon_found_rate = weapon_found / frisks (the "hit rate" of frisks)
 force: one row per subject per incident (a use of force on a person).
     uses, incidents, level_1, level_2, level_3 (includes Level 3 - OIS), ois,
@@ -62,11 +62,19 @@ class Measure:
     date_column: str = ""  # what a date range filters on
     more_filters: tuple[str, ...] = ()  # other columns a --where may name
     sources: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (count, the fields it needs: else "no data")
+    # (count, the count of records where its field is known): none known is "no data", not 0
+    known: tuple[tuple[str, str], ...] = ()
     # For data published only in aggregate: the columns its finest table has.
     cube: tuple[str, ...] = ("year",)
     # Whether small groups are withheld. Not for shootings: each is listed on the page, as the
     # department publishes it, so a withheld year would hide nothing and contradict the list.
     withhold: bool = True
+
+    @property
+    def helpers(self) -> frozenset[str]:
+        """Counts the pages do not show as columns (a rate's own numerator, the records whose field
+        is known): the rates read them; the downloads carry the latter."""
+        return frozenset({"level_2_3", *(k for _, k in self.known)})
 
     @property
     def filter_columns(self) -> tuple[str, ...]:
@@ -87,6 +95,8 @@ MEASURES = {
             ("stops", "count(*)"),
             ("frisks", "count(*) FILTER (WHERE frisk)"),
             ("arrests", "count(*) FILTER (WHERE arrest)"),
+            # stops whose arrest is known: an export's flag may say nothing in some years (missing_when)
+            ("arrest_known", "count(*) FILTER (WHERE arrest IS NOT NULL)"),
             ("weapon_found", "count(*) FILTER (WHERE frisk AND weapon_found)"),
             ("searches", "count(*) FILTER (WHERE search_conducted)"),
             ("search_hits", "count(*) FILTER (WHERE search_conducted AND contraband_found)"),
@@ -95,7 +105,7 @@ MEASURES = {
         ),
         rates=(
             ("frisk_rate", "frisks", "stops"),
-            ("arrest_rate", "arrests", "stops"),
+            ("arrest_rate", "arrests", "arrest_known"),
             ("weapon_found_rate", "weapon_found", "frisks"),
             ("search_rate", "searches", "stops"),
             ("search_hit_rate", "search_hits", "searches"),
@@ -108,6 +118,7 @@ MEASURES = {
         date_column=STOPS.date_column,
         more_filters=("reported_date", "date"),
         sources=STOPS.sources,
+        known=(("arrests", "arrest_known"),),
         cube=("year", "precinct", "subject_race", "subject_gender", "subject_age_group", "type"),
     ),
     "force": Measure(
@@ -321,7 +332,7 @@ def summarize(
         "dataset": dataset,
         "datasets": [d["dataset"] for d in chosen],
         "empty": not int((dict(zip(names, total or (), strict=True)).get(m.unit)) or 0),
-        "no_data": sorted(missing),
+        "no_data": sorted(missing - m.helpers),
         "field_caveats": mapping_caveats(m, chosen, [*cols, *(c for c, _ in m.sources if c not in missing)]),
         "by": cols,
         "where": list(where or []),
@@ -446,6 +457,10 @@ def _row(m: Measure, keys: dict[str, Any], counts: dict[str, Any], min_cell: int
         ci = wilson(a, b)
         out[name] = None if r is None else round(r, 6)
         out[f"{name}_ci"] = None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+    if not suppressed and n:
+        for num, known in m.known:
+            if not int(counts.get(known) or 0):
+                out[num] = None
     out["suppressed"] = suppressed
     out["withheld_because"] = f"fewer than {min_cell}" if suppressed else None
     return out

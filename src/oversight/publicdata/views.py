@@ -242,10 +242,10 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     missing = set(result["no_data"])
     missing |= {n for n, num, den in m.rates if num in missing or den in missing}
     # a measure the dataset has no source for is no column of the table: the page names it as "no data"
-    ctx["count_names"] = [n for n, _ in m.counts if n != "level_2_3" and n not in missing]
+    ctx["count_names"] = [n for n, _ in m.counts if n not in m.helpers and n not in missing]
     ctx["rate_names"] = [n for n, _, _ in m.rates if n not in missing]
     ctx["no_data"] = missing
-    ctx["no_data_names"] = [n for n, _ in m.counts if n in missing]
+    ctx["no_data_names"] = [n for n, _ in m.counts if n in missing and n not in m.helpers]
     ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"])
     ctx["result"] = result
     ctx["rows"] = [_display(g, by) for g in result["groups"]]
