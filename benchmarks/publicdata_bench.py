@@ -384,6 +384,8 @@ def _finish(keys: dict[str, Any], counts: dict[str, int], rates: Sequence[tuple[
         r, ci = rate(counts[num], counts[den]), wilson(counts[num], counts[den])
         out[name] = None if r is None else round(r, 6)
         out[f"{name}_ci"] = None if ci is None else [round(ci[0], 6), round(ci[1], 6)]
+    if not suppressed and counts["stops"] and counts.get("arrest_known") == 0:
+        out["arrests"] = None  # no stop whose arrest is known: no data, not 0 (the mapping's missing_when)
     out["suppressed"] = suppressed
     out["withheld_because"] = f"fewer than {MIN_CELL}" if suppressed else None
     return out
@@ -539,8 +541,8 @@ class Postgres:
 class Pandas:
     """The stored table in memory: boolean masks, groupby, sums; then the same finishing as the others."""
 
-    COUNTS = ("stops", "frisks", "arrests", "weapon_found")
-    RATES = (("frisk_rate", "frisks", "stops"), ("arrest_rate", "arrests", "stops"),
+    COUNTS = ("stops", "frisks", "arrests", "arrest_known", "weapon_found")
+    RATES = (("frisk_rate", "frisks", "stops"), ("arrest_rate", "arrests", "arrest_known"),
              ("weapon_found_rate", "weapon_found", "frisks"))  # fmt: skip
 
     def load(self, con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -563,6 +565,7 @@ class Pandas:
         # A stop counts as a frisk, an arrest, a weapon found only when the flag says yes.
         df["_frisk"] = df["frisk"].fillna(False).astype(bool)
         df["_arrest"] = df["arrest"].fillna(False).astype(bool)
+        df["_arrest_known"] = df["arrest"].notna().astype(bool)  # the arrest rate's denominator
         df["_hit"] = (df["frisk"] & df["weapon_found"]).fillna(False).astype(bool)
         t2 = time.perf_counter()
         self.df = df
@@ -588,7 +591,7 @@ class Pandas:
             m = s == v if op == "=" else s >= v
             m = m.fillna(False).to_numpy(dtype=bool) if m.dtype != bool else m.to_numpy()
             mask = m if mask is None else mask & m
-        flags = ["_frisk", "_arrest", "_hit"]
+        flags = ["_frisk", "_arrest", "_arrest_known", "_hit"]
         sub = df.loc[mask, [*q.by, *flags]] if mask is not None else df[[*q.by, *flags]]
         gb = sub.groupby(list(q.by), observed=True, dropna=False, sort=True)
         agg = gb[flags].sum()
