@@ -33,30 +33,8 @@ TARGET_S = 10.0
 OVERLAY = Path(__file__).parent / "replay_overlay.toml"
 
 
-def fill(per_year: int, years: int) -> dict[str, float]:
-    from django.db import transaction
-    from django.utils import timezone
-
-    from oversight.cases import actions
-    from oversight.cases.models import Case
-    from oversight.cases.seed import ensure_demo_users, iter_history
-    from oversight.discipline.seed import seed_history
-
-    users = ensure_demo_users()
-    today = timezone.localdate()
-    t0 = time.perf_counter()
-    chunk: list[dict[str, object]] = []
-    for case in iter_history(29_030, today, years, per_year, users):
-        chunk.append(case)
-        if len(chunk) == 5000:
-            actions.import_cases(users["admin"], chunk)
-            chunk = []
-    if chunk:
-        actions.import_cases(users["admin"], chunk)
-    t1 = time.perf_counter()
-    with transaction.atomic():
-        seed_history()
-    return {"cases": Case.objects.count(), "load_seconds": round(t1 - t0, 1)}
+# the same ten years of generated cases the reports benchmark fills (benchmarks/report_bench.py)
+from report_bench import fill  # noqa: E402
 
 
 def peer(today: int) -> int:
