@@ -26,12 +26,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tomllib
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from oversight.publicdata.mapping import MappingError, read_mapping, strs
+from oversight.publicdata.mapping import MappingError, read_header, read_mapping, strs
 
 DATASET_KEYS = {
     "name",
@@ -49,7 +48,6 @@ DATASET_KEYS = {
     "office_history",
 }
 FIELD_KEYS = {"column", "columns", "placeholders", "values", "pattern", "format", "default"}
-NAME_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 PREFIX_RE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,11}$")
 
 
@@ -153,24 +151,7 @@ def load_file(path: Path) -> Mapping:
 def parse(text: str, origin: str = "<mapping>", vocabularies: dict[str, set[str]] | None = None) -> Mapping:
     """Check and read a mapping. ``vocabularies`` (the profile's findings, categories and
     classifications, by name) are checked against the ``values`` a code field maps onto."""
-    try:
-        doc = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as e:
-        raise MappingError(f"{origin}: not TOML: {e}") from None
-    unknown = set(doc) - {"dataset", "fields"}
-    if unknown:
-        raise MappingError(
-            f"{origin}: unknown table(s) {', '.join(sorted(unknown))}; expected [dataset] and [fields.*]"
-        )
-    ds = doc.get("dataset")
-    if not isinstance(ds, dict):
-        raise MappingError(f"{origin}: missing [dataset] table")
-    bad = set(ds) - DATASET_KEYS
-    if bad:
-        raise MappingError(f"{origin}: [dataset]: unknown key(s) {', '.join(sorted(bad))}")
-    name = ds.get("name")
-    if not isinstance(name, str) or not NAME_RE.match(name):
-        raise MappingError(f"{origin}: [dataset] name must be lower-case letters, digits and dashes, got {name!r}")
+    doc, ds, name = read_header(text, origin, DATASET_KEYS)
     prefix = ds.get("case_prefix", name.upper()[:12])
     if not isinstance(prefix, str) or not PREFIX_RE.match(prefix):
         raise MappingError(f"{origin}: [dataset] case_prefix must be 1-12 capital letters, digits or dashes")

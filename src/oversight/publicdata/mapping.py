@@ -197,7 +197,9 @@ def strs(origin: str, where: str, value: Any) -> tuple[str, ...]:
     return tuple(value)
 
 
-def parse(text: str, origin: str = "<mapping>") -> Mapping:
+def read_header(text: str, origin: str, dataset_keys: set[str]) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """A mapping file's TOML, its ``[dataset]`` table (no key outside ``dataset_keys``) and its
+    checked name; the public data's and the complaint history's mappings share this shape."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -210,12 +212,17 @@ def parse(text: str, origin: str = "<mapping>") -> Mapping:
     ds = doc.get("dataset")
     if not isinstance(ds, dict):
         raise MappingError(f"{origin}: missing [dataset] table")
-    bad = set(ds) - DATASET_KEYS
+    bad = set(ds) - dataset_keys
     if bad:
         raise MappingError(f"{origin}: [dataset]: unknown key(s) {', '.join(sorted(bad))}")
     name = ds.get("name")
     if not isinstance(name, str) or not NAME_RE.match(name):
         raise MappingError(f"{origin}: [dataset] name must be lower-case letters, digits and dashes, got {name!r}")
+    return doc, ds, name
+
+
+def parse(text: str, origin: str = "<mapping>") -> Mapping:
+    doc, ds, name = read_header(text, origin, DATASET_KEYS)
     if name in RESERVED_NAMES:
         raise MappingError(f"{origin}: [dataset] name {name!r} is reserved (it means every dataset)")
     disclosure = ds.get("disclosure", "rows")
