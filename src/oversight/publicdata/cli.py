@@ -3,6 +3,8 @@
     oversight import stops --source seattle-terry FILE [--mapping FILE.toml] [--db PATH]
     oversight import force --source seattle-use-of-force FILE
     oversight import shootings --source seattle-ois FILE
+    oversight import population FILE.csv --dataset NAME --citation TEXT
+                                                 residents per group, for rates per 1,000 residents
     oversight import status                      the datasets in the store and their last import
     oversight stops summary --by COL[,COL] [--where COL=VALUE ...] [--dataset NAME] --format json|csv
     oversight stops export OUT.parquet|OUT.csv [--dataset NAME]
@@ -219,6 +221,45 @@ _import_command(
 )
 
 
+@import_app.command("population")
+def import_population(
+    file: Annotated[Path, typer.Argument(help="A CSV: group columns by their standard names, population, [year]")],
+    dataset: Annotated[str, typer.Option("--dataset", help="The dataset (in the store) the counts are for")],
+    citation: Annotated[str, typer.Option("--citation", help="Where the counts come from, as the pages cite it")],
+    encoding: EncodingOpt = None,
+    db: DbOpt = None,
+) -> None:
+    """Residents of each group (e.g. by precinct, by perceived race), for rates per 1,000 residents."""
+    from oversight.publicdata import config, population, store
+    from oversight.publicdata.kinds import KINDS
+
+    target = config.db_path(db)
+    try:
+        con = store.connect(target)
+    except store.StoreError as e:
+        _fail(str(e))
+    try:
+        found = [d for d in store.datasets(con) if d["dataset"] == dataset]
+        if not found:
+            names = ", ".join(d["dataset"] for d in store.datasets(con)) or "none yet"
+            _fail(f"--dataset: no dataset {dataset!r} in the store (it has: {names}); import its records first")
+        kind = KINDS[found[0]["kind"]]
+        den = population.read(file, kind.group_columns, encoding or "utf-8-sig")
+        report = population.write(con, dataset, kind.name, den, citation)
+        report["not_in_data"] = population.not_in_data(con, kind.table, dataset, den)
+    except population.PopulationError as e:
+        _fail(str(e))
+    finally:
+        con.close()
+    if report["set_aside"]:
+        sys.stderr.write(f"oversight: {report['set_aside']} row(s) set aside, each with its line and reason (below)\n")
+    for col, values in report["not_in_data"].items():
+        sys.stderr.write(
+            f"oversight: {col}: {', '.join(map(repr, values))} never appear in {dataset}: check the spelling\n"
+        )
+    sys.stdout.buffer.write(_dumps(report))
+
+
 @import_app.command("status")
 def import_status(db: DbOpt = None) -> None:
     """The datasets in the store, each with its last import's report."""
@@ -229,7 +270,12 @@ def import_status(db: DbOpt = None) -> None:
     except store.StoreError as e:
         _fail(str(e))
     try:
-        sys.stdout.buffer.write(_dumps(store.datasets(con)))
+        from oversight.publicdata import population
+
+        out = store.datasets(con)
+        for d in out:
+            d["population"] = population.listed(con, d["dataset"])
+        sys.stdout.buffer.write(_dumps(out))
     finally:
         con.close()
 

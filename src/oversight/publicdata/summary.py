@@ -35,6 +35,7 @@ from typing import Any
 
 import duckdb
 
+from oversight.publicdata import population
 from oversight.publicdata.kinds import FORCE, KINDS, SHOOTINGS, STOPS
 from oversight.publicdata.mapping import NAME_RE
 from oversight.publicdata.stats import rate, wilson
@@ -327,7 +328,7 @@ def summarize(
     missing = no_data(m, chosen)
     for g in [*groups, total_row]:
         _blank(m, g, missing)
-    return {
+    result = {
         "kind": kind,
         "dataset": dataset,
         "datasets": [d["dataset"] for d in chosen],
@@ -346,6 +347,8 @@ def summarize(
         "groups": groups,
         "total": total_row,
     }
+    population.attach(con, result, m.unit, {c for c in used[len(cols) :] if c != "dataset"})
+    return result
 
 
 ALL = "all"  # --dataset all: every dataset of the kind, pooled on purpose

@@ -246,7 +246,8 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
     ctx["rate_names"] = [n for n, _, _ in m.rates if n not in missing]
     ctx["no_data"] = missing
     ctx["no_data_names"] = [n for n, _ in m.counts if n in missing and n not in m.helpers]
-    ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"])
+    ctx["per_resident"] = bool(result.get("population"))
+    ctx["ncols"] = len(ctx["count_names"]) + len(ctx["rate_names"]) + (2 if ctx["per_resident"] else 0)
     ctx["result"] = result
     ctx["rows"] = [_display(g, by) for g in result["groups"]]
     ctx["mapping_caveats"] = result["field_caveats"]
