@@ -16,8 +16,11 @@ from oversight.public.languages import PUBLIC_LANGUAGES
 SRC = Path(__file__).resolve().parents[2] / "src" / "oversight"
 LOCALE = SRC / "public" / "locale"
 # Every catalogue the public pages read: the public side's, OIG's for its hotline, and those of
-# the recommendations tracker, CPC's meetings, the OPA Manual and the oversight bodies' rosters.
-CATALOGUES = [SRC / app / "locale" for app in ("public", "oig", "recommendations", "cpc", "manual", "institutions")]
+# the recommendations tracker, CPC's meetings, the OPA Manual, the oversight bodies' rosters and the
+# public data pages under /data/.
+CATALOGUES = [
+    SRC / app / "locale" for app in ("public", "oig", "recommendations", "cpc", "manual", "institutions", "publicdata")
+]
 
 
 def _entries(po: Path) -> dict[str, str]:

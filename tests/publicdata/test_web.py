@@ -276,6 +276,50 @@ def test_the_public_pages_read_in_spanish(web):
     assert "Precinct" in english and "Distrito policial" not in english
 
 
+def test_the_index_the_disparities_and_the_shootings_read_in_spanish(web):
+    from oversight.publicdata.views import CAVEATS
+
+    def page(url, lang, **query):
+        r = web.get(url, query, HTTP_ACCEPT_LANGUAGE=lang)
+        assert r.status_code == 200, (url, lang)
+        return r.content.decode()
+
+    index = page("/data/", "es")
+    assert "Datos públicos: paradas, uso de la fuerza, disparos" in index
+    assert "Los grupos de menos de 5 no se publican." in index and ">Filas leídas</th>" in index
+    assert "Public data: stops, use of force, shootings" not in index and ">Rows read</th>" not in index
+
+    disparity = page("/data/stops/disparity/", "es", within="precinct")
+    assert "Prueba de resultados: con qué frecuencia un cacheo encuentra un arma" in disparity
+    assert "Una razón de 2 significa el doble de veces que a las personas percibidas como White" in disparity
+    assert "en el mismo distrito policial" in disparity and "muy pocos cacheos para comparar (menos de" in disparity
+    assert "<h2>Lea esto primero</h2>" in disparity and "Los grupos de menos de 5 paradas no se publican." in disparity
+    assert "(referencia)" in disparity and '<table class="ratios">' in disparity
+    assert "Outcome test" not in disparity and "Race is as the officer perceived it." not in disparity
+
+    shootings = page("/data/shootings/", "es")
+    assert "<h1>Disparos de agentes</h1>" in shootings and "<h2>Cada disparo</h2>" in shootings
+    assert "Algunos disparos ocurrieron fuera de la ciudad" in shootings
+    assert "Los intervalos son intervalos de Wilson del 95 %: con pocos disparos" in shootings
+    assert '<table class="by-year">' in shootings and "Each shooting" not in shootings
+
+    stops = page("/data/stops/", "es")
+    assert "Los grupos de menos de 5 no se publican para proteger a las personas" in stops  # {min_cell} written in
+    for kind, html in (("shootings", shootings), ("stops", stops), ("force", page("/data/force/", "es"))):
+        shown = [c.format(min_cell=5) for c in CAVEATS[kind]]
+        assert not [c for c in shown if c.replace("'", "&#x27;") in html], f"{kind}: an English caveat in Spanish"
+        english = page(f"/data/{kind}/", "en") if kind != "shootings" else page("/data/shootings/", "en")
+        assert all(c.replace("'", "&#x27;") in english for c in shown), f"{kind}: the English page lost a caveat"
+    assert "Some shootings happened outside the city" in page("/data/shootings/", "en")
+
+
+def test_an_error_on_a_spanish_page_is_in_spanish(web):
+    html = web.get("/data/stops/", {"year_from": "later"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Año: &#x27;later&#x27; no es un número entero." in html and "is not a whole number" not in html
+    bad = web.get("/data/stops/disparity/", {"reference": "Martian"}, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Comparar con: no hay paradas de personas percibidas como &#x27;Martian&#x27;" in bad
+
+
 def test_a_measure_without_a_source_is_said_to_have_no_data_not_zero(web):
     r = web.get("/data/stops/", {"by": "precinct"})
     html = r.content.decode()

@@ -16,7 +16,7 @@ import duckdb
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import require_GET
 
 from oversight.publicdata import config, disparity, store, summary, svg
@@ -45,12 +45,12 @@ CHART_RATES = {
 }
 # What is public record by record, and what only in aggregate (said on every page).
 DISCLOSURE = {
-    "rows": (
+    "rows": gettext_noop(
         "The department publishes this dataset record by record, and so does this site (the downloads "
         "below). Groups of fewer than {min_cell} are withheld in the tables because their rates say "
         "little, not to keep a secret: the records themselves are public."
     ),
-    "aggregate": (
+    "aggregate": gettext_noop(
         "This dataset is published only as counts: no record of it can be downloaded. Groups of fewer than "
         "{min_cell} are withheld, and they are left out of every total too, so that no table, however "
         "filtered, can be subtracted from another to give them away."
@@ -58,45 +58,97 @@ DISCLOSURE = {
 }
 # The command line's option names in an error, as a person on the page reads them.
 OPTION_WORDS = {
-    "--where": "Filter",
-    "--by": "Group by",
-    "--reference": "Compare to",
-    "--within": "Within",
-    "--dataset": "Dataset",
-    "within": "Within",
+    "--where": gettext_noop("Filter"),
+    "--by": gettext_noop("Group by"),
+    "--reference": gettext_noop("Compare to"),
+    "--within": gettext_noop("Within"),
+    "--dataset": gettext_noop("Dataset"),
+    "within": gettext_noop("Within"),
 }
 WHERE_ERROR = re.compile(r"^--where: '([a-z_]+)\s*(?:!=|>=|<=|=|>|<)\s*(.*?)': (.*)$", re.S)
+# The reasons a person on a page can cause (summary.py and disparity.py say them in English for
+# the command line too), each as a translator reads it whole.
+REASONS = [
+    (re.compile(r"^'(?P<value>.*)' is not a whole number$", re.S), gettext_noop("'%(value)s' is not a whole number")),
+    (
+        re.compile(r"^'(?P<value>.*)' is not a date like 2021-06-30$", re.S),
+        gettext_noop("'%(value)s' is not a date like 2021-06-30"),
+    ),
+    (re.compile(r"^'(?P<value>.*)' is not yes or no$", re.S), gettext_noop("'%(value)s' is not yes or no")),
+    (
+        re.compile(r"^no stops of people perceived as '(?P<value>.*)' in this data$", re.S),
+        gettext_noop("no stops of people perceived as '%(value)s' in this data"),
+    ),
+    (
+        re.compile(r"^no stops of people perceived as '(?P<value>.*)' in this selection$", re.S),
+        gettext_noop("no stops of people perceived as '%(value)s' in this selection"),
+    ),
+    (
+        re.compile(r"^'(?P<value>[a-z_]+)' is not a column to group [a-z]+ by; choose from (?P<choices>.*)$", re.S),
+        gettext_noop("'%(value)s' is not a column to group by; choose from %(choices)s"),
+    ),
+    (
+        re.compile(r"^'(?P<value>[a-z_]+)' is not a column of [a-z]+; choose from (?P<choices>.*)$", re.S),
+        gettext_noop("'%(value)s' is not a column to filter by; choose from %(choices)s"),
+    ),
+    (
+        re.compile(r"^'(?P<value>[a-z_]+)' is not a column to compare within; choose from (?P<choices>.*)$", re.S),
+        gettext_noop("'%(value)s' is not a column to compare within; choose from %(choices)s"),
+    ),
+    (
+        re.compile(r"^'(?P<value>[a-z_]+)' is not a column of stops$"),
+        gettext_noop("'%(value)s' is not a column of stops"),
+    ),
+    (
+        re.compile(r"^the stops and the use of force cover no year in common$"),
+        gettext_noop("the stops and the use of force cover no year in common"),
+    ),
+]
 
 CAVEATS = {
     "stops": [
-        "These are the stops the police department recorded and published. Stops that were never "
-        "written down are not here.",
-        "Race and gender are as the officer perceived them, not as the person would say.",
-        "The date and time are when the stop was reported, not when it happened.",
-        "A stop the export lists more than once (one row per weapon type) is counted once here.",
-        "'Weapon found' counts frisks that found a weapon; its rate is per frisk (the 'hit rate').",
-        "Where the export had a placeholder ('-', 'Unknown') the value is shown as unknown; stops with "
-        "an unknown frisk flag count as stops but not as frisks.",
-        "A rate's interval is a 95% Wilson interval: with a small group it is wide, and the rate is "
-        "uncertain. Groups of fewer than {min_cell} are withheld to protect the people in them.",
-        "A difference between groups is not by itself proof of bias: where and why police stop people "
-        "differs between neighbourhoods and calls.",
+        gettext_noop(
+            "These are the stops the police department recorded and published. Stops that were never "
+            "written down are not here."
+        ),
+        gettext_noop("Race and gender are as the officer perceived them, not as the person would say."),
+        gettext_noop("The date and time are when the stop was reported, not when it happened."),
+        gettext_noop("A stop the export lists more than once (one row per weapon type) is counted once here."),
+        gettext_noop("'Weapon found' counts frisks that found a weapon; its rate is per frisk (the 'hit rate')."),
+        gettext_noop(
+            "Where the export had a placeholder ('-', 'Unknown') the value is shown as unknown; stops with "
+            "an unknown frisk flag count as stops but not as frisks."
+        ),
+        gettext_noop(
+            "A rate's interval is a 95% Wilson interval: with a small group it is wide, and the rate is "
+            "uncertain. Groups of fewer than {min_cell} are withheld to protect the people in them."
+        ),
+        gettext_noop(
+            "A difference between groups is not by itself proof of bias: where and why police stop people "
+            "differs between neighbourhoods and calls."
+        ),
     ],
     "force": [
-        "Counted once per person per incident: an incident with two officers and one person is one use "
-        "of force; with two people it is two.",
-        "Level 3 includes officer-involved shootings (Level 3 - OIS).",
-        "Race and gender are as recorded by the department; 'Not Specified' is shown as unknown.",
-        "Groups of fewer than {min_cell} are withheld. Intervals are 95% Wilson intervals.",
+        gettext_noop(
+            "Counted once per person per incident: an incident with two officers and one person is one use "
+            "of force; with two people it is two."
+        ),
+        gettext_noop("Level 3 includes officer-involved shootings (Level 3 - OIS)."),
+        gettext_noop("Race and gender are as recorded by the department; 'Not Specified' is shown as unknown."),
+        gettext_noop("Groups of fewer than {min_cell} are withheld. Intervals are 95% Wilson intervals."),
     ],
     "shootings": [
-        "One row per shooting: the export's rows (one per officer) are folded together.",
-        "The export has no officer ID, so officers are described by rank, gender, race and years of "
-        "service only. Case numbers are not published.",
-        "Some shootings happened outside the city; see the city column.",
-        "'Multiple' rounds is shown as unknown: the total is known only where every officer's count is.",
-        "In the summary, 'fatal' and 'armed' count shootings, not people. Intervals are 95% Wilson intervals: "
-        "with few shootings in a year they are wide.",
+        gettext_noop("One row per shooting: the export's rows (one per officer) are folded together."),
+        gettext_noop(
+            "The export has no officer ID, so officers are described by rank, gender, race and years of "
+            "service only. Case numbers are not published."
+        ),
+        gettext_noop("Some shootings happened outside the city; see the city column."),
+        gettext_noop("'Multiple' rounds is shown as unknown: the total is known only where every officer's count is."),
+        gettext_noop(
+            "In the summary, 'fatal' and 'armed' count shootings, not people. Intervals are 95% Wilson intervals: "
+            "with few shootings in a year they are wide."
+        ),
     ],
 }
 
@@ -111,14 +163,17 @@ def _connect() -> Any:
 
 def _busy(request: HttpRequest, e: store.StoreBusy) -> HttpResponse:
     resp = HttpResponse(
-        "The public data is being updated. Please try again in a minute.\n", status=503, content_type="text/plain"
+        gettext("The public data is being updated. Please try again in a minute.") + "\n",
+        status=503,
+        content_type="text/plain",
     )
     resp["Retry-After"] = "60"
     return resp
 
 
 def _caveats(kind: str) -> list[str]:
-    return [c.format(min_cell=_min_cell()) for c in CAVEATS[kind]]
+    """The kind's caveats in the page's language, the profile's smallest group written in."""
+    return [gettext(c).format(min_cell=_min_cell()) for c in CAVEATS[kind]]
 
 
 def _params(request: HttpRequest, kind: str) -> tuple[list[str], list[str], str | None]:
@@ -146,20 +201,36 @@ def _params(request: HttpRequest, kind: str) -> tuple[list[str], list[str], str 
     return by, where, dataset
 
 
+def _reason(rest: str) -> str:
+    """The part of an error after its option, in the page's language where it is one a person on
+    the page can cause (the rest as it is)."""
+    for pattern, words in REASONS:
+        m = pattern.match(rest)
+        if m:
+            return gettext(words) % m.groupdict()
+    return rest
+
+
+def _column_words(rest: str) -> str:
+    """Column names quoted in an error, by their labels in the page's language."""
+    for name in re.findall(r"'([a-z_]+)'", rest):
+        if name in summary.MEASURES["stops"].filter_columns or name in summary.MEASURES["force"].filter_columns:
+            rest = rest.replace(f"'{name}'", f"'{gettext(label(name))}'")
+    return rest
+
+
 def plain(message: str) -> str:
     """An error in the words of the page: no option names, columns by their labels."""
     m = WHERE_ERROR.match(message)
     if m:
         col, _, rest = m.groups()
-        return f"{label(col)}: {rest[0].upper()}{rest[1:]}."
+        rest = _reason(rest)
+        return f"{gettext(label(col))}: {rest[0].upper()}{rest[1:]}."
     for opt, words in OPTION_WORDS.items():
         if message.startswith(opt + ": "):
-            rest = message[len(opt) + 2 :]
-            for name in re.findall(r"'([a-z_]+)'", rest):
-                if name in summary.MEASURES["stops"].filter_columns or name in summary.MEASURES["force"].filter_columns:
-                    rest = rest.replace(f"'{name}'", f"'{label(name)}'")
-            return f"{words}: {rest}."
-    return message
+            rest = _column_words(_reason(message[len(opt) + 2 :]))
+            return f"{gettext(words)}: {rest}."
+    return _reason(message)
 
 
 def _error(message: str, status: int = 400) -> JsonResponse:
@@ -256,7 +327,10 @@ def summary_page(request: HttpRequest, kind: str) -> HttpResponse:
         if rate_name in ctx["no_data"]:
             continue
         bars = [(_label(g, by), g[rate_name], g[f"{rate_name}_ci"]) for g in result["groups"]]
-        title = f"{label(rate_name)} by {', '.join(label(c).lower() for c in by)}"
+        title = gettext("%(rate)s by %(groups)s") % {
+            "rate": gettext(label(rate_name)),
+            "groups": ", ".join(gettext(label(c)).lower() for c in by),
+        }
         charts.append(svg.rate_bars(bars, title))
     if not result["empty"] and by[0] not in ("year", "month") and len(by) == 1:
         charts += _trends(request, kind, by[0], where, dataset, ctx["no_data"])
@@ -378,7 +452,7 @@ def download(request: HttpRequest, kind: str, fmt: str) -> HttpResponse:
         ds = store.datasets(con, kind)
         if _aggregate(ds, dataset):
             Path(tmp.name).unlink(missing_ok=True)
-            return _error("This dataset is published only as counts: its records cannot be downloaded.", 403)
+            return _error(gettext("This dataset is published only as counts: its records cannot be downloaded."), 403)
         selection = summary.parse_where(kind, where) if where else None
         store.export(con, kind, Path(tmp.name), fmt, dataset, where=selection)
     except summary.QueryError as e:
@@ -529,8 +603,8 @@ def disparity_page(request: HttpRequest) -> HttpResponse:
         )
         for g in r["groups"]
     ]
-    ctx["chart"] = svg.rate_bars(bars, "Frisk rate by perceived race") if "frisks" not in r["no_data"] else ""
-    ctx["within_choices"] = [(c, label(c)) for c in ("precinct", "year")]
+    ctx["chart"] = svg.rate_bars(bars, gettext("Frisk rate by perceived race")) if "frisks" not in r["no_data"] else ""
+    ctx["within_choices"] = [(c, gettext(label(c))) for c in ("precinct", "year")]
     qs = request.GET.copy()
     qs["reference"] = r["reference"]
     ctx["qs"] = qs.urlencode()

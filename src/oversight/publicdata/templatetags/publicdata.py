@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import template
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from oversight.publicdata.kinds import display_value, label
+from oversight.publicdata.summary import COMPLEMENT
+
+# A dataset's unit (kinds.py), counted: singular and plural as the catalogue has them.
+UNITS = {"stop": ("stop", "stops"), "incident": ("incident", "incidents"), "shooting": ("shooting", "shootings")}
+FEWER_THAN = re.compile(r"fewer than (\d+)")
 
 register = template.Library()
 
@@ -24,7 +30,7 @@ def pct(v: float | None) -> str:
 
 @register.filter
 def pctpts(v: float | None) -> str:
-    return "–" if v is None else f"{v * 100:+.1f} points"
+    return "–" if v is None else gettext("%(points)s points") % {"points": f"{v * 100:+.1f}"}
 
 
 @register.filter
@@ -65,3 +71,26 @@ def value(v: Any) -> str:
     if v is None or isinstance(v, bool):
         return gettext(display_value(v))
     return display_value(v)
+
+
+@register.filter
+def because(reason: str | None) -> str:
+    """Why a group is withheld (summary.py says it in English, for the API too), in the page's
+    language."""
+    if not reason:
+        return ""
+    m = FEWER_THAN.fullmatch(reason)
+    if m:
+        return gettext("fewer than %(n)s") % {"n": m.group(1)}
+    if reason == COMPLEMENT:
+        return gettext(COMPLEMENT)
+    return reason
+
+
+@register.filter
+def unit(name: str, n: int | None) -> str:
+    """``n`` of a dataset's unit, the unit's word in the page's language: 1 stop, 12 stops."""
+    if name in UNITS:
+        singular, plural = UNITS[name]
+        return ngettext(singular, plural, n or 0)
+    return name if n == 1 else f"{name}s"
