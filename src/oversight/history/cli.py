@@ -137,6 +137,13 @@ def import_complaints(
         _fail(str(e))
     bar.finish()
     seconds = time.perf_counter() - began
+    from oversight.history import database as db
+    from oversight.publicdata.store import StoreError
+
+    try:  # the public discipline rows, in the store beside the stops and force data
+        report["discipline_rows"] = db.refresh()
+    except StoreError as e:
+        sys.stderr.write(f"oversight: the discipline rows were not refreshed ({e}); the pages will refresh them\n")
     report.update({f"cases_{k}": v for k, v in out.__dict__.items()})
     report["seconds"] = round(seconds, 2)
     report["rows_per_second"] = int(report["rows_read"] / seconds) if seconds > 0 else 0

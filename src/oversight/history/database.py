@@ -88,8 +88,9 @@ def _month(d: dt.date | None) -> str | None:
     return d.strftime("%Y-%m") if d else None
 
 
-def rows() -> list[dict[str, Any]]:
-    """Every allegation of a closed case with a final finding, per named employee."""
+def compute_rows() -> list[dict[str, Any]]:
+    """Every allegation of a closed case with a final finding, per named employee, computed
+    from the app's records (what :func:`refresh` puts in the store)."""
     pseudo = config.pseudonymizer()
     final: dict[int, tuple[tuple[int, int], str]] = {}
     for pk, alleg, stage, finding in Finding.objects.filter(case__closed_on__isnull=False).values_list(
@@ -195,6 +196,101 @@ def rows() -> list[dict[str, Any]]:
             }
         )
     return out
+
+
+# The rows' place in the public-data store (the DuckDB file of the stops and force data).
+TABLE = "discipline"
+META = "discipline_meta"
+_TYPES = {"year": "INTEGER", "_case": "BIGINT", "_emp": "BIGINT"}
+STORED = [*COLUMNS, "_case", "_emp"]
+
+
+def fingerprint() -> str:
+    """What the rows are computed from, in a few aggregate queries: when it differs from the
+    one stored beside the rows, they are computed again (a case closed, a finding, discipline
+    or an appeal recorded, history imported or withdrawn)."""
+    from django.db.models import Count, Max
+
+    from oversight.history.models import ImportedCase
+
+    parts: list[Any] = []
+    for qs in (
+        Case.objects.filter(closed_on__isnull=False),
+        Finding.objects.all(),
+        Allegation.objects.all(),
+        NamedEmployee.objects.all(),
+        Discipline.objects.all(),
+        Appeal.objects.all(),
+        ImportedCase.objects.filter(withdrawn_at__isnull=False),
+    ):
+        agg = qs.aggregate(n=Count("pk"), m=Max("pk"))
+        parts += [agg["n"], agg["m"]]
+    return ":".join(str(p) for p in parts)
+
+
+def refresh(db_path: Any = None, data: list[dict[str, Any]] | None = None) -> int:
+    """Replace the discipline rows in the store, in one transaction; returns their number."""
+    import pyarrow as pa
+
+    from oversight.publicdata.store import connect
+
+    computed = compute_rows() if data is None else data
+    stamp = fingerprint()
+    table = pa.table(
+        {
+            c: pa.array(
+                [r[c] for r in computed],
+                type=pa.int64() if c in ("_case", "_emp") else pa.int32() if c == "year" else pa.string(),
+            )
+            for c in STORED
+        }
+    )
+    con = connect(config.db_path(db_path))
+    try:
+        con.execute("BEGIN TRANSACTION")
+        cols = ", ".join(f'"{c}" {_TYPES.get(c, "VARCHAR")}' for c in STORED)
+        con.execute(f"CREATE OR REPLACE TABLE {TABLE} ({cols})")
+        con.register("_discipline_rows", table)
+        con.execute(f"INSERT INTO {TABLE} SELECT * FROM _discipline_rows")
+        con.unregister("_discipline_rows")
+        con.execute(f"CREATE OR REPLACE TABLE {META} (fingerprint VARCHAR, refreshed_at TIMESTAMP)")
+        con.execute(f"INSERT INTO {META} VALUES (?, now())", [stamp])
+        con.execute("COMMIT")
+    finally:
+        con.close()
+    return len(computed)
+
+
+def _read(db_path: Any = None) -> tuple[str | None, list[dict[str, Any]] | None]:
+    import duckdb
+
+    from oversight.publicdata.store import StoreError, connect
+
+    try:
+        con = connect(config.db_path(db_path), read_only=True)
+    except StoreError:
+        return None, None
+    try:
+        stamp = con.execute(f"SELECT fingerprint FROM {META}").fetchone()
+        cur = con.execute(f"SELECT {', '.join(chr(34) + c + chr(34) for c in STORED)} FROM {TABLE}")
+        names = [d[0] for d in cur.description]
+        data = [dict(zip(names, t, strict=True)) for t in cur.fetchall()]
+    except duckdb.Error:
+        return None, None
+    finally:
+        con.close()
+    return (stamp[0] if stamp else None), data
+
+
+def rows(db_path: Any = None) -> list[dict[str, Any]]:
+    """The discipline rows as the store holds them; refreshed first when what they are computed
+    from has changed since (or the store has none yet)."""
+    stamp, data = _read(db_path)
+    if data is None or stamp != fingerprint():
+        refresh(db_path)
+        stamp, data = _read(db_path)
+    assert data is not None
+    return data
 
 
 def parse_by(by: str | list[str] | None) -> list[str]:
