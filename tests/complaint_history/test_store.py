@@ -1,6 +1,7 @@
 """The public discipline rows live in the public-data store (the DuckDB file of the stops and
 force data): the summaries read from it equal the ones computed from the app's records, native
-and imported together; the store follows a case that closes; no name is stored."""
+and imported together; the store follows a case that closes, and a change made in place
+through the actions (an appeal's ruling); no name is stored."""
 
 from __future__ import annotations
 
@@ -49,3 +50,39 @@ def test_the_store_follows_a_case_that_closes_and_holds_no_name(imported, make_u
     cells = [str(v) for row in con.execute(f"SELECT * FROM {db.TABLE}").fetchall() for v in row]
     con.close()
     assert not any(("Ansel" in c or "Brightmoor" in c or "Perpetua" in c) for c in cells)
+
+
+def test_the_store_follows_a_change_made_in_place(imported, make_user):  # noqa: F811
+    """An appeal's ruling updates the appeal's row in place (no row is added or removed): the
+    event the write appends to the case's log is what tells the store to compute again."""
+    import datetime as dt
+
+    from django.db import transaction
+
+    from oversight.cases.actions import append_event
+    from oversight.discipline.models import Appeal
+    from oversight.history import database as db
+
+    case = _native_closed_case(make_user)
+    from django.contrib.auth import get_user_model
+
+    admin = get_user_model().objects.get(username="admin1")
+    emp = case.named_employees.get()
+    appeal = Appeal.objects.create(
+        case=case,
+        named_employee=emp,
+        appellant="employee",
+        forum="pscsc",
+        nature="the finding",
+        notice_filed_on=dt.date(2022, 6, 10),
+        recorded_by=admin,
+    )
+
+    def outcome() -> set[str | None]:
+        return {r["appeal_outcome"] for r in db.rows() if r["case_number"] == "2022OPA-0042"}
+
+    assert outcome() == {"pending"}
+    with transaction.atomic():
+        Appeal.objects.filter(pk=appeal.pk).update(outcome="upheld", ruling_on=dt.date(2022, 9, 1))
+        append_event(case, "appeal_ruling", dt.date(2022, 9, 1), admin, {"appeal": appeal.pk, "outcome": "upheld"})
+    assert outcome() == {"upheld"}

@@ -208,14 +208,18 @@ STORED = [*COLUMNS, "_case", "_emp"]
 def fingerprint() -> str:
     """What the rows are computed from, in a few aggregate queries: when it differs from the
     one stored beside the rows, they are computed again (a case closed, a finding, discipline
-    or an appeal recorded, history imported or withdrawn)."""
+    or an appeal recorded, history imported or withdrawn). A change made in place (an appeal's
+    ruling, a hearing set) is caught by the log: every write through the actions appends an
+    event to its case's log, so the last event of the closed cases moves with it."""
     from django.db.models import Count, Max
 
+    from oversight.cases.models import CaseEvent
     from oversight.history.models import ImportedCase
 
     parts: list[Any] = []
     for qs in (
         Case.objects.filter(closed_on__isnull=False),
+        CaseEvent.objects.filter(case__closed_on__isnull=False),
         Finding.objects.all(),
         Allegation.objects.all(),
         NamedEmployee.objects.all(),
