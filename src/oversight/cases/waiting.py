@@ -206,7 +206,8 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
     """Cases whose findings OIG's review now allows and that have none yet."""
     if not access.may(user, "recommend_findings"):
         return
-    from oversight.oig.review import current_policy, findings_gate, review_state
+    from oversight.discipline.actions import recommendation_of, recommending_again
+    from oversight.oig.review import PREFETCH, current_policy, findings_gate, review_state
 
     answered = Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type__in=("oig_certified", "oig_not_certified")))
     chief_asked = Exists(
@@ -223,12 +224,11 @@ def findings_to_recommend(user: Any, today: dt.date) -> Iterator[Waiting]:
         .exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="proposed_findings_issued")))
         .filter(board_deadline_id__startswith="oig_review_", board_risk=0)
     )
-    candidates = list({c.pk: c for c in [*qs[: CAP + 1], *waiting_for_lapse[:CAP]]}.values())
+    pks = {*qs.values_list("pk", flat=True)[: CAP + 1], *waiting_for_lapse.values_list("pk", flat=True)[:CAP]}
+    candidates = Case.objects.filter(pk__in=pks).order_by("number").prefetch_related(*PREFETCH, "recommendations")
     policy = current_policy()
-    tls = timelines(Case.objects.filter(pk__in=[c.pk for c in candidates]), today)
+    tls = timelines(Case.objects.filter(pk__in=pks), today)
     for case in candidates:
-        from oversight.discipline.actions import recommendation_of, recommending_again
-
         if recommendation_of(case) is not None and not recommending_again(case):
             continue
         state = review_state(case, today, policy=policy, tl=tls[case.pk])

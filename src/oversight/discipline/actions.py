@@ -169,7 +169,8 @@ def decision_of(case: Case) -> ChiefDecision | None:
 
 
 def recommendation_of(case: Case) -> Recommendation | None:
-    return Recommendation.objects.filter(case=case).order_by("-pk").first()
+    """The Director's latest recommendation (from what a list prefetched, if it did)."""
+    return max(case.recommendations.all(), key=lambda r: r.pk, default=None)
 
 
 def _check_findings(case: Case, rules: Rules, findings: Mapping[int, str], field: str) -> dict[int, str]:
@@ -204,12 +205,14 @@ def recommending_again(case: Case) -> bool:
     """The Chief asked for additional investigation after the due process hearing, after the
     Director's last recommendation and before a decision: once OIG re-certifies the case
     (SMC 3.29.112.E), the Director recommends again."""
-    last = case.events.filter(type="findings_recommended").order_by("-seq").first()
-    if last is None or case.events.filter(type="chief_decision").exists():
+    events = list(case.events.all())  # one read (or what a list prefetched)
+    last = max((e for e in events if e.type == "findings_recommended"), key=lambda e: e.seq, default=None)
+    if last is None or any(e.type == "chief_decision" for e in events):
         return False
-    return case.events.filter(
-        type="additional_investigation", seq__gt=last.seq, data__by="the Chief of Police"
-    ).exists()
+    return any(
+        e.type == "additional_investigation" and e.seq > last.seq and (e.data or {}).get("by") == "the Chief of Police"
+        for e in events
+    )
 
 
 def request_additional_investigation(user: User, case: Case, *, on: dt.date, reason: str) -> CaseEvent:

@@ -11,13 +11,13 @@ from typing import Any
 
 from django.db.models import F, Max, Q
 
-from oversight.cases.clock import profile_name, rules_for, timeline
+from oversight.cases.clock import profile_name, rules_for, timeline, timelines
 from oversight.cases.models import Case, CaseEvent
 from oversight.rules import review as rules_review
 from oversight.rules.profile import get_profile
 from oversight.rules.timeline import Deadline
 
-from .models import FURTHER, NOT_CERTIFIED, Determination, ReviewDirection, ReviewPolicy
+from .models import FURTHER, NOT_CERTIFIED, Determination, ReviewPolicy
 
 ANSWERS = ("oig_certified", "oig_not_certified")
 
@@ -26,18 +26,28 @@ def current_policy() -> ReviewPolicy | None:
     return ReviewPolicy.objects.order_by("-pk").first()
 
 
-def requirement(case: Case, policy: ReviewPolicy | None = None) -> rules_review.Requirement:
+# "The caller did not say": the policy is read. None is an office with no policy recorded.
+ASK: Any = object()
+
+
+def requirement(case: Case, policy: ReviewPolicy | None = ASK) -> rules_review.Requirement:
     """Whether OIG must review this investigation, and why (SMC 3.29.112.A.1-3)."""
-    policy = policy if policy is not None else current_policy()
+    policy = current_policy() if policy is ASK else policy
     day = case.received_on or dt.date.today()
+    allegations = list(case.allegations.all())  # read from what a list prefetched (PREFETCH), if it did
     return rules_review.review_requirement(
-        case.allegations.values_list("category", flat=True),
+        [a.category for a in allegations],
         rules_for(day),
-        type_iii_force=case.allegations.filter(type_iii_force=True).exists(),
+        type_iii_force=any(a.type_iii_force for a in allegations),
         mode=policy.mode if policy else rules_review.ALL_MANDATORY,
         chosen=frozenset(policy.chosen) if policy else frozenset(),
-        directed_by_oig=ReviewDirection.objects.filter(case=case).exists(),
+        directed_by_oig=bool(list(case.oig_directions.all())),
     )
+
+
+# What a list of cases prefetches so that requirement, review_state and findings_gate read
+# no more rows per case (a case not prefetched reads them itself, fresh).
+PREFETCH = ("events", "allegations", "oig_determinations", "oig_directions")
 
 
 @dataclass
@@ -85,13 +95,13 @@ def _ordered(events: list[CaseEvent]) -> list[CaseEvent]:
     return sorted(events, key=lambda e: (e.date, e.seq))
 
 
-def review_state(case: Case, today: dt.date, *, policy: ReviewPolicy | None = None, tl: Any = None) -> ReviewState:
+def review_state(case: Case, today: dt.date, *, policy: ReviewPolicy | None = ASK, tl: Any = None) -> ReviewState:
     """``policy`` and ``tl`` (the case's timeline on ``today``) when the caller has them already:
     a list of cases reads the policy once and the clock in bulk (cases.clock.timelines)."""
     events = _ordered(list(case.events.all()))
     tl = tl if tl is not None else timeline(case, today)
     windows = {d["id"]: d for d in tl["deadlines"] if d["id"].startswith("oig_review_")}
-    dets = {d.submission_id: d for d in Determination.objects.filter(case=case)}
+    dets = {d.submission_id: d for d in case.oig_determinations.all()}
     subs: list[Submission] = []
     waiting: Submission | None = None
     for ev in events:
@@ -129,7 +139,9 @@ def findings_gate(case: Case, today: dt.date, state: ReviewState | None = None) 
             "SMC 3.29.112.A",
         )
     later_work = [
-        e for e in case.events.filter(type="additional_investigation") if (e.date, e.seq) > (s.event.date, s.event.seq)
+        e
+        for e in case.events.all()
+        if e.type == "additional_investigation" and (e.date, e.seq) > (s.event.date, s.event.seq)
     ]
     if later_work:
         return Gate(
@@ -193,11 +205,14 @@ def queue(today: dt.date) -> list[QueueRow]:
         )
         .filter(last_sub__isnull=False)
         .filter(Q(last_ans__isnull=True) | Q(last_ans__lt=F("last_sub")))
-        .prefetch_related("events", "allegations")
+        .prefetch_related(*PREFETCH)
     )
     rows: list[QueueRow] = []
-    for case in waiting:
-        st = review_state(case, today)
+    cases = list(waiting)
+    policy = current_policy()
+    tls = timelines(Case.objects.filter(pk__in=[c.pk for c in cases]), today)
+    for case in cases:
+        st = review_state(case, today, policy=policy, tl=tls[case.pk])
         s = st.pending
         if s is None or s.window is None:
             continue
