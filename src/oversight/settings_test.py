@@ -20,3 +20,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 # The chain's checkpoints of this run's own (the SQLite and PostgreSQL runs may run side by side).
 OVERSIGHT_CHECKPOINT_FILE = Path(tempfile.gettempdir()) / f"oversight-test-{os.getpid()}-checkpoints.jsonl"
+
+# A fast hasher: the tests make hundreds of users, and the production hasher (PBKDF2, about
+# half a second a password here) is the point of production, not of a test. The production
+# settings keep Django's default.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
