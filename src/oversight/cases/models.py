@@ -383,6 +383,9 @@ class CaseEvent(AppendOnly):
     class Meta:
         ordering = ["case", "seq"]
         constraints = [models.UniqueConstraint(fields=["case", "seq"], name="case_event_seq_unique")]
+        # The lists that wait for someone ask "which cases have an event of this kind": events
+        # by type, and a case's events of a type, without reading every event of the log.
+        indexes = [models.Index(fields=["type", "case"], name="case_event_type_case")]
 
     def as_clock_input(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": self.type, "date": _iso(self.date)}

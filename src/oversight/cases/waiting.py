@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import Exists, F, Max, OuterRef, Q
 from django.urls import reverse
 
 from oversight import access
@@ -151,15 +151,17 @@ def plans_to_approve(user: Any, today: dt.date) -> Iterator[Waiting]:
         return
     # Only cases whose last word on a plan is a submission can have one awaiting approval.
     plan_events = ("plan_submitted", "plan_approved", "plan_returned")
-    last_plan_event = (
-        CaseEvent.objects.filter(case=OuterRef("case_id"), type__in=plan_events).order_by("-seq").values("type")[:1]
-    )
-    plans = InvestigationPlan.objects.filter(case__closed_on__isnull=True).filter(
-        case_id__in=InvestigationPlan.objects.annotate(last=Subquery(last_plan_event))
-        .filter(last="plan_submitted")
+    # One pass over the plan events, grouped by case: the last is a submission when the last
+    # submission's place in the log is the last of them all.
+    submitted_last = list(
+        CaseEvent.objects.filter(type__in=plan_events, case__closed_on__isnull=True)
         .values("case_id")
+        .annotate(last=Max("seq"), last_submitted=Max("seq", filter=Q(type="plan_submitted")))
+        .filter(last_submitted=F("last"))
+        .values_list("case_id", flat=True)
     )
-    decided = _decided_versions(plans.values("case_id"))
+    plans = InvestigationPlan.objects.filter(case_id__in=submitted_last)
+    decided = _decided_versions(submitted_last)
     latest = _latest_versions(plans)
     qs = [
         p
