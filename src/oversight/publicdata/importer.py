@@ -301,7 +301,8 @@ def _grouped_sql(f: Field) -> tuple[list[str], list[str]]:
         aggs = [f"max({v}) AS {col}"]
         chosen = f"coalesce(arg_max({r}, {{'v': {v}, 'k': -k}}) {known}, {first_raw})"
     else:  # first
-        aggs = [f"arg_min({v}, k) {known} AS {col}", f"count(DISTINCT {v}) > 1 AS conflict_{f.name}"]
+        # two known values that differ: min and max differ (a DISTINCT aggregate costs far more)
+        aggs = [f"arg_min({v}, k) {known} AS {col}", f"coalesce(min({v}) <> max({v}), false) AS conflict_{f.name}"]
         chosen = f"coalesce(arg_min({r}, k) {known}, {first_raw})"
     if has_raw(f.type):
         aggs.append(f"{chosen} AS {raw}")
@@ -662,10 +663,11 @@ def _check_report(
 
 def _accepted_rows(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, pseudo: Pseudonymizer, positions: dict[str, int], scan: _Scan
-) -> None:
+) -> str:
     """The view ``acc``: the accepted rows as the kind's SQL sees them (``k``, ``line``, and
     ``v_F``, ``r_F`` for every field of the kind, NULL where the mapping has no column), with
-    officers' pseudonyms in place of their IDs and, when the key is private, ``key_pseudonym``."""
+    officers' pseudonyms in place of their IDs and, when the key is private, ``key_pseudonym``.
+    Returns the view's query with ``@conv`` where it reads ``conv``, for a view of some rows."""
     kind = mapping.kind
     mapped = {fm.field.name: fm for fm in mapping.fields}
     sel = ["conv.rowid AS k", f"{scan.line_sql} AS line"]
@@ -696,9 +698,9 @@ def _accepted_rows(
         _pairs(con, "key_pseudo", keys, [pseudo(ns, k).split("-", 1)[1] for k in keys])
         joins.append(f"LEFT JOIN key_pseudo ON key_pseudo.id = conv.v_{kind.key}")
         sel.append("key_pseudo.pseudonym AS key_pseudonym")
-    con.execute(
-        f"CREATE TEMP VIEW acc AS SELECT {', '.join(sel)} FROM conv {' '.join(joins)} WHERE conv.problem IS NULL"
-    )
+    rows = f"SELECT {', '.join(sel)} FROM @conv {' '.join(joins)} WHERE conv.problem IS NULL"
+    con.execute(f"CREATE TEMP VIEW acc AS {rows.replace('@conv', 'conv')}")
+    return rows
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -722,9 +724,14 @@ def _fold(
     A key met once is a record of one row, taken as it is (most records); the keys met more
     than once (``multi``) are folded by the merges into ``grouped``."""
     kind = mapping.kind
-    _accepted_rows(con, mapping, pseudo, positions, scan)
+    rows = _accepted_rows(con, mapping, pseudo, positions, scan)
     key = f"v_{kind.key}"
     con.execute(f"CREATE TEMP TABLE multi AS SELECT {key} AS key FROM acc GROUP BY 1 HAVING count(*) > 1")
+    # Their rows, fetched by row id: a scan of every column of every row would cost far more
+    # than the fold of the few rows it finds.
+    con.execute(f"CREATE TEMP TABLE multi_rows AS SELECT k FROM acc SEMI JOIN multi ON acc.{key} = multi.key")
+    some = "(SELECT rowid, * FROM conv WHERE rowid IN (SELECT k FROM multi_rows)) conv"
+    con.execute(f"CREATE TEMP TABLE acc_multi AS {rows.replace('@conv', some)}")
     keyf = kind.get(kind.key)
     private_key = ["key_pseudonym"] if keyf is not None and keyf.type == "private" else []
 
@@ -737,10 +744,7 @@ def _fold(
         group_cols += c
     aggs += [f"min({c}) AS {c}" for c in private_key]
     aggs += ["arg_min(line, k) AS source_line", "count(*) AS source_rows"]
-    con.execute(
-        f"CREATE TEMP TABLE grouped AS SELECT {key} AS key, {', '.join(aggs)} "
-        f"FROM acc SEMI JOIN multi ON acc.{key} = multi.key GROUP BY 1"
-    )
+    con.execute(f"CREATE TEMP TABLE grouped AS SELECT {key} AS key, {', '.join(aggs)} FROM acc_multi GROUP BY 1")
     conflicts: Counter[str] = Counter()
     firsts = [f.name for f in stored if f.merge == "first"]
     if firsts:
@@ -755,7 +759,7 @@ def _fold(
         f"SELECT {', '.join(single_cols + private_key)}, line AS source_line, 1 AS source_rows "
         f"FROM acc ANTI JOIN multi ON acc.{key} = multi.key"
     )
-    rows_multi = f"(SELECT acc.* FROM acc SEMI JOIN multi ON acc.{key} = multi.key)"
+    rows_multi = "acc_multi"
     helper_joins, helper_cols = [], []
     for i, h in enumerate(kind.helpers):
         q = h.grouped.replace("{rows}", rows_multi).replace("{key}", key)
