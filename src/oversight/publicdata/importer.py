@@ -559,6 +559,7 @@ def _import(
 
         with stage(con, progress, "folding"):
             conflicts = _fold(con, mapping, pseudo, positions, scan)
+            report["identical_rows"] = _identical_rows(con, mapping, width, report["_accepted"])
         many = con.execute("SELECT count(*), coalesce(sum(source_rows), 0) FROM grouped").fetchone()
         assert many is not None
         report["loaded"] = report.pop("_accepted") - int(many[1]) + int(many[0])
@@ -630,9 +631,9 @@ def _check_report(
     for k, code, *row in bad:
         rejects.append((scan.line_of(int(k)), _reason(mapping, int(code), list(row), positions), list(row)))
     rejects.sort(key=lambda r: r[0])
-    row = con.execute(f"SELECT count(*), count(DISTINCT hash({cells})) FROM conv WHERE problem IS NULL").fetchone()
+    row = con.execute("SELECT count(*) FROM conv WHERE problem IS NULL").fetchone()
     assert row is not None
-    accepted, distinct = row
+    accepted = row[0]
     # Unknowns per column: a small GROUP BY per field reads two columns; one pass with a
     # filtered histogram per field would read them all and is several times slower.
     unknowns = {}
@@ -652,13 +653,28 @@ def _check_report(
         "file": str(path),
         "sha256": sha256,
         "rows_read": scan.rows + len(scan.rejects),
-        "identical_rows": int(accepted) - int(distinct),
+        "identical_rows": None,  # counted by _identical_rows once the fold has found the repeated keys
         "_accepted": int(accepted),
         "set_aside": len(rejects),
         "set_aside_reasons": dict(Counter(_reason_kind(r) for _, r, _ in rejects).most_common()),
         "unknowns": unknowns,
     }
     return report, rejects
+
+
+def _identical_rows(con: duckdb.DuckDBPyConnection, mapping: Mapping, width: int, accepted: int) -> int:
+    """Accepted rows that repeat another one cell for cell. Rows alike have the same key, so
+    with a key column only the rows of the keys met more than once (``multi_rows``) are
+    compared; without one (each row keyed by its line) every accepted row is."""
+    cells = ", ".join(f"c{i}" for i in range(width))
+    if mapping.row_key:
+        row = con.execute(f"SELECT count(DISTINCT hash({cells})) FROM conv WHERE problem IS NULL").fetchone()
+        return accepted - int(row[0])  # type: ignore[index]
+    row = con.execute(
+        f"SELECT count(*), count(DISTINCT hash({cells})) FROM conv WHERE rowid IN (SELECT k FROM multi_rows)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]) - int(row[1])
 
 
 def _accepted_rows(
