@@ -500,3 +500,31 @@ def test_a_flag_that_says_nothing_somewhere_is_no_data_there_and_left_out_of_rat
     bad = STOPS_MAPPING.replace('column = "Arrested"\n', 'column = "Arrested"\nmissing_when = [{{ colour = "red" }}]\n')
     with pytest.raises(MappingError, match="missing_when: stops has no standard field 'colour'"):
         load_file(mapping_file(tmp_path, name="bad-stops", text=bad))
+
+
+def test_a_stop_on_several_rows_keeps_the_first_known_value_and_counts_the_conflicts(tmp_path):
+    rows = [
+        ["1", "2024-01-02", "B1", "White", "East", "N", "N", "none"],
+        ["1", "2024-01-02", "B1", "Black", "East", "Y", "N", "Knife"],  # race differs: a conflict
+        ["2", "2024-01-02", "B1", "Unknown", "East", "N", "N", "none"],
+        ["2", "2024-01-02", "B2", "Asian", "East", "N", "N", "none"],  # unknown, then known: none
+        ["3", "2024-01-03", "B1", "White", "West", "N", "N", "none"],
+        ["3", "2024-01-03", "B1", "White", "West", "N", "Y", "none"],  # the same race: none
+        ["4", "2024-01-03", "B1", "Unknown", "East", "N", "N", "none"],
+        ["4", "2024-01-03", "B1", "Unknown", "East", "N", "N", "-"],  # never known: none
+        ["5", "2024-01-04", "B1", "Black", "East", "N", "N", "none"],
+        ["3", "2024-01-03", "B1", "White", "West", "N", "N", "none"],  # stop 3's first row again, cell for cell
+    ]
+    db = tmp_path / "db.duckdb"
+    imp = load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, rows), mapping_file(tmp_path), db)
+    assert imp.report["conflicts"] == {"subject_race": 1}
+    assert (imp.report["loaded"], imp.report["duplicates"], imp.report["identical_rows"]) == (5, 5, 1)
+    cols = "stop_id, subject_race, subject_race_raw, frisk, officers, source_rows"
+    got = table(db, f"SELECT {cols} FROM stops ORDER BY 1")
+    assert [r[:4] + (len(r[4]), r[5]) for r in got] == [
+        ("1", "White", "White", True, 1, 2),
+        ("2", "Asian", "Asian", False, 2, 2),
+        ("3", "White", "White", False, 1, 3),
+        ("4", None, "Unknown", False, 1, 2),
+        ("5", "Black", "Black", False, 1, 1),
+    ]

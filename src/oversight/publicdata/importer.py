@@ -301,7 +301,8 @@ def _grouped_sql(f: Field) -> tuple[list[str], list[str]]:
         aggs = [f"max({v}) AS {col}"]
         chosen = f"coalesce(arg_max({r}, {{'v': {v}, 'k': -k}}) {known}, {first_raw})"
     else:  # first
-        aggs = [f"arg_min({v}, k) {known} AS {col}", f"count(DISTINCT {v}) > 1 AS conflict_{f.name}"]
+        # two known values that differ: min and max differ (a DISTINCT aggregate costs far more)
+        aggs = [f"arg_min({v}, k) {known} AS {col}", f"coalesce(min({v}) <> max({v}), false) AS conflict_{f.name}"]
         chosen = f"coalesce(arg_min({r}, k) {known}, {first_raw})"
     if has_raw(f.type):
         aggs.append(f"{chosen} AS {raw}")
@@ -558,6 +559,7 @@ def _import(
 
         with stage(con, progress, "folding"):
             conflicts = _fold(con, mapping, pseudo, positions, scan)
+            report["identical_rows"] = _identical_rows(con, mapping, width, report["_accepted"])
         many = con.execute("SELECT count(*), coalesce(sum(source_rows), 0) FROM grouped").fetchone()
         assert many is not None
         report["loaded"] = report.pop("_accepted") - int(many[1]) + int(many[0])
@@ -629,9 +631,9 @@ def _check_report(
     for k, code, *row in bad:
         rejects.append((scan.line_of(int(k)), _reason(mapping, int(code), list(row), positions), list(row)))
     rejects.sort(key=lambda r: r[0])
-    row = con.execute(f"SELECT count(*), count(DISTINCT hash({cells})) FROM conv WHERE problem IS NULL").fetchone()
+    row = con.execute("SELECT count(*) FROM conv WHERE problem IS NULL").fetchone()
     assert row is not None
-    accepted, distinct = row
+    accepted = row[0]
     # Unknowns per column: a small GROUP BY per field reads two columns; one pass with a
     # filtered histogram per field would read them all and is several times slower.
     unknowns = {}
@@ -651,7 +653,7 @@ def _check_report(
         "file": str(path),
         "sha256": sha256,
         "rows_read": scan.rows + len(scan.rejects),
-        "identical_rows": int(accepted) - int(distinct),
+        "identical_rows": None,  # counted by _identical_rows once the fold has found the repeated keys
         "_accepted": int(accepted),
         "set_aside": len(rejects),
         "set_aside_reasons": dict(Counter(_reason_kind(r) for _, r, _ in rejects).most_common()),
@@ -660,12 +662,28 @@ def _check_report(
     return report, rejects
 
 
+def _identical_rows(con: duckdb.DuckDBPyConnection, mapping: Mapping, width: int, accepted: int) -> int:
+    """Accepted rows that repeat another one cell for cell. Rows alike have the same key, so
+    with a key column only the rows of the keys met more than once (``multi_rows``) are
+    compared; without one (each row keyed by its line) every accepted row is."""
+    cells = ", ".join(f"c{i}" for i in range(width))
+    if mapping.row_key:
+        row = con.execute(f"SELECT count(DISTINCT hash({cells})) FROM conv WHERE problem IS NULL").fetchone()
+        return accepted - int(row[0])  # type: ignore[index]
+    row = con.execute(
+        f"SELECT count(*), count(DISTINCT hash({cells})) FROM conv WHERE rowid IN (SELECT k FROM multi_rows)"
+    ).fetchone()
+    assert row is not None
+    return int(row[0]) - int(row[1])
+
+
 def _accepted_rows(
     con: duckdb.DuckDBPyConnection, mapping: Mapping, pseudo: Pseudonymizer, positions: dict[str, int], scan: _Scan
-) -> None:
+) -> str:
     """The view ``acc``: the accepted rows as the kind's SQL sees them (``k``, ``line``, and
     ``v_F``, ``r_F`` for every field of the kind, NULL where the mapping has no column), with
-    officers' pseudonyms in place of their IDs and, when the key is private, ``key_pseudonym``."""
+    officers' pseudonyms in place of their IDs and, when the key is private, ``key_pseudonym``.
+    Returns the view's query with ``@conv`` where it reads ``conv``, for a view of some rows."""
     kind = mapping.kind
     mapped = {fm.field.name: fm for fm in mapping.fields}
     sel = ["conv.rowid AS k", f"{scan.line_sql} AS line"]
@@ -696,9 +714,9 @@ def _accepted_rows(
         _pairs(con, "key_pseudo", keys, [pseudo(ns, k).split("-", 1)[1] for k in keys])
         joins.append(f"LEFT JOIN key_pseudo ON key_pseudo.id = conv.v_{kind.key}")
         sel.append("key_pseudo.pseudonym AS key_pseudonym")
-    con.execute(
-        f"CREATE TEMP VIEW acc AS SELECT {', '.join(sel)} FROM conv {' '.join(joins)} WHERE conv.problem IS NULL"
-    )
+    rows = f"SELECT {', '.join(sel)} FROM @conv {' '.join(joins)} WHERE conv.problem IS NULL"
+    con.execute(f"CREATE TEMP VIEW acc AS {rows.replace('@conv', 'conv')}")
+    return rows
 
 
 def _distinct(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
@@ -722,9 +740,14 @@ def _fold(
     A key met once is a record of one row, taken as it is (most records); the keys met more
     than once (``multi``) are folded by the merges into ``grouped``."""
     kind = mapping.kind
-    _accepted_rows(con, mapping, pseudo, positions, scan)
+    rows = _accepted_rows(con, mapping, pseudo, positions, scan)
     key = f"v_{kind.key}"
     con.execute(f"CREATE TEMP TABLE multi AS SELECT {key} AS key FROM acc GROUP BY 1 HAVING count(*) > 1")
+    # Their rows, fetched by row id: a scan of every column of every row would cost far more
+    # than the fold of the few rows it finds.
+    con.execute(f"CREATE TEMP TABLE multi_rows AS SELECT k FROM acc SEMI JOIN multi ON acc.{key} = multi.key")
+    some = "(SELECT rowid, * FROM conv WHERE rowid IN (SELECT k FROM multi_rows)) conv"
+    con.execute(f"CREATE TEMP TABLE acc_multi AS {rows.replace('@conv', some)}")
     keyf = kind.get(kind.key)
     private_key = ["key_pseudonym"] if keyf is not None and keyf.type == "private" else []
 
@@ -737,10 +760,7 @@ def _fold(
         group_cols += c
     aggs += [f"min({c}) AS {c}" for c in private_key]
     aggs += ["arg_min(line, k) AS source_line", "count(*) AS source_rows"]
-    con.execute(
-        f"CREATE TEMP TABLE grouped AS SELECT {key} AS key, {', '.join(aggs)} "
-        f"FROM acc SEMI JOIN multi ON acc.{key} = multi.key GROUP BY 1"
-    )
+    con.execute(f"CREATE TEMP TABLE grouped AS SELECT {key} AS key, {', '.join(aggs)} FROM acc_multi GROUP BY 1")
     conflicts: Counter[str] = Counter()
     firsts = [f.name for f in stored if f.merge == "first"]
     if firsts:
@@ -755,7 +775,7 @@ def _fold(
         f"SELECT {', '.join(single_cols + private_key)}, line AS source_line, 1 AS source_rows "
         f"FROM acc ANTI JOIN multi ON acc.{key} = multi.key"
     )
-    rows_multi = f"(SELECT acc.* FROM acc SEMI JOIN multi ON acc.{key} = multi.key)"
+    rows_multi = "acc_multi"
     helper_joins, helper_cols = [], []
     for i, h in enumerate(kind.helpers):
         q = h.grouped.replace("{rows}", rows_multi).replace("{key}", key)
