@@ -64,12 +64,13 @@ node_modules/axe-core/axe.min.js:
 	elif [ "$${CI:-}" = "true" ]; then echo "FAIL: npm is needed to install axe-core" >&2; exit 1; \
 	else echo "WARNING: npm is missing; the accessibility checks will be skipped" >&2; fi
 
-# The database-backed tests again on PostgreSQL (all but the pure rules tests and the
-# browser walks, which run once, on SQLite). Under CI=true a PostgreSQL that
-# cannot be had fails the run; elsewhere it is reported and skipped.
+# The database-backed tests again on PostgreSQL (all but the pure rules tests, the public-data
+# store's tests, which read and write DuckDB only and touch no Django database, and the browser
+# walks: those run once, on SQLite). Under CI=true a PostgreSQL that cannot be had fails the
+# run; elsewhere it is reported and skipped.
 test-postgres: $(STAMP)
 	@if PG_URL=$(PG_URL) scripts/ensure-postgres; then \
-	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest --ignore=tests/rules --ignore=tests/browser; \
+	  DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest --ignore=tests/rules --ignore=tests/publicdata --ignore=tests/browser; \
 	elif [ "$${CI:-}" = "true" ]; then \
 	  echo "FAIL: PostgreSQL is required under CI=true" >&2; exit 1; \
 	else \
