@@ -249,7 +249,9 @@ def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
         )
         if not heads:
             return 0
-        stale = _stale(today, pks).values("pk")
+        # A day's few stale cases by their keys (an index lookup each); the whole board by the
+        # query that found them (no statement with tens of thousands of parameters).
+        stale = [pk for pk, *_ in heads] if len(heads) <= 2000 else _stale(today, pks).values("pk")
         events, allegations = _clock_rows(stale, with_stages=True)
         reports: dict[int, list[Deadline]] = {}
         for pk, case_id, supervisor, referred_on, due in SupervisorActionReferral.objects.filter(
