@@ -24,20 +24,22 @@ CATALOGUES = [
 
 
 def _entries(po: Path) -> dict[str, str]:
-    """msgid -> msgstr (singular entries; plurals by their first form)."""
+    """msgid -> msgstr (singular entries; plurals by their first form); an entry with a context
+    keyed as the compiled catalogue keys it, ``context\x04msgid``."""
     out: dict[str, str] = {}
     for block in po.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
         cur = None
         for line in block.splitlines():
-            m = re.match(r'^(msgid|msgid_plural|msgstr|msgstr\[0\]) (".*")$', line)
+            m = re.match(r'^(msgctxt|msgid|msgid_plural|msgstr|msgstr\[0\]) (".*")$', line)
             if m:
                 cur = m.group(1)
                 fields[cur] = ast.literal_eval(m.group(2))
             elif line.startswith('"') and cur:
                 fields[cur] += ast.literal_eval(line)
         if fields.get("msgid"):
-            out[fields["msgid"]] = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            key = f"{fields['msgctxt']}\x04{fields['msgid']}" if "msgctxt" in fields else fields["msgid"]
+            out[key] = fields.get("msgstr", fields.get("msgstr[0]", ""))
     return out
 
 
@@ -54,6 +56,24 @@ def test_every_offered_language_has_a_catalogue_whose_compiled_form_matches_it(c
         if code != "en":
             assert msgstr, f"{code}: {msgid!r} is not translated"
         assert compiled.gettext(msgid) == (msgstr or msgid), f"{code}: {mo} is stale for {msgid!r}: compilemessages"
+
+
+@pytest.mark.parametrize("locale", CATALOGUES, ids=lambda p: p.parent.name)
+@pytest.mark.parametrize("code", [c for c, _ in PUBLIC_LANGUAGES if c != "en"])
+def test_what_a_catalogue_says_is_what_the_page_serves(code: str, locale: Path) -> None:
+    """Django merges every app's catalogue, the ones listed first winning (its admin's among
+    them): a word another catalogue translates otherwise ("Search" as the admin's "Buscar", where
+    a stop's search is a "Registro") is given a context, and one name is one name site-wide."""
+    from django.utils import translation
+
+    wrong = []
+    with translation.override(code):
+        for key, msgstr in _entries(locale / code / "LC_MESSAGES" / "django.po").items():
+            ctx, _, msgid = key.rpartition("\x04")
+            served = translation.pgettext(ctx, msgid) if ctx else translation.gettext(msgid)
+            if msgstr and served != msgstr:
+                wrong.append(f"{msgid!r}: the catalogue says {msgstr!r}, the page shows {served!r}")
+    assert not wrong, f"{locale.parent.name} ({code}): " + "; ".join(wrong)
 
 
 @pytest.mark.django_db

@@ -6,11 +6,15 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from oversight.cases.models import PRECINCTS
 from oversight.labels import public_label
 
 from .models import KINDS, LIBRARY_KINDS, TOPICS
+
+# The first choice of a filter: any value ("Todos" in Spanish, not the admin's "Todo").
+ANY = pgettext_lazy("any value of a filter", "All")
 
 # The precincts in the page's language (their English, the message ids, in label_strings.py).
 PUBLIC_PRECINCTS = [(k, _(v)) for k, v in PRECINCTS if k]
@@ -138,17 +142,17 @@ class AddInformationForm(forms.Form):
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Words"), required=False, max_length=200)
-    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All"))] + KINDS, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", ANY)] + KINDS, required=False)
     allegation = forms.ChoiceField(label=_("Allegation"), required=False)
     finding = forms.ChoiceField(label=_("Finding"), required=False)
-    precinct = forms.ChoiceField(label=_("Precinct"), choices=[("", _("All"))] + PUBLIC_PRECINCTS, required=False)
+    precinct = forms.ChoiceField(label=_("Precinct"), choices=[("", ANY)] + PUBLIC_PRECINCTS, required=False)
     start = forms.DateField(label=_("Completed from"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     end = forms.DateField(label=_("Completed until"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
 
     def __init__(self, *args: Any, categories: list[str], findings: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["allegation"].choices = [("", _("All"))] + [(c, public_label("category", c)) for c in categories]
-        self.fields["finding"].choices = [("", _("All"))] + [(f, public_label("finding", f)) for f in findings]
+        self.fields["allegation"].choices = [("", ANY)] + [(c, public_label("category", c)) for c in categories]
+        self.fields["finding"].choices = [("", ANY)] + [(f, public_label("finding", f)) for f in findings]
 
 
 class SubscribeForm(forms.Form):

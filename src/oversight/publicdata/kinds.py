@@ -448,7 +448,7 @@ LABELS: dict[str, str] = {
     "outcome": "Outcome",
     "citation_issued": "Citation issued",
     "warning_issued": "Warning issued",
-    "search_conducted": "Search",
+    "search_conducted": "Search conducted",
     "search_basis": "Basis of the search",
     "contraband_found": "Contraband found",
     "contraband_drugs": "Drugs found",
