@@ -47,14 +47,27 @@ class CaseError(ValueError):
     """Bad input, with the one line that names where and what."""
 
 
-# An event, as a plain tuple (the clock reads millions of them):
-#   (date ordinal, input index, type, days, text, follows_recommendation)
-# ``days`` holds the event's "days" field, or its "date"-kind field as an ordinal
-# (failure_to_refer_determined.underlying_due); ``text`` its text field (reason, what, unit).
-Event = tuple[int, int, str, int, str | None, bool | None]
-DATE, INDEX, TYPE, DAYS, TEXT, FOLLOWS = range(6)
-REASON = TEXT
-OTHER_DATE = DAYS
+class Event:
+    """A dated event of a case, as the clock reads it (the clock reads millions of them: a small
+    class, its fields typed, which the compiled clock reads without unpacking a tuple).
+
+    ``days`` holds the event's "days" field, or its "date"-kind field as an ordinal
+    (failure_to_refer_determined.underlying_due); ``text`` its text field (reason, what, unit);
+    ``index`` its position in the input."""
+
+    __slots__ = ("date", "index", "type", "days", "text", "follows")
+
+    def __init__(self, date: int, index: int, type: str, days: int, text: str | None, follows: bool | None) -> None:
+        self.date = date
+        self.index = index
+        self.type = type
+        self.days = days
+        self.text = text
+        self.follows = follows
+
+    def __repr__(self) -> str:
+        return f"Event({self.date}, {self.index}, {self.type!r}, {self.days}, {self.text!r}, {self.follows!r})"
+
 
 # An allegation: (id, category, criminal, concealment, type_iii_force)
 Allegation = tuple[str | None, str | None, bool, bool, bool]
@@ -187,14 +200,14 @@ def parse_case(obj: object) -> Case:
         if fields:
             append(_with_fields(i, etype, date, e, fields))  # type: ignore[arg-type]
         else:
-            append((date, i, etype, 0, None, None))  # type: ignore[arg-type]
+            append(Event(date, i, etype, 0, None, None))  # type: ignore[arg-type]
     if not in_order:
         events.sort(key=event_key)
     by_type: dict[str, list[Event]] = {}
     for ev in events:
-        lst = by_type.get(ev[2])
+        lst = by_type.get(ev.type)
         if lst is None:
-            by_type[ev[2]] = [ev]
+            by_type[ev.type] = [ev]
         else:
             lst.append(ev)
     return Case(case_id, incident_date, tuple(allegations), events, by_type)
@@ -203,7 +216,7 @@ def parse_case(obj: object) -> Case:
 def event_key(e: Event) -> tuple[int, int]:
     """The order the clock takes events in: by date, events of one day in the order the input
     lists them (their input position)."""
-    return (e[0], e[1])
+    return (e.date, e.index)
 
 
 def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:
@@ -235,4 +248,4 @@ def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[
             raise CaseError(f"events[{i}].{name}: must not be empty")
         else:
             text = v
-    return (date, i, etype, days, text, follows)
+    return Event(date, i, etype, days, text, follows)

@@ -119,11 +119,12 @@ class _DeadlinePlan:
 
     def first_step(self, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
         """timeline._first_step, its words for the start type looked up once."""
-        start_type = trig[2]
+        start_type = trig.type
         days = self.days
         if start_type == "incident_review_started":
             return {
-                "text": f"{days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})" + self.note,
+                "text": f"{days} days from the start of the incident review by {trig.text} ({iso(trig.date)})"
+                + self.note,
                 "days": days,
                 "cite": self.cite,
             }
@@ -139,14 +140,14 @@ class _DeadlinePlan:
         if referral is not None:
             src, rr = referral
             text += (
-                f" ({iso(trig[0])}): potential misconduct found in the review by {src[4]} on {iso(src[0])}, to be "
-                f"forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
+                f" ({iso(trig.date)}): potential misconduct found in the review by {src.text} on {iso(src.date)}, "
+                f"to be forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
             )
             cite = f"{cite}; {rr.cite}"
         elif "{d}" in text:
-            text = text.replace("{d}", iso(trig[0]))
+            text = text.replace("{d}", iso(trig.date))
         elif start_type in _DATED:
-            text = f"{text} ({iso(trig[0])})"
+            text = f"{text} ({iso(trig.date)})"
         else:  # the same words for every case
             self.whole[start_type] = text + self.note
         return {"text": text + self.note, "days": days, "cite": cite}
@@ -197,9 +198,9 @@ class Plan:
             by_type, derived = case.by_type, {}
         first_start = _first(by_type, START_EVENTS)
         if first_start is not None:
-            began = first_start[0]
+            began = first_start.date
         else:
-            began = case.events[0][0] if case.events else today_ord
+            began = case.events[0].date if case.events else today_ord
         plan = self._latest if began >= self._last_change else self._plan(self.profile.at(began))
         rules = plan.rules
         if _any_in(plan.checked, by_type):
@@ -234,26 +235,26 @@ class Plan:
             cond = dp.condition
             if cond:
                 if cond == _CHIEF_DEPARTS:
-                    triggers = [e for e in triggers if e[5] is False]
+                    triggers = [e for e in triggers if e.follows is False]
                 elif cond == _INVESTIGATION_MISSED:
                     if inv is None or inv["status"] != "missed":
                         continue
                 else:
-                    triggers = [e for e in triggers if e[1] not in extended]
+                    triggers = [e for e in triggers if e.index not in extended]
             if not triggers:
                 continue
             if dp.once:
                 chosen = [triggers[-1] if dp.last else triggers[0]]
             else:
                 chosen = triggers
-            first_day = triggers[0][0]
+            first_day = triggers[0].date
             n = 0
             for trig in chosen:
                 n += 1
                 name = dp.id if dp.once else f"{dp.id}_{n}"
-                start = trig[0]
+                start = trig.date
                 since = first_day if dp.from_first else start
-                completed = _first_on_or_after(by_type, dp.completed_by, since, trig[4] if dp.by_unit else None)
+                completed = _first_on_or_after(by_type, dp.completed_by, since, trig.text if dp.by_unit else None)
                 if dp.not_in_force is not None:
                     text, cite = dp.not_in_force
                     append(
@@ -268,7 +269,7 @@ class Plan:
                         }
                     )
                     continue
-                first = dp.first_step(trig, derived.get((trig[1], trig[2])) if derived else None)
+                first = dp.first_step(trig, derived.get((trig.index, trig.type)) if derived else None)
                 tolled = False
                 if dp.adjusts and _any_in(dp.adjusted_by, by_type):
                     if not _any_in(dp.involved, by_type):
@@ -340,7 +341,7 @@ def _additions(
         found = by_type.get(add[0])
         if found is not None:
             for e in found:
-                items.append((e[0], e[1], k, e, add))
+                items.append((e.date, e.index, k, e, add))
                 k += 1
     if len(items) > 1:
         items.sort()  # the case's order; k is unique: the sort never compares past it
@@ -352,8 +353,8 @@ def _additions(
         add = item[4]
         if not add[1] and (day < start or (completed is not None and day >= completed) or day > due):
             continue
-        extended.add(e[1])
-        days = e[3] if add[2] else add[3]
+        extended.add(e.index)
+        days = e.days if add[2] else add[3]
         if days:
             due += days
             steps.append({"text": _added_text(e, days), "days": days, "cite": add[4]})
