@@ -227,6 +227,18 @@ class _RulesPlan:
         self.force3 = fr.force3
 
 
+# The keys of a deadline, in the order they are written, for copies (Plan.compute fills in each value)
+_DEADLINE: Final[Deadline] = {
+    "id": "",
+    "start": "",
+    "due": None,
+    "status": "",
+    "completed_on": None,
+    "days_remaining": None,
+    "explanation": [],
+}
+
+
 def _flag(flag_id: str, cite: str) -> Flag:
     return {"id": flag_id, "cite": cite}
 
@@ -358,15 +370,15 @@ class Plan:
                     status = "overdue"
                 if not lapsed and (status == "missed" or status == "overdue") and name.startswith("oig_review_"):
                     lapsed = True
-                d: Deadline = {
-                    "id": name,
-                    "start": iso(start),
-                    "due": iso(due),
-                    "status": status,
-                    "completed_on": None if completed < 0 else iso(completed),
-                    "days_remaining": remaining,
-                    "explanation": steps,
-                }
+                d = _DEADLINE.copy()  # a copy of a dict of the same keys is cheaper to make than a new one
+                d["id"] = name
+                d["start"] = iso(start)
+                d["due"] = iso(due)
+                d["status"] = status
+                if completed >= 0:
+                    d["completed_on"] = iso(completed)
+                d["days_remaining"] = remaining
+                d["explanation"] = steps
                 if dp.investigation:
                     inv = d
                 deadlines.append(d)
