@@ -8,6 +8,7 @@ is what makes recomputing a hundred thousand cases a second possible.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any, Final, cast
 
 # type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
@@ -43,6 +44,18 @@ EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
 }
 
 
+# Each event type's bit, for sets of types as numbers (Case.types)
+_TYPE_BIT: Final[dict[str, int]] = {t: 1 << k for k, t in enumerate(EVENT_TYPES)}
+
+
+def type_bits(types: Iterable[str]) -> int:
+    """The bits of event types (0 for a type the vocabulary does not have: no case has it)."""
+    bits = 0
+    for t in types:
+        bits |= _TYPE_BIT.get(t, 0)
+    return bits
+
+
 class CaseError(ValueError):
     """Bad input, with the one line that names where and what."""
 
@@ -75,9 +88,10 @@ Allegation = tuple[str | None, str | None, bool, bool, bool]
 
 class Case:
     """A checked case: its events in date order, events of one day in the order the input lists
-    them (shared/spec/timeline.md: "ties keep file order"), and the same by type."""
+    them (shared/spec/timeline.md: "ties keep file order"), and the same by type; ``types`` the
+    types it has, a bit each (``type_bits``)."""
 
-    __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type")
+    __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type", "types")
 
     def __init__(
         self,
@@ -86,12 +100,14 @@ class Case:
         allegations: tuple[Allegation, ...],
         events: list[Event],
         by_type: dict[str, list[Event]],
+        types: int,
     ) -> None:
         self.case_id = case_id
         self.incident_date = incident_date
         self.allegations = allegations
         self.events = events
         self.by_type = by_type
+        self.types = types
 
 
 _ISO_LEN: Final = len("YYYY-MM-DD")
@@ -179,6 +195,8 @@ def parse_case(obj: object) -> Case:
     by_type: dict[str, list[Event]] = {}
     cache = _DATE_CACHE
     specs = _FIELDS
+    bits = _TYPE_BIT
+    types = 0
     in_order = True
     last = -1
     i = 0
@@ -204,6 +222,7 @@ def parse_case(obj: object) -> Case:
         lst = by_type.get(t)
         if lst is None:
             by_type[t] = [ev]
+            types |= bits[t]
         else:
             lst.append(ev)
         i += 1
@@ -216,7 +235,7 @@ def parse_case(obj: object) -> Case:
                 by_type[ev.type] = [ev]
             else:
                 lst.append(ev)
-    return Case(case_id, incident_date, tuple(allegations), events, by_type)
+    return Case(case_id, incident_date, tuple(allegations), events, by_type, types)
 
 
 def _sort_events(events: list[Event]) -> None:

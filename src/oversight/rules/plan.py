@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from oversight.rules.events import Case, CaseError, Event, iso
+from oversight.rules.events import Case, CaseError, Event, iso, type_bits
 from oversight.rules.profile import DeadlineRule, Profile, ReferralRule, Rules
 from oversight.rules.timeline import (
     _DATED,
@@ -93,6 +93,9 @@ class _DeadlinePlan:
         "note",
         "texts",
         "whole",
+        "trigger_bits",
+        "adjusted_bits",
+        "involved_bits",
     )
 
     def __init__(self, dl_id: str, rule: DeadlineRule) -> None:
@@ -122,6 +125,10 @@ class _DeadlinePlan:
         # the event types of the others: with none of them in a case, its period only adds days
         self.involved = tuple(dict.fromkeys(a.event for a in rule.adjustments if a.kind not in ("event_days", "fixed")))
         self.investigation = dl_id == "investigation"
+        # the same sets of event types as bits (events.type_bits), to test a case's Case.types against
+        self.trigger_bits = type_bits(self.trigger)
+        self.adjusted_bits = type_bits(self.adjusted_by)
+        self.involved_bits = type_bits(self.involved)
         self.days = rule.days
         self.cite = rule.cite
         self.note = rule.note
@@ -178,6 +185,8 @@ class _RulesPlan:
         "checked",
         "answers",
         "other_checked",
+        "checked_bits",
+        "other_bits",
         "flags",
         "limitation",
         "years",
@@ -212,6 +221,8 @@ class _RulesPlan:
             (triggers, completions) for _, triggers, completions, match in rules.answer_pairs if match is None
         )
         self.other_checked = tuple(sorted(other))
+        self.checked_bits = type_bits(self.checked)
+        self.other_bits = type_bits(self.other_checked)
         self.flags = not rules.before_chapter
         # timeline._flags's rules, each flag one dict shared by the timelines (read, never changed)
         fr = _flag_rules(rules)
@@ -268,8 +279,10 @@ class Plan:
         derived: dict[tuple[int, str], tuple[Event, ReferralRule]]
         if _REFERRAL_EVENT in case.by_type:
             by_type, derived = _with_referrals(case, self.profile)
+            has = type_bits(by_type)
         else:
             by_type, derived = case.by_type, {}
+            has = case.types
         first_start = _first_of(by_type, START_EVENTS)
         if first_start is not None:
             began = first_start.date
@@ -277,8 +290,8 @@ class Plan:
             began = case.events[0].date if case.events else today_ord
         plan = self._latest if began >= self._last_change else self._plan(self.profile.at(began))
         rules = plan.rules
-        if _any_in(plan.checked, by_type):
-            if _any_in(plan.other_checked, by_type):
+        if has & plan.checked_bits:
+            if has & plan.other_bits:
                 _check_pairs(rules, by_type)
             else:
                 _check_answers(plan.answers, by_type)
@@ -288,6 +301,8 @@ class Plan:
         lapsed = False
 
         for dp in plan.deadlines:
+            if not has & dp.trigger_bits:
+                continue
             one = dp.one_type
             if one is not None:
                 found = by_type.get(one)
@@ -348,9 +363,9 @@ class Plan:
                     continue
                 first = dp.first_step(trig, derived.get((trig.index, trig.type)) if derived else None)
                 tolled = False
-                if dp.adjusts and _any_in(dp.adjusted_by, by_type):
+                if dp.adjusts and has & dp.adjusted_bits:
                     done = None if completed < 0 else completed
-                    if not _any_in(dp.involved, by_type):
+                    if not has & dp.involved_bits:
                         due, steps = _additions(dp, start, done, by_type, first, extended)
                     else:
                         due, tolled, steps, ext = _investigation_clock(dp.rule, start, done, by_type, today_ord, first)
@@ -467,14 +482,6 @@ def _check_answers(
                 raise CaseError(
                     f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} on or before it"
                 )
-
-
-def _any_in(types: tuple[str, ...], by_type: dict[str, list[Event]]) -> bool:
-    """Whether the case has an event of one of ``types``."""
-    for t in types:
-        if t in by_type:
-            return True
-    return False
 
 
 def _additions(
