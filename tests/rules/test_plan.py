@@ -197,3 +197,22 @@ def test_the_plan_answers_every_scenario_as_compute(path: Path) -> None:
             assert str(refused.value) == str(e)
         else:
             assert orjson.dumps(plan.compute(parse_case(spec["case"]), day)) == expected
+
+
+@pytest.mark.parametrize("n", [2, 9, 64, 65, 200])
+def test_events_are_taken_by_date_and_of_one_day_in_the_input_order(n: int) -> None:
+    """parse_case orders a few events by insertion and many by a sort: either way by date, and
+    the events of one day as the input lists them."""
+    rng = random.Random(n)
+    start = dt.date(2019, 3, 1).toordinal()
+    raw = [{"type": "complaint_received", "date": _iso(start)}]
+    raw += [{"type": "administrative_step", "date": _iso(start + rng.randint(0, 9)), "what": f"s{k}"} for k in range(n)]
+    rng.shuffle(raw)
+    case = parse_case({"case_id": "O", "events": raw})
+    expected = sorted(range(len(raw)), key=lambda k: (raw[k]["date"], k))
+    assert [e.index for e in case.events] == expected
+    assert [e.index for e in case.by_type["administrative_step"]] == [
+        k for k in expected if raw[k]["type"] == "administrative_step"
+    ]
+    day = dt.date(2019, 6, 1).toordinal()
+    assert orjson.dumps(Plan(PROFILE).compute(case, day)) == orjson.dumps(compute(case, PROFILE, day))

@@ -41,13 +41,12 @@ def run_batch(
     dumps = orjson.dumps
     loads = orjson.loads
     bad = 0
-    buf: list[bytes] = []
-    append = buf.append
+    buf: list[bytes] = []  # its append called directly: compiled, that is the list's own append, not a call
     lineno = 0
     for line in lines:
         lineno += 1
         if not line or (line[0] in _BLANK and not line.strip()):
-            append(b"\n")
+            buf.append(b"\n")
             continue
         try:
             out = dumps(plan.compute(parse_case(loads(line)), today))
@@ -57,8 +56,8 @@ def run_batch(
             if on_error is not None:
                 on_error(lineno, msg)
             out = dumps({"line": lineno, "error": msg})
-        append(out)
-        append(b"\n")
+        buf.append(out)
+        buf.append(b"\n")
         if len(buf) >= FLUSH_EVERY:
             write(b"".join(buf))
             buf.clear()

@@ -8,7 +8,8 @@ is what makes recomputing a hundred thousand cases a second possible.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Final
+from collections.abc import Iterable
+from typing import Any, Final, cast
 
 # type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
 # "text", "bool", "date" (another date, YYYY-MM-DD). At most one field of each kind.
@@ -43,18 +44,43 @@ EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
 }
 
 
+# Each event type's bit, for sets of types as numbers (Case.types)
+_TYPE_BIT: Final[dict[str, int]] = {t: 1 << k for k, t in enumerate(EVENT_TYPES)}
+
+
+def type_bits(types: Iterable[str]) -> int:
+    """The bits of event types (0 for a type the vocabulary does not have: no case has it)."""
+    bits = 0
+    for t in types:
+        bits |= _TYPE_BIT.get(t, 0)
+    return bits
+
+
 class CaseError(ValueError):
     """Bad input, with the one line that names where and what."""
 
 
-# An event, as a plain tuple (the clock reads millions of them):
-#   (date ordinal, input index, type, days, text, follows_recommendation)
-# ``days`` holds the event's "days" field, or its "date"-kind field as an ordinal
-# (failure_to_refer_determined.underlying_due); ``text`` its text field (reason, what, unit).
-Event = tuple[int, int, str, int, str | None, bool | None]
-DATE, INDEX, TYPE, DAYS, TEXT, FOLLOWS = range(6)
-REASON = TEXT
-OTHER_DATE = DAYS
+class Event:
+    """A dated event of a case, as the clock reads it (the clock reads millions of them: a small
+    class, its fields typed, which the compiled clock reads without unpacking a tuple).
+
+    ``days`` holds the event's "days" field, or its "date"-kind field as an ordinal
+    (failure_to_refer_determined.underlying_due); ``text`` its text field (reason, what, unit);
+    ``index`` its position in the input."""
+
+    __slots__ = ("date", "index", "type", "days", "text", "follows")
+
+    def __init__(self, date: int, index: int, type: str, days: int, text: str | None, follows: bool | None) -> None:
+        self.date = date
+        self.index = index
+        self.type = type
+        self.days = days
+        self.text = text
+        self.follows = follows
+
+    def __repr__(self) -> str:
+        return f"Event({self.date}, {self.index}, {self.type!r}, {self.days}, {self.text!r}, {self.follows!r})"
+
 
 # An allegation: (id, category, criminal, concealment, type_iii_force)
 Allegation = tuple[str | None, str | None, bool, bool, bool]
@@ -62,9 +88,10 @@ Allegation = tuple[str | None, str | None, bool, bool, bool]
 
 class Case:
     """A checked case: its events in date order, events of one day in the order the input lists
-    them (shared/spec/timeline.md: "ties keep file order"), and the same by type."""
+    them (shared/spec/timeline.md: "ties keep file order"), and the same by type; ``types`` the
+    types it has, a bit each (``type_bits``)."""
 
-    __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type")
+    __slots__ = ("case_id", "incident_date", "allegations", "events", "by_type", "types")
 
     def __init__(
         self,
@@ -73,12 +100,14 @@ class Case:
         allegations: tuple[Allegation, ...],
         events: list[Event],
         by_type: dict[str, list[Event]],
+        types: int,
     ) -> None:
         self.case_id = case_id
         self.incident_date = incident_date
         self.allegations = allegations
         self.events = events
         self.by_type = by_type
+        self.types = types
 
 
 _ISO_LEN: Final = len("YYYY-MM-DD")
@@ -163,20 +192,24 @@ def parse_case(obj: object) -> Case:
     if type(raw_events) is not list:
         raise CaseError("events: must be a list")
     events: list[Event] = []
-    append = events.append
+    by_type: dict[str, list[Event]] = {}
     cache = _DATE_CACHE
-    known = EVENT_TYPES
+    specs = _FIELDS
+    bits = _TYPE_BIT
+    types = 0
     in_order = True
     last = -1
-    for i, e in enumerate(raw_events):
+    i = 0
+    for e in raw_events:
         if type(e) is not dict:
             raise CaseError(f"events[{i}]: must be an object")
         etype = e.get("type")
-        fields = known.get(etype) if type(etype) is str else None
-        if fields is None:
+        spec = specs.get(etype) if type(etype) is str else None
+        if spec is None:
             if etype is None:
                 raise CaseError(f"events[{i}].type: missing")
             raise CaseError(f"events[{i}].type: unknown event type {etype!r}")
+        t = cast(str, etype)
         raw_date = e.get("date")
         date = cache.get(raw_date) if type(raw_date) is str else None
         if date is None:
@@ -184,47 +217,82 @@ def parse_case(obj: object) -> Case:
         if date < last:
             in_order = False
         last = date
-        if fields:
-            append(_with_fields(i, etype, date, e, fields))  # type: ignore[arg-type]
-        else:
-            append((date, i, etype, 0, None, None))  # type: ignore[arg-type]
-    if not in_order:
-        events.sort(key=event_key)
-    by_type: dict[str, list[Event]] = {}
-    for ev in events:
-        lst = by_type.get(ev[2])
+        ev = _with_fields(i, t, date, e, spec) if spec else Event(date, i, t, 0, None, None)
+        events.append(ev)
+        lst = by_type.get(t)
         if lst is None:
-            by_type[ev[2]] = [ev]
+            by_type[t] = [ev]
+            types |= bits[t]
         else:
             lst.append(ev)
-    return Case(case_id, incident_date, tuple(allegations), events, by_type)
+        i += 1
+    if not in_order:
+        _sort_events(events)
+        by_type = {}
+        for ev in events:
+            lst = by_type.get(ev.type)
+            if lst is None:
+                by_type[ev.type] = [ev]
+            else:
+                lst.append(ev)
+    return Case(case_id, incident_date, tuple(allegations), events, by_type, types)
+
+
+def _sort_events(events: list[Event]) -> None:
+    """Put events in the clock's order (``event_key``): an insertion sort for a case's few events,
+    most of them in order already (stable: events of one day keep the input's order)."""
+    n = len(events)
+    if n > 64:
+        events.sort(key=event_key)
+        return
+    for k in range(1, n):
+        ev = events[k]
+        day = ev.date
+        j = k - 1
+        while j >= 0 and events[j].date > day:
+            events[j + 1] = events[j]
+            j -= 1
+        events[j + 1] = ev
 
 
 def event_key(e: Event) -> tuple[int, int]:
     """The order the clock takes events in: by date, events of one day in the order the input
     lists them (their input position)."""
-    return (e[0], e[1])
+    return (e.date, e.index)
 
 
-def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[str, tuple[str, bool]]) -> Event:
+# Kinds of extra field, as small numbers, and each type's fields in EVENT_TYPES's order:
+# type -> ((name, kind, required), ...), an empty tuple for a type with none.
+_DAYS: Final = 0
+_BOOL: Final = 1
+_DATE: Final = 2
+_TEXT: Final = 3
+_KINDS: Final = {"days": _DAYS, "bool": _BOOL, "date": _DATE, "text": _TEXT}
+_FIELDS: Final[dict[str, tuple[tuple[str, int, bool], ...]]] = {
+    etype: tuple((name, _KINDS[kind], required) for name, (kind, required) in fields.items())
+    for etype, fields in EVENT_TYPES.items()
+}
+
+
+def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: tuple[tuple[str, int, bool], ...]) -> Event:
     days = 0
     follows = None
     text = None
-    for name, (kind, required) in fields.items():
+    for name, kind, required in fields:
         v = e.get(name)
-        if kind == "days":
+        if kind == _DAYS:
             if v is None:
                 raise CaseError(f"events[{i}].{name}: missing (a whole number of days is required)")
             if type(v) is not int or v < 0:
                 raise CaseError(f"events[{i}].{name}: {v!r} is not a whole number of days (0 or more)")
             days = v
-        elif kind == "bool":
+        elif kind == _BOOL:
             if v is None:
                 raise CaseError(f"events[{i}].{name}: missing (true or false is required)")
             if not isinstance(v, bool):
                 raise CaseError(f"events[{i}].{name}: {v!r} is not true or false")
             follows = v
-        elif kind == "date":
+        elif kind == _DATE:
             days = parse_date(v, f"events[{i}].{name}")
         elif v is None:
             if required:
@@ -235,4 +303,4 @@ def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: dict[
             raise CaseError(f"events[{i}].{name}: must not be empty")
         else:
             text = v
-    return (date, i, etype, days, text, follows)
+    return Event(date, i, etype, days, text, follows)

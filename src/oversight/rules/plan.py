@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from oversight.rules.events import Case, Event, iso
+from oversight.rules.events import Case, CaseError, Event, iso, type_bits
 from oversight.rules.profile import DeadlineRule, Profile, ReferralRule, Rules
 from oversight.rules.timeline import (
     _DATED,
@@ -28,13 +28,13 @@ from oversight.rules.timeline import (
     NOT_APPLICABLE,
     START_EVENTS,
     Deadline,
+    Flag,
     Step,
     Timeline,
+    _add_years,
     _added_text,
     _check_pairs,
-    _first,
-    _first_on_or_after,
-    _flags,
+    _flag_rules,
     _investigation_clock,
     _of_types,
     _with_referrals,
@@ -52,6 +52,20 @@ _CONDITIONS: Final = {
     "does_not_extend_investigation": _NOT_EXTENDING,
 }
 _REFERRAL_EVENT: Final = "review_found_potential_misconduct"
+
+
+class _Addition:
+    """An adjustment that only adds days: its event type, whether it applies always (or only while
+    the period runs), whether it adds the event's own days (or ``days``), and its cite."""
+
+    __slots__ = ("event", "always", "own_days", "days", "cite")
+
+    def __init__(self, event: str, always: bool, own_days: bool, days: int, cite: str) -> None:
+        self.event = event
+        self.always = always
+        self.own_days = own_days
+        self.days = days
+        self.cite = cite
 
 
 class _DeadlinePlan:
@@ -79,6 +93,9 @@ class _DeadlinePlan:
         "note",
         "texts",
         "whole",
+        "trigger_bits",
+        "adjusted_bits",
+        "involved_bits",
     )
 
     def __init__(self, dl_id: str, rule: DeadlineRule) -> None:
@@ -99,38 +116,43 @@ class _DeadlinePlan:
         # the event types whose presence can change the period (timeline._run_period reads
         # the others, a pause's end and what resumes it, only once a pause began)
         self.adjusted_by = tuple(dict.fromkeys(a.event for a in rule.adjustments))
-        # Adjustments that only add days (no toll, no pause, no other anchor):
-        # (event type, applies always, adds a number of days of its own or the event's, days, cite)
-        self.additions: tuple[tuple[str, bool, bool, int, str], ...] = tuple(
-            (a.event, a.when == "always", a.kind == "event_days", a.days, a.cite)
+        # Adjustments that only add days (no toll, no pause, no other anchor)
+        self.additions: tuple[_Addition, ...] = tuple(
+            _Addition(a.event, a.when == "always", a.kind == "event_days", a.days, a.cite)
             for a in rule.adjustments
             if a.kind in ("event_days", "fixed")
         )
         # the event types of the others: with none of them in a case, its period only adds days
         self.involved = tuple(dict.fromkeys(a.event for a in rule.adjustments if a.kind not in ("event_days", "fixed")))
         self.investigation = dl_id == "investigation"
+        # the same sets of event types as bits (events.type_bits), to test a case's Case.types against
+        self.trigger_bits = type_bits(self.trigger)
+        self.adjusted_bits = type_bits(self.adjusted_by)
+        self.involved_bits = type_bits(self.involved)
         self.days = rule.days
         self.cite = rule.cite
         self.note = rule.note
         # start type -> the first step's text before any date (timeline._first_step)
         self.texts: dict[str, str] = {}
-        # start type -> the whole first step's text, for a start that names no date
-        self.whole: dict[str, str] = {}
+        # start type -> the whole first step, for a start that names no date: the same dict for
+        # every case (Plan.compute's timelines share it; it is read, never changed)
+        self.whole: dict[str, Step] = {}
 
     def first_step(self, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
         """timeline._first_step, its words for the start type looked up once."""
-        start_type = trig[2]
+        start_type = trig.type
         days = self.days
         if start_type == "incident_review_started":
             return {
-                "text": f"{days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})" + self.note,
+                "text": f"{days} days from the start of the incident review by {trig.text} ({iso(trig.date)})"
+                + self.note,
                 "days": days,
                 "cite": self.cite,
             }
         if referral is None:
             whole = self.whole.get(start_type)
             if whole is not None:
-                return {"text": whole, "days": days, "cite": self.cite}
+                return whole
         text = self.texts.get(start_type)
         if text is None:
             text = f"{days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
@@ -139,36 +161,97 @@ class _DeadlinePlan:
         if referral is not None:
             src, rr = referral
             text += (
-                f" ({iso(trig[0])}): potential misconduct found in the review by {src[4]} on {iso(src[0])}, to be "
-                f"forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
+                f" ({iso(trig.date)}): potential misconduct found in the review by {src.text} on {iso(src.date)}, "
+                f"to be forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
             )
             cite = f"{cite}; {rr.cite}"
         elif "{d}" in text:
-            text = text.replace("{d}", iso(trig[0]))
+            text = text.replace("{d}", iso(trig.date))
         elif start_type in _DATED:
-            text = f"{text} ({iso(trig[0])})"
-        else:  # the same words for every case
-            self.whole[start_type] = text + self.note
+            text = f"{text} ({iso(trig.date)})"
+        else:  # the same step for every case
+            step: Step = {"text": text + self.note, "days": days, "cite": cite}
+            self.whole[start_type] = step
+            return step
         return {"text": text + self.note, "days": days, "cite": cite}
 
 
 class _RulesPlan:
     """Everything about one ``Rules`` that does not depend on the case."""
 
-    __slots__ = ("rules", "deadlines", "checked", "flags")
+    __slots__ = (
+        "rules",
+        "deadlines",
+        "checked",
+        "answers",
+        "other_checked",
+        "checked_bits",
+        "other_bits",
+        "flags",
+        "limitation",
+        "years",
+        "measured_from",
+        "lift_criminal",
+        "lift_concealment",
+        "lapsed",
+        "barred",
+        "review",
+        "categories",
+        "force3",
+    )
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
         self.deadlines = tuple(_DeadlinePlan(dl_id, rule) for dl_id, rule in rules.deadlines.items())
         # the event types _check_pairs looks at first: without one of them it has nothing to refuse
         checked: set[str] = set()
-        for _, _, completions, _ in rules.answer_pairs:
+        other: set[str] = set()
+        for _, _, completions, match in rules.answer_pairs:
             checked.update(completions)
+            if match is not None:
+                other.update(completions)
         for adj in rules.pauses:
             if adj.end_event is not None:
                 checked.add(adj.end_event)
+                other.add(adj.end_event)
         self.checked = tuple(sorted(checked))
+        # the answers matched by nothing but their date, (start types, answer types) in _check_pairs's
+        # order, and the event types that need the rest of _check_pairs (matched answers, pauses' ends)
+        self.answers: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = tuple(
+            (triggers, completions) for _, triggers, completions, match in rules.answer_pairs if match is None
+        )
+        self.other_checked = tuple(sorted(other))
+        self.checked_bits = type_bits(self.checked)
+        self.other_bits = type_bits(self.other_checked)
         self.flags = not rules.before_chapter
+        # timeline._flags's rules, each flag one dict shared by the timelines (read, never changed)
+        fr = _flag_rules(rules)
+        self.limitation: Flag | None = None if fr.limitation is None else _flag("limitation_barred", fr.limitation)
+        self.years = fr.years
+        self.measured_from: tuple[str, ...] = tuple(fr.measured_from)
+        self.lift_criminal = fr.lift_criminal
+        self.lift_concealment = fr.lift_concealment
+        self.lapsed: Flag | None = None if fr.lapsed is None else _flag("oig_review_lapsed", fr.lapsed)
+        self.barred: Flag | None = None if fr.barred is None else _flag("discipline_barred_timeline", fr.barred)
+        self.review: Flag | None = None if fr.review is None else _flag("oig_review_required", fr.review)
+        self.categories = fr.categories
+        self.force3 = fr.force3
+
+
+# The keys of a deadline, in the order they are written, for copies (Plan.compute fills in each value)
+_DEADLINE: Final[Deadline] = {
+    "id": "",
+    "start": "",
+    "due": None,
+    "status": "",
+    "completed_on": None,
+    "days_remaining": None,
+    "explanation": [],
+}
+
+
+def _flag(flag_id: str, cite: str) -> Flag:
+    return {"id": flag_id, "cite": cite}
 
 
 class Plan:
@@ -188,28 +271,38 @@ class Plan:
         return plan
 
     def compute(self, case: Case, today: int | dt.date) -> Timeline:
-        """The case's deadlines and flags on ``today``: exactly ``timeline.compute(case, profile, today)``."""
+        """The case's deadlines and flags on ``today``: exactly ``timeline.compute(case, profile, today)``.
+
+        A step or flag the same for every case is one dict, shared by the timelines this returns:
+        read them, never change them."""
         today_ord: int = today if type(today) is int else today.toordinal()  # type: ignore[union-attr]
         derived: dict[tuple[int, str], tuple[Event, ReferralRule]]
         if _REFERRAL_EVENT in case.by_type:
             by_type, derived = _with_referrals(case, self.profile)
+            has = type_bits(by_type)
         else:
             by_type, derived = case.by_type, {}
-        first_start = _first(by_type, START_EVENTS)
+            has = case.types
+        first_start = _first_of(by_type, START_EVENTS)
         if first_start is not None:
-            began = first_start[0]
+            began = first_start.date
         else:
-            began = case.events[0][0] if case.events else today_ord
+            began = case.events[0].date if case.events else today_ord
         plan = self._latest if began >= self._last_change else self._plan(self.profile.at(began))
         rules = plan.rules
-        if _any_in(plan.checked, by_type):
-            _check_pairs(rules, by_type)
+        if has & plan.checked_bits:
+            if has & plan.other_bits:
+                _check_pairs(rules, by_type)
+            else:
+                _check_answers(plan.answers, by_type)
         deadlines: list[Deadline] = []
-        append = deadlines.append
         inv: Deadline | None = None
         extended: set[int] = set()
+        lapsed = False
 
         for dp in plan.deadlines:
+            if not has & dp.trigger_bits:
+                continue
             one = dp.one_type
             if one is not None:
                 found = by_type.get(one)
@@ -234,91 +327,161 @@ class Plan:
             cond = dp.condition
             if cond:
                 if cond == _CHIEF_DEPARTS:
-                    triggers = [e for e in triggers if e[5] is False]
+                    triggers = [e for e in triggers if e.follows is False]
                 elif cond == _INVESTIGATION_MISSED:
                     if inv is None or inv["status"] != "missed":
                         continue
                 else:
-                    triggers = [e for e in triggers if e[1] not in extended]
+                    triggers = [e for e in triggers if e.index not in extended]
             if not triggers:
                 continue
             if dp.once:
                 chosen = [triggers[-1] if dp.last else triggers[0]]
             else:
                 chosen = triggers
-            first_day = triggers[0][0]
+            first_day = triggers[0].date
             n = 0
             for trig in chosen:
                 n += 1
                 name = dp.id if dp.once else f"{dp.id}_{n}"
-                start = trig[0]
+                start = trig.date
                 since = first_day if dp.from_first else start
-                completed = _first_on_or_after(by_type, dp.completed_by, since, trig[4] if dp.by_unit else None)
+                completed = _completed_on(by_type, dp.completed_by, since, trig.text if dp.by_unit else None)
                 if dp.not_in_force is not None:
                     text, cite = dp.not_in_force
-                    append(
+                    deadlines.append(
                         {
                             "id": name,
                             "start": iso(start),
                             "due": None,
                             "status": NOT_APPLICABLE,
-                            "completed_on": None if completed is None else iso(completed),
+                            "completed_on": None if completed < 0 else iso(completed),
                             "days_remaining": None,
                             "explanation": [{"text": text, "days": 0, "cite": cite}],
                         }
                     )
                     continue
-                first = dp.first_step(trig, derived.get((trig[1], trig[2])) if derived else None)
+                first = dp.first_step(trig, derived.get((trig.index, trig.type)) if derived else None)
                 tolled = False
-                if dp.adjusts and _any_in(dp.adjusted_by, by_type):
-                    if not _any_in(dp.involved, by_type):
-                        due, steps = _additions(dp, start, completed, by_type, first, extended)
+                if dp.adjusts and has & dp.adjusted_bits:
+                    done = None if completed < 0 else completed
+                    if not has & dp.involved_bits:
+                        due, steps = _additions(dp, start, done, by_type, first, extended)
                     else:
-                        due, tolled, steps, ext = _investigation_clock(
-                            dp.rule, start, completed, by_type, today_ord, first
-                        )
+                        due, tolled, steps, ext = _investigation_clock(dp.rule, start, done, by_type, today_ord, first)
                         extended |= ext
                 else:
                     due = start + dp.days
                     steps = [first]
                 # timeline._status
-                if completed is not None:
+                remaining: int | None = None
+                if completed >= 0:
                     status = "met" if completed <= due else "missed"
-                    remaining: int | None = None
                 elif tolled:
                     status, remaining = "tolled", due - today_ord
                 elif today_ord <= due:
                     status, remaining = "open", due - today_ord
                 else:
-                    status, remaining = "overdue", None
-                d: Deadline = {
-                    "id": name,
-                    "start": iso(start),
-                    "due": iso(due),
-                    "status": status,
-                    "completed_on": None if completed is None else iso(completed),
-                    "days_remaining": remaining,
-                    "explanation": steps,
-                }
+                    status = "overdue"
+                if not lapsed and (status == "missed" or status == "overdue") and name.startswith("oig_review_"):
+                    lapsed = True
+                d = _DEADLINE.copy()  # a copy of a dict of the same keys is cheaper to make than a new one
+                d["id"] = name
+                d["start"] = iso(start)
+                d["due"] = iso(due)
+                d["status"] = status
+                if completed >= 0:
+                    d["completed_on"] = iso(completed)
+                d["days_remaining"] = remaining
+                d["explanation"] = steps
                 if dp.investigation:
                     inv = d
-                append(d)
+                deadlines.append(d)
 
         return {
             "case_id": case.case_id,
             "profile": rules.profile,
             "today": iso(today_ord),
             "deadlines": deadlines,
-            "flags": _flags(case, rules, deadlines, inv) if plan.flags else [],
+            "flags": _flags(case, plan, inv, lapsed) if plan.flags else [],
         }
 
 
-def _any_in(types: tuple[str, ...], by_type: dict[str, list[Event]]) -> bool:
-    """Whether the case has an event of one of ``types``."""
+def _flags(case: Case, plan: _RulesPlan, investigation: Deadline | None, lapsed: bool) -> list[Flag]:
+    """timeline._flags, its rules read once per plan and the lapsed review found while the
+    deadlines were computed (a missed or overdue oig_review_N)."""
+    flags: list[Flag] = []
+    if plan.limitation is not None and case.incident_date is not None:
+        made = _first_of(case.by_type, plan.measured_from)
+        if made is not None and made.date > _add_years(case.incident_date, plan.years):
+            lift_criminal = plan.lift_criminal
+            lift_concealment = plan.lift_concealment
+            lifted = False
+            for a in case.allegations:
+                if (a[2] and lift_criminal) or (a[3] and lift_concealment):
+                    lifted = True
+                    break
+            if not lifted:
+                flags.append(plan.limitation)
+    if plan.lapsed is not None and lapsed:
+        flags.append(plan.lapsed)
+    if plan.barred is not None and investigation is not None and investigation["status"] == "missed":
+        flags.append(plan.barred)
+    if plan.review is not None and case.allegations:
+        review = plan.categories
+        force3 = plan.force3
+        for a in case.allegations:
+            if a[1] in review or (a[4] and force3):
+                flags.append(plan.review)
+                break
+    return flags
+
+
+def _first_of(by_type: dict[str, list[Event]], types: tuple[str, ...]) -> Event | None:
+    """timeline._first: the earliest event of the given types; of two on one day, the one the input lists first."""
+    best: Event | None = None
     for t in types:
-        if t in by_type:
-            return True
-    return False
+        lst = by_type.get(t)
+        if lst is not None:
+            e = lst[0]
+            if best is None or e.date < best.date or (e.date == best.date and e.index < best.index):
+                best = e
+    return best
+
+
+def _completed_on(by_type: dict[str, list[Event]], types: tuple[str, ...], day: int, unit: str | None) -> int:
+    """timeline._first_on_or_after, -1 for none: the day of the first event of the given types on or
+    after ``day`` (of the unit, if one is given)."""
+    best = -1
+    for t in types:
+        lst = by_type.get(t)
+        if lst is not None:
+            for e in lst:
+                if e.date >= day and (unit is None or e.text == unit):
+                    if best < 0 or e.date < best:
+                        best = e.date
+                    break
+    return best
+
+
+def _check_answers(
+    answers: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...], by_type: dict[str, list[Event]]
+) -> None:
+    """timeline._check_pairs for a case with none of the answers it matches by more than date, nor
+    a pause's end: each answer needs a start on or before it."""
+    for triggers, completions in answers:
+        first: Event | None = None
+        for t in completions:
+            lst = by_type.get(t)
+            if lst is None:
+                continue
+            if first is None:
+                first = _first_of(by_type, triggers)
+            e = lst[0]
+            if first is None or e.date < first.date:
+                raise CaseError(
+                    f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} on or before it"
+                )
 
 
 def _additions(
@@ -334,27 +497,44 @@ def _additions(
     always or falls while the period runs (on or after the start, before the findings, on or
     before the due date as adjusted so far). Returns (due, steps); adds to ``extended`` the
     input indexes of the events that adjusted the period."""
-    items: list[tuple[int, int, int, Event, tuple[str, bool, bool, int, str]]] = []
-    k = 0
-    for add in dp.additions:
-        found = by_type.get(add[0])
-        if found is not None:
-            for e in found:
-                items.append((e[0], e[1], k, e, add))
-                k += 1
-    if len(items) > 1:
-        items.sort()  # the case's order; k is unique: the sort never compares past it
     due = start + dp.days
     steps = [first]
-    for item in items:
-        day = item[0]
-        e = item[3]
-        add = item[4]
-        if not add[1] and (day < start or (completed is not None and day >= completed) or day > due):
+    only: list[Event] | None = None
+    only_add: _Addition | None = None
+    items: list[tuple[int, int, int, Event, _Addition]] | None = None
+    for add in dp.additions:
+        found = by_type.get(add.event)
+        if found is None:
             continue
-        extended.add(e[1])
-        days = e[3] if add[2] else add[3]
-        if days:
-            due += days
-            steps.append({"text": _added_text(e, days), "days": days, "cite": add[4]})
+        if only is None and items is None:
+            only, only_add = found, add  # one type's events: already in the case's order
+            continue
+        if items is None:
+            items = []
+            assert only is not None and only_add is not None
+            for e in only:
+                items.append((e.date, e.index, len(items), e, only_add))
+        for e in found:
+            items.append((e.date, e.index, len(items), e, add))
+    if items is not None:
+        items.sort()  # the case's order; the third item is unique: the sort never compares past it
+        for item in items:
+            due = _add(item[3], item[4], start, completed, due, steps, extended)
+    elif only is not None and only_add is not None:
+        for e in only:
+            due = _add(e, only_add, start, completed, due, steps, extended)
     return due, steps
+
+
+def _add(
+    e: Event, add: _Addition, start: int, completed: int | None, due: int, steps: list[Step], extended: set[int]
+) -> int:
+    day = e.date
+    if not add.always and (day < start or (completed is not None and day >= completed) or day > due):
+        return due
+    extended.add(e.index)
+    days = e.days if add.own_days else add.days
+    if days:
+        steps.append({"text": _added_text(e, days), "days": days, "cite": add.cite})
+        return due + days
+    return due

@@ -32,7 +32,7 @@ def unchanged_through(case: Case, timeline: Timeline, today: int) -> int:
             if last is None or due < last:
                 last = due
     for ev in case.events:
-        day = ev[0]  # the date (events.DATE)
+        day = ev.date
         if day > today:
             last = day - 1 if last is None else min(last, day - 1)
             break  # events are in date order: the first later one is the earliest

@@ -115,7 +115,7 @@ def _first(by_type: dict[str, list[Event]], types: Sequence[str]) -> Event | Non
         lst = by_type.get(t)
         if lst is not None:
             e = lst[0]
-            if best is None or e[0] < best[0] or (e[0] == best[0] and e[1] < best[1]):
+            if best is None or e.date < best.date or (e.date == best.date and e.index < best.index):
                 best = e
     return best
 
@@ -137,9 +137,9 @@ def _first_on_or_after(
     best: int | None = None
     for t in types:
         for e in by_type.get(t, _NO_EVENTS):
-            if e[0] >= day and (unit is None or e[4] == unit):
-                if best is None or e[0] < best:
-                    best = e[0]
+            if e.date >= day and (unit is None or e.text == unit):
+                if best is None or e.date < best:
+                    best = e.date
                 break
     return best
 
@@ -147,7 +147,7 @@ def _first_on_or_after(
 def case_start(case: Case) -> int | None:
     """The day the case's rules are chosen by: the earliest start event."""
     e = _first(case.by_type, START_EVENTS)
-    return e[0] if e is not None else None
+    return e.date if e is not None else None
 
 
 def _add_years(ordinal: int, years: int) -> int:
@@ -254,7 +254,7 @@ class _Period:
         return self.seq
 
     def add(self, day: int, days: int, text: str, cite: str, e: Event) -> None:
-        self.extended.add(e[1])
+        self.extended.add(e.index)
         if days:
             self.added += days
             self.steps.append((day, self.next_seq(), {"text": text, "days": days, "cite": cite}))
@@ -266,39 +266,39 @@ class _Period:
 
 
 def _reason(e: Event) -> str:
-    return f" ({e[4]})" if e[4] else ""
+    return f" ({e.text})" if e.text else ""
 
 
 def _single(p: _Period, adj: AdjustmentRule, e: Event) -> None:
-    day = e[0]
+    day = e.date
     if adj.when == "while_running" and not p.running(day):
         return
     if adj.kind == "toll":
-        p.extended.add(e[1])
+        p.extended.add(e.index)
         what = (
             f"OPA Director position vacant on {iso(day)}: the period tolls"
-            if e[2] == "director_vacancy"
-            else f"{e[2].replace('_', ' ')} on {iso(day)}: the period tolls"
+            if e.type == "director_vacancy"
+            else f"{e.type.replace('_', ' ')} on {iso(day)}: the period tolls"
         )
         p.toll(day, day + adj.days, adj.cite).describe = lambda n, overlap: f"{what} {_tolled(n, overlap)}"
         return
-    days = e[3] if adj.kind == "event_days" else adj.days
+    days = e.days if adj.kind == "event_days" else adj.days
     p.add(day, days, _added_text(e, days), adj.cite, e)
 
 
 def _added_text(e: Event, days: int) -> str:
     """The step of an event that adds ``days`` to the period."""
-    if e[2] == "interview_postponed":
-        return f"interview postponed on {iso(e[0])}{_reason(e)}: {days} days added"
-    if e[2] == "additional_investigation":
-        return f"additional investigation on {iso(e[0])}{_reason(e)}, while the period ran: {days} days added"
-    return f"{e[2].replace('_', ' ')} on {iso(e[0])}: {days} days added"
+    if e.type == "interview_postponed":
+        return f"interview postponed on {iso(e.date)}{_reason(e)}: {days} days added"
+    if e.type == "additional_investigation":
+        return f"additional investigation on {iso(e.date)}{_reason(e)}, while the period ran: {days} days added"
+    return f"{e.type.replace('_', ' ')} on {iso(e.date)}: {days} days added"
 
 
 def _pause_start(p: _Period, adj: AdjustmentRule, e: Event) -> None:
     if p.open is not None:
         return  # already paused: the later start changes nothing
-    since = max(e[0], p.start)
+    since = max(e.date, p.start)
     counts = p.running(since)
     p.open = (since, counts, e)
     p.open_toll = p.toll(since, None, adj.cite) if counts else None
@@ -319,18 +319,18 @@ def _pause_end(p: _Period, e: Event, resumed: bool) -> None:
     p.open_toll = None
     if toll is None:
         return
-    stop = e[0] if p.completed is None else min(e[0], p.completed)
+    stop = e.date if p.completed is None else min(e.date, p.completed)
     if stop <= since:
         p.tolls.remove(toll)
         return
     toll.until = stop
     if resumed:
-        how = _RESUMED.get(e[2], e[2].replace("_", " "))
-        until = f" until {iso(e[0])}, when {how}{_reason(e)}, which resumed the clock"
+        how = _RESUMED.get(e.type, e.type.replace("_", " "))
+        until = f" until {iso(e.date)}, when {how}{_reason(e)}, which resumed the clock"
     else:
-        until = f" to {iso(e[0])}"
-    counted = f" (counted from {iso(since)}, when the period began)" if since != started[0] else ""
-    head = f"paused for a criminal investigation from {iso(started[0])}{until}{counted}"
+        until = f" to {iso(e.date)}"
+    counted = f" (counted from {iso(since)}, when the period began)" if since != started.date else ""
+    head = f"paused for a criminal investigation from {iso(started.date)}{until}{counted}"
     toll.describe = lambda n, overlap: f"{head}: {_tolled(n, overlap)}"
 
 
@@ -344,14 +344,14 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
             continue
         role = "start" if adj.kind == "pause" else "single"
         for e in by_type.get(adj.event, _NO_EVENTS):
-            items.append((e[0], e[1], len(items), adj, role, e))
+            items.append((e.date, e.index, len(items), adj, role, e))
         if adj.kind == "pause":
             if adj.end_event:
                 for e in by_type.get(adj.end_event, _NO_EVENTS):
-                    items.append((e[0], e[1], len(items), adj, "end", e))
+                    items.append((e.date, e.index, len(items), adj, "end", e))
             for t in adj.resumed_by:
                 for e in by_type.get(t, _NO_EVENTS):
-                    items.append((e[0], e[1], len(items), adj, "resume", e))
+                    items.append((e.date, e.index, len(items), adj, "resume", e))
     items.sort()
     for _, _, _, adj, role, e in items:
         if role == "end":
@@ -360,7 +360,7 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
             if p.open is not None:
                 _pause_end(p, e, resumed=False)
         elif role == "resume":
-            if p.open is not None and e[0] > p.open[2][0]:
+            if p.open is not None and e.date > p.open[2].date:
                 _pause_end(p, e, resumed=True)
         elif role == "single":
             _single(p, adj, e)
@@ -381,7 +381,7 @@ def _run_period(p: _Period, rule: DeadlineRule, by_type: dict[str, list[Event]],
             return
         p.tolled = True
         toll.until = today
-        head = f"paused for a criminal investigation since {iso(started[0])} and still paused on {iso(today)}"
+        head = f"paused for a criminal investigation since {iso(started.date)} and still paused on {iso(today)}"
         toll.describe = lambda n, overlap: (
             f"{head}: {n - overlap} days counted so far; the due date moves a day for each further day of the pause"
             + (f" ({overlap} days were already tolled)" if overlap else "")
@@ -424,7 +424,7 @@ def _investigation_clock(
 
 
 def _later_of(adj: AdjustmentRule, e: Event, start: int, first: Step) -> tuple[int, list[Step]]:
-    determined, underlying = e[0], e[3]
+    determined, underlying = e.date, e.days
     if underlying > determined:
         anchor = underlying
         which = (
@@ -457,22 +457,22 @@ def _later_of(adj: AdjustmentRule, e: Event, start: int, first: Step) -> tuple[i
 
 
 def _first_step(rule: DeadlineRule, trig: Event, referral: tuple[Event, ReferralRule] | None) -> Step:
-    start_type = trig[2]
+    start_type = trig.type
     text = f"{rule.days} days from {_START_TEXT.get(start_type, start_type.replace('_', ' '))}"
     cite = rule.cite
     if start_type == "incident_review_started":
-        text = f"{rule.days} days from the start of the incident review by {trig[4]} ({iso(trig[0])})"
+        text = f"{rule.days} days from the start of the incident review by {trig.text} ({iso(trig.date)})"
     elif referral is not None:
         src, rr = referral
         text += (
-            f" ({iso(trig[0])}): potential misconduct found in the review by {src[4]} on {iso(src[0])}, to be "
+            f" ({iso(trig.date)}): potential misconduct found in the review by {src.text} on {iso(src.date)}, to be "
             f"forwarded to OPA in a timely manner" + (f" ({rr.days} days allowed)" if rr.days else "")
         )
         cite = f"{cite}; {rr.cite}"
     elif "{d}" in text:
-        text = text.replace("{d}", iso(trig[0]))
+        text = text.replace("{d}", iso(trig.date))
     elif start_type in _DATED:
-        text = f"{text} ({iso(trig[0])})"
+        text = f"{text} ({iso(trig.date)})"
     return {"text": text + rule.note, "days": rule.days, "cite": cite}
 
 
@@ -510,22 +510,24 @@ def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
                 if first is None:
                     first = _first(by_type, triggers)
                 e = lst[0]
-                if first is None or e[0] < first[0]:
+                if first is None or e.date < first.date:
                     raise CaseError(
-                        f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} on or before it"
+                        f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} "
+                        "on or before it"
                     )
             continue
         for t in completions:
             for e in by_type.get(t, _NO_EVENTS):
-                starts = [s for s in _of_types(by_type, triggers) if s[0] <= e[0]]
+                starts = [s for s in _of_types(by_type, triggers) if s.date <= e.date]
                 if not starts:
                     raise CaseError(
-                        f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} on or before it"
+                        f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} "
+                        "on or before it"
                     )
-                if not any(s[4] == e[4] for s in starts):
+                if not any(s.text == e.text for s in starts):
                     raise CaseError(
-                        f"events[{e[1]}].{match}: {e[2]} on {iso(e[0])} has no {' or '.join(triggers)} "
-                        f"of {e[4]!r} on or before it"
+                        f"events[{e.index}].{match}: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} "
+                        f"of {e.text!r} on or before it"
                     )
     for adj in rules.pauses:
         if adj.end_event in by_type:
@@ -537,8 +539,8 @@ def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> 
     before a start of the same day does not close it)."""
     assert adj.end_event is not None
     marks = sorted(
-        [(e[0], e[1], True, e) for e in by_type.get(adj.event, _NO_EVENTS)]
-        + [(e[0], e[1], False, e) for e in by_type.get(adj.end_event, _NO_EVENTS)]
+        [(e.date, e.index, True, e) for e in by_type.get(adj.event, _NO_EVENTS)]
+        + [(e.date, e.index, False, e) for e in by_type.get(adj.end_event, _NO_EVENTS)]
     )
     paused = False
     for _, _, starts, e in marks:
@@ -547,7 +549,7 @@ def _check_pause_pairs(adj: AdjustmentRule, by_type: dict[str, list[Event]]) -> 
         elif paused:
             paused = False
         else:
-            raise CaseError(f"events[{e[1]}].type: {e[2]} on {iso(e[0])} has no {adj.event} before it")
+            raise CaseError(f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {adj.event} before it")
 
 
 def _with_referrals(
@@ -556,16 +558,16 @@ def _with_referrals(
     """The case's events by type, with the should-have-been-referred dates its reviews' findings set."""
     by_type = case.by_type
     derived: dict[tuple[int, str], tuple[Event, ReferralRule]] = {}
-    found = [e for e in case.events if e[2] == "review_found_potential_misconduct"]
+    found = [e for e in case.events if e.type == "review_found_potential_misconduct"]
     if not found:
         return by_type, derived
     by_type = dict(by_type)
     for e in found:
-        for rr in profile.at(e[0]).referrals:
-            if rr.event != e[2]:
+        for rr in profile.at(e.date).referrals:
+            if rr.event != e.type:
                 continue
-            v: Event = (e[0] + rr.days, e[1], rr.starts, 0, e[4], None)
-            derived[(v[1], v[2])] = (e, rr)
+            v = Event(e.date + rr.days, e.index, rr.starts, 0, e.text, None)
+            derived[(v.index, v.type)] = (e, rr)
             by_type[rr.starts] = sorted([*by_type.get(rr.starts, _NO_EVENTS), v], key=event_key)
     return by_type, derived
 
@@ -576,9 +578,9 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
     by_type, derived = _with_referrals(case, profile)
     first_start = _first(by_type, START_EVENTS)
     if first_start is not None:
-        began = first_start[0]
+        began = first_start.date
     else:
-        began = case.events[0][0] if case.events else today_ord
+        began = case.events[0].date if case.events else today_ord
     rules = profile.at(began)
     _check_pairs(rules, by_type)
     deadlines: list[Deadline] = []
@@ -590,12 +592,12 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
         triggers = _of_types(by_type, rule.trigger)
         cond = rule.condition
         if cond == "chief_departs_from_recommendation":
-            triggers = [e for e in triggers if e[5] is False]
+            triggers = [e for e in triggers if e.follows is False]
         elif cond == "investigation_missed":
             if inv is None or inv["status"] != "missed":
                 continue
         elif cond == "does_not_extend_investigation":
-            triggers = [e for e in triggers if e[1] not in extended]
+            triggers = [e for e in triggers if e.index not in extended]
         if not triggers:
             continue
         if rule.repeat == "once":
@@ -604,14 +606,14 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
             chosen = triggers
         for n, trig in enumerate(chosen, 1):
             name = dl_id if rule.repeat == "once" else f"{dl_id}_{n}"
-            start = trig[0]
-            since = triggers[0][0] if rule.completed_from == "first_trigger" else start
-            unit = trig[4] if rule.match == "unit" else None
+            start = trig.date
+            since = triggers[0].date if rule.completed_from == "first_trigger" else start
+            unit = trig.text if rule.match == "unit" else None
             completed = _first_on_or_after(by_type, rule.completed_by, since, unit)
             if rule.not_in_force is not None:
                 append(_not_applicable(name, start, completed, *rule.not_in_force))
                 continue
-            first = _first_step(rule, trig, derived.get((trig[1], trig[2])))
+            first = _first_step(rule, trig, derived.get((trig.index, trig.type)))
             due = start + rule.days
             tolled = False
             steps = [first]
@@ -693,7 +695,7 @@ def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: D
     flags: list[Flag] = []
     if fr.limitation is not None and case.incident_date is not None:
         made = _first(case.by_type, fr.measured_from)
-        if made is not None and made[0] > _add_years(case.incident_date, fr.years):
+        if made is not None and made.date > _add_years(case.incident_date, fr.years):
             lift_criminal = fr.lift_criminal
             lift_concealment = fr.lift_concealment
             if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
