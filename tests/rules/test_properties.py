@@ -346,3 +346,34 @@ def test_a_timeline_stays_true_through_the_day_the_board_keeps_it(
     for day in {today + 1, min(last, today + 1 + k), min(last, today + 5000)}:
         if day <= last:
             assert same(compute(parsed, PROFILE, day)) == same(tl), (dt.date.fromordinal(day), last)
+
+
+def test_a_pause_open_when_a_later_dated_event_is_applied_keeps_the_case_for_a_day_only() -> None:
+    """Found by the property above: a criminal pause begun on the day of the complaint, ended by
+    a submission to OIG dated months later, and an interview postponement dated that later day.
+    Applying the postponement the clock counts the open pause only up to today, so the
+    postponement falls inside the period from the next day on: the board keeps such a case for
+    the day only."""
+    from oversight.rules.projection import unchanged_through
+
+    day = "2017-08-31"
+    case = {
+        "case_id": "P",
+        "incident_date": day,
+        "allegations": [
+            {"id": "A1", "category": "use_of_force", "criminal": False, "concealment": False, "type_iii_force": False}
+        ],
+        "events": [
+            {"type": "complaint_received", "date": day},
+            {"type": "interview_postponed", "date": "2018-02-28", "days": 1, "reason": "x"},
+            {"type": "criminal_pause_started", "date": day},
+            {"type": "submitted_to_oig", "date": "2018-02-28"},
+        ],
+    }
+    parsed = parse_case(case)
+    today = _days(day)
+    tl = compute(parsed, PROFILE, today)
+    assert unchanged_through(parsed, tl, today) == today
+    # and the answer does move the next day (the reason the board may not keep it)
+    due = {d["id"]: d["due"] for d in compute(parsed, PROFILE, today + 1)["deadlines"]}
+    assert due["investigation"] != _deadline(tl, "investigation")["due"]

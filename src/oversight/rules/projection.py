@@ -31,15 +31,26 @@ def unchanged_through(case: Case, timeline: Timeline, today: int) -> int:
             due = parse_date(d["due"], "due")
             if last is None or due < last:
                 last = due
+    paused = False
     for ev in case.events:
         day = ev.date
         if day > today:
+            if paused:
+                # a pause begun by an event dated after today's: while the clock applies that
+                # later event it counts the open pause only up to today, so the answer moves
+                # with every day until then (the web app dates no event after the day it is
+                # recorded; an imported or replayed case may)
+                return today
             last = day - 1 if last is None else min(last, day - 1)
             break  # events are in date order: the first later one is the earliest
+        paused = paused or ev.type in PAUSE_STARTS
     if last is None:
         return _FOREVER
     return max(last, today)
 
+
+# The events that open a pause of the investigation's clock (the profile's pause adjustments).
+PAUSE_STARTS = frozenset({"criminal_pause_started"})
 
 # Nothing left to fall due: a date past any case's horizon (9999-12-31 is ordinal 3,652,059).
 _FOREVER = 3_652_059
