@@ -77,11 +77,15 @@ test-postgres: $(STAMP)
 	  echo "SKIPPED: the PostgreSQL run (no PostgreSQL at $(PG_URL))" >&2; \
 	fi
 
-# The SQLite and PostgreSQL runs side by side (each its own database, checkpoints and server
-# ports), then the pure-Python clock and the browser walks.
+# Two lanes side by side (each its own database, checkpoints and server ports): the PostgreSQL
+# run, the longest, in one; the SQLite run, then the pure-Python clock and the browser walks, in
+# the other.
 test: lint types
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
-	$(MAKE) --no-print-directory test-pure test-browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-postgres test-sqlite-lane
+
+.PHONY: test-sqlite-lane
+test-sqlite-lane:
+	$(MAKE) --no-print-directory -j1 test-sqlite test-pure test-browser
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/timeline_bench.py
