@@ -20,7 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Final
 
-from oversight.rules.events import Case, CaseError, Event, iso, type_bits
+from oversight.rules.events import Case, Event, iso, type_bits
 from oversight.rules.profile import DeadlineRule, Profile, ReferralRule, Rules
 from oversight.rules.timeline import (
     _DATED,
@@ -33,6 +33,7 @@ from oversight.rules.timeline import (
     Timeline,
     _add_years,
     _added_text,
+    _check_answered,
     _check_pairs,
     _flag_rules,
     _investigation_clock,
@@ -470,18 +471,7 @@ def _check_answers(
     """timeline._check_pairs for a case with none of the answers it matches by more than date, nor
     a pause's end: each answer needs a start on or before it."""
     for triggers, completions in answers:
-        first: Event | None = None
-        for t in completions:
-            lst = by_type.get(t)
-            if lst is None:
-                continue
-            if first is None:
-                first = _first_of(by_type, triggers)
-            e = lst[0]
-            if first is None or e.date < first.date:
-                raise CaseError(
-                    f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} on or before it"
-                )
+        _check_answered(triggers, completions, by_type)
 
 
 def _additions(

@@ -498,23 +498,27 @@ def _not_applicable(dl_id: str, start: int, completed: int | None, text: str, ci
     }
 
 
+def _check_answered(triggers: tuple[str, ...], completions: tuple[str, ...], by_type: dict[str, list[Event]]) -> None:
+    """An answer matched by date alone needs a start on or before it (also the plan's check)."""
+    first: Event | None = None
+    for t in completions:
+        lst = by_type.get(t)
+        if lst is None:
+            continue
+        if first is None:
+            first = _first(by_type, triggers)
+        e = lst[0]
+        if first is None or e.date < first.date:
+            raise CaseError(
+                f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} on or before it"
+            )
+
+
 def _check_pairs(rules: Rules, by_type: dict[str, list[Event]]) -> None:
     """End events need a start: a pause end its start, an OIG answer a submission, a review's end its start."""
     for _, triggers, completions, match in rules.answer_pairs:
         if match is None:
-            first: Event | None = None
-            for t in completions:
-                lst = by_type.get(t)
-                if lst is None:
-                    continue
-                if first is None:
-                    first = _first(by_type, triggers)
-                e = lst[0]
-                if first is None or e.date < first.date:
-                    raise CaseError(
-                        f"events[{e.index}].type: {e.type} on {iso(e.date)} has no {' or '.join(triggers)} "
-                        "on or before it"
-                    )
+            _check_answered(triggers, completions, by_type)
             continue
         for t in completions:
             for e in by_type.get(t, _NO_EVENTS):
