@@ -368,3 +368,37 @@ def test_each_refusal_says_who_may(case, people, today, name, roles, call):
         with pytest.raises(Refused, match="^Only .* may .*you hold"):
             call(people[role], case, today)
     assert case.events.count() == n_events
+
+
+def test_the_directors_statements_due_come_from_each_decided_cases_clock_asked_once(people, today):
+    """The Director's "Statements due" lists a decided case that missed its time limit and none
+    that met it, however many decided cases there are: each case is asked the clock once (the
+    answer is kept on the case) and again after any event is appended to it."""
+    from oversight.cases.models import Case
+    from oversight.discipline.waiting import statements
+
+    late = open_case(people["intake"], today, received_days_ago=250)
+    on_time = open_case(people["intake"], today, received_days_ago=150)
+    for c in (late, on_time):
+        actions.recommend_findings(
+            people["director"], c, on=ago(today, 40), findings=dict.fromkeys(allegation_pks(c), "sustained")
+        )
+        decide(
+            c,
+            people,
+            today,
+            decided_on=ago(today, 30),
+            due_process_hearing_on=ago(today, 35),
+            findings=dict.fromkeys(allegation_pks(c), "sustained"),
+        )
+
+    def listed() -> list[str]:
+        return [w.case for w in statements(people["director"], today) if "timeline statement" in w.title]
+
+    assert listed() == [late.number]
+    owed = dict(Case.objects.filter(pk__in=[late.pk, on_time.pk]).values_list("number", "timeline_statement_owed"))
+    assert owed == {late.number: True, on_time.number: False}
+    case_actions.add_note(people["director"], on_time, "a note")
+    assert Case.objects.get(pk=on_time.pk).timeline_statement_owed is None  # asked again on the next list
+    assert listed() == [late.number]
+    assert Case.objects.get(pk=on_time.pk).timeline_statement_owed is False

@@ -218,6 +218,10 @@ class Case(models.Model):
     board_deadline_id = models.CharField(max_length=48, blank=True)
     board_deadline = models.JSONField(null=True, blank=True)
     board_flags = models.JSONField(default=list, blank=True)
+    # Whether the Director owes the statement on an exceeded time limit (SMC 3.29.027.C), once
+    # the Chief has decided (the investigation's status no longer moves): None until the clock was
+    # asked (discipline.waiting.statements asks it), and again after any appended event.
+    timeline_statement_owed = models.BooleanField(null=True, default=None)
     # The search's projection (oversight.cases.search): the case's words (its summary, notes and
     # allegation descriptions) as written, and the same through the one redaction path, for those
     # who may not read every person's identity. Any appended event marks it stale; a search

@@ -36,6 +36,28 @@ def _with_deadline(cases: Any, today: dt.date, deadline_id: str) -> Iterator[tup
         yield case, next((d for d in tls[case.pk]["deadlines"] if d["id"] == deadline_id), None)
 
 
+# How many decided cases a request asks the clock about, at most (the rest on the next one).
+SETTLE = 500
+
+
+def _timeline_statements_owed(today: dt.date) -> Any:
+    """The decided cases with no statement on an exceeded time limit that owe one. Most decided
+    cases met their limit and owe none: each is asked the clock once (its status no longer moves
+    after the Chief's decision) and the answer kept on the case until an event is appended."""
+    decided = Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))).exclude(
+        Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))
+    )
+    unknown = list(decided.filter(timeline_statement_owed__isnull=True).values_list("pk", flat=True)[:SETTLE])
+    if unknown:
+        tls = timelines(Case.objects.filter(pk__in=unknown), today)
+        owing = [pk for pk, tl in tls.items() if any(d["id"] == "timeline_statement" for d in tl["deadlines"])]
+        Case.objects.filter(pk__in=owing, timeline_statement_owed__isnull=True).update(timeline_statement_owed=True)
+        Case.objects.filter(pk__in=unknown, timeline_statement_owed__isnull=True).exclude(pk__in=owing).update(
+            timeline_statement_owed=False
+        )
+    return decided.filter(timeline_statement_owed=True)
+
+
 def _due(d: dict[str, Any] | None) -> dt.date | None:
     return dt.date.fromisoformat(d["due"]) if d and d.get("due") else None
 
@@ -68,16 +90,15 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
     if not wanted:
         return
     # Only cases that may owe a statement are given to the clock: the Chief's when the decision
-    # departed from the recommendations, the Director's when none was issued yet.
+    # departed from the recommendations, the Director's when the investigation missed its time
+    # limit and none was issued yet (known per case once asked: _timeline_statements_owed).
     owed = {
         "chief_statement": Case.objects.filter(
             Exists(
                 CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision", data__follows_recommendation=False)
             )
         ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_statement_issued"))),
-        "timeline_statement": Case.objects.filter(
-            Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))
-        ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))),
+        "timeline_statement": _timeline_statements_owed(today),
     }
     for deadline_id, _ in wanted:
         for case, d in _with_deadline(owed[deadline_id].order_by("-number")[:200], today, deadline_id):

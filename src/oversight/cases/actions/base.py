@@ -89,7 +89,7 @@ def append_event(case: Case, type: str, date: dt.date, user: User, data: Mapping
     # The board and the search recompute this case: whatever was recorded with this event (a
     # summary, a note, a person, an allegation, an interview) may change the case's words. The
     # board's projection is recomputed as the write commits, so no reader waits on the clock.
-    Case.objects.filter(pk=case.pk).update(board_day=None, search_stale=True)
+    Case.objects.filter(pk=case.pk).update(board_day=None, search_stale=True, timeline_statement_owed=None)
     transaction.on_commit(lambda pk=case.pk: refresh_board(timezone.localdate(), [pk]))
     return ev
 
