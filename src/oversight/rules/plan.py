@@ -28,14 +28,13 @@ from oversight.rules.timeline import (
     NOT_APPLICABLE,
     START_EVENTS,
     Deadline,
-    Flag,
     Step,
     Timeline,
-    _add_years,
     _added_text,
     _check_answered,
     _check_pairs,
     _flag_rules,
+    _flags_of,
     _investigation_clock,
     _of_types,
     _with_referrals,
@@ -189,16 +188,7 @@ class _RulesPlan:
         "checked_bits",
         "other_bits",
         "flags",
-        "limitation",
-        "years",
-        "measured_from",
-        "lift_criminal",
-        "lift_concealment",
-        "lapsed",
-        "barred",
-        "review",
-        "categories",
-        "force3",
+        "flag_rules",
     )
 
     def __init__(self, rules: Rules) -> None:
@@ -225,18 +215,7 @@ class _RulesPlan:
         self.checked_bits = type_bits(self.checked)
         self.other_bits = type_bits(self.other_checked)
         self.flags = not rules.before_chapter
-        # timeline._flags's rules, each flag one dict shared by the timelines (read, never changed)
-        fr = _flag_rules(rules)
-        self.limitation: Flag | None = None if fr.limitation is None else _flag("limitation_barred", fr.limitation)
-        self.years = fr.years
-        self.measured_from: tuple[str, ...] = tuple(fr.measured_from)
-        self.lift_criminal = fr.lift_criminal
-        self.lift_concealment = fr.lift_concealment
-        self.lapsed: Flag | None = None if fr.lapsed is None else _flag("oig_review_lapsed", fr.lapsed)
-        self.barred: Flag | None = None if fr.barred is None else _flag("discipline_barred_timeline", fr.barred)
-        self.review: Flag | None = None if fr.review is None else _flag("oig_review_required", fr.review)
-        self.categories = fr.categories
-        self.force3 = fr.force3
+        self.flag_rules = _flag_rules(rules)  # timeline's, each flag one dict the timelines share
 
 
 # The keys of a deadline, in the order they are written, for copies (Plan.compute fills in each value)
@@ -249,10 +228,6 @@ _DEADLINE: Final[Deadline] = {
     "days_remaining": None,
     "explanation": [],
 }
-
-
-def _flag(flag_id: str, cite: str) -> Flag:
-    return {"id": flag_id, "cite": cite}
 
 
 class Plan:
@@ -404,38 +379,8 @@ class Plan:
             "profile": rules.profile,
             "today": iso(today_ord),
             "deadlines": deadlines,
-            "flags": _flags(case, plan, inv, lapsed) if plan.flags else [],
+            "flags": _flags_of(case, plan.flag_rules, inv, lapsed) if plan.flags else [],
         }
-
-
-def _flags(case: Case, plan: _RulesPlan, investigation: Deadline | None, lapsed: bool) -> list[Flag]:
-    """timeline._flags, its rules read once per plan and the lapsed review found while the
-    deadlines were computed (a missed or overdue oig_review_N)."""
-    flags: list[Flag] = []
-    if plan.limitation is not None and case.incident_date is not None:
-        made = _first_of(case.by_type, plan.measured_from)
-        if made is not None and made.date > _add_years(case.incident_date, plan.years):
-            lift_criminal = plan.lift_criminal
-            lift_concealment = plan.lift_concealment
-            lifted = False
-            for a in case.allegations:
-                if (a[2] and lift_criminal) or (a[3] and lift_concealment):
-                    lifted = True
-                    break
-            if not lifted:
-                flags.append(plan.limitation)
-    if plan.lapsed is not None and lapsed:
-        flags.append(plan.lapsed)
-    if plan.barred is not None and investigation is not None and investigation["status"] == "missed":
-        flags.append(plan.barred)
-    if plan.review is not None and case.allegations:
-        review = plan.categories
-        force3 = plan.force3
-        for a in case.allegations:
-            if a[1] in review or (a[4] and force3):
-                flags.append(plan.review)
-                break
-    return flags
 
 
 def _first_of(by_type: dict[str, list[Event]], types: tuple[str, ...]) -> Event | None:

@@ -648,7 +648,8 @@ def compute(case: Case, profile: Profile, today: int | dt.date) -> Timeline:
 
 
 class _FlagRules:
-    """The flags' rules of one ``Rules``, read once: the cite of each enabled flag (None when not)."""
+    """The flags' rules of one ``Rules``, read once: each enabled flag as the one dict every
+    timeline of those rules shares (read, never changed), None when the flag is not enabled."""
 
     __slots__ = (
         "limitation",
@@ -666,14 +667,18 @@ class _FlagRules:
     def __init__(self, rules: Rules) -> None:
         f = rules.flags
         lim = rules.limitation
-        self.limitation: str | None = f["limitation_barred"].cite if "limitation_barred" in f else None
+
+        def flag(flag_id: str) -> Flag | None:
+            return {"id": flag_id, "cite": f[flag_id].cite} if flag_id in f else None
+
+        self.limitation = flag("limitation_barred")
         self.years = lim.years
-        self.measured_from = lim.measured_from
+        self.measured_from: tuple[str, ...] = tuple(lim.measured_from)
         self.lift_criminal = "criminal" in lim.exceptions
         self.lift_concealment = "concealment" in lim.exceptions
-        self.lapsed: str | None = f["oig_review_lapsed"].cite if "oig_review_lapsed" in f else None
-        self.barred: str | None = f["discipline_barred_timeline"].cite if "discipline_barred_timeline" in f else None
-        self.review: str | None = f["oig_review_required"].cite if "oig_review_required" in f else None
+        self.lapsed = flag("oig_review_lapsed")
+        self.barred = flag("discipline_barred_timeline")
+        self.review = flag("oig_review_required")
         self.categories = rules.oig_review_categories
         # Type III force is a level of force (3.29.007), carried by an allegation; its review
         # is the profile's: the category "type_iii_force" stands for it in the review lists.
@@ -695,7 +700,18 @@ def _flag_rules(rules: Rules) -> _FlagRules:
 
 
 def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: Deadline | None) -> list[Flag]:
-    fr = _flag_rules(rules)
+    lapsed = False
+    for d in deadlines:
+        status = d["status"]
+        if (status == "missed" or status == "overdue") and d["id"].startswith("oig_review_"):
+            lapsed = True
+            break
+    return _flags_of(case, _flag_rules(rules), investigation, lapsed)
+
+
+def _flags_of(case: Case, fr: _FlagRules, investigation: Deadline | None, lapsed: bool) -> list[Flag]:
+    """The case's flags under ``fr``, ``lapsed`` when an OIG review window was missed or is
+    overdue (the plan finds it while it computes the deadlines)."""
     flags: list[Flag] = []
     if fr.limitation is not None and case.incident_date is not None:
         made = _first(case.by_type, fr.measured_from)
@@ -703,21 +719,17 @@ def _flags(case: Case, rules: Rules, deadlines: list[Deadline], investigation: D
             lift_criminal = fr.lift_criminal
             lift_concealment = fr.lift_concealment
             if not any((a[2] and lift_criminal) or (a[3] and lift_concealment) for a in case.allegations):
-                flags.append({"id": "limitation_barred", "cite": fr.limitation})
-    if fr.lapsed is not None:
-        for d in deadlines:
-            status = d["status"]
-            if (status == "missed" or status == "overdue") and d["id"].startswith("oig_review_"):
-                flags.append({"id": "oig_review_lapsed", "cite": fr.lapsed})
-                break
+                flags.append(fr.limitation)
+    if fr.lapsed is not None and lapsed:
+        flags.append(fr.lapsed)
     if fr.barred is not None and investigation is not None and investigation["status"] == "missed":
-        flags.append({"id": "discipline_barred_timeline", "cite": fr.barred})
+        flags.append(fr.barred)
     if fr.review is not None and case.allegations:
         review = fr.categories
         force3 = fr.force3
         for a in case.allegations:
             if a[1] in review or (a[4] and force3):
-                flags.append({"id": "oig_review_required", "cite": fr.review})
+                flags.append(fr.review)
                 break
     return flags
 
