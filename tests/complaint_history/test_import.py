@@ -116,7 +116,6 @@ SEATTLE_HEADER = [
     "Named Employee Gender",
     "Named Employee Years of Service",
     "Allegation",
-    "Allegation Category",
     "Finding",
     "Discipline",
 ]
@@ -148,7 +147,6 @@ def _row(
         "Named Employee Gender": "Male",
         "Named Employee Years of Service": "7",
         "Allegation": allegation,
-        "Allegation Category": "Professionalism",
         "Finding": finding,
         "Discipline": discipline,
     }
@@ -162,22 +160,18 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
     from oversight.history.models import ImportedCase
 
     rows = [
-        _row("2021OPA-0001", "1234", "Professionalism - Courtesy", "Sustained", "Written Reprimand"),
-        _row(
-            "2021OPA-0001",
-            "1234",
-            "Honesty",
-            "Not Sustained - Inconclusive",
-            "Not Applicable",
-            **{"Allegation Category": "Honesty"},
-        ),
-        _row("2021OPA-0001", "5678", "Professionalism - Courtesy", "Not Sustained - Unfounded"),
-        _row(
-            "2021OPA-0002", "1234", "Use of Force", "Sustained", "Suspension", **{"Allegation Category": "Use of Force"}
-        ),
+        _row("2021OPA-0001", "1234", "Professionalism", "Sustained", "Written Reprimand"),
+        _row("2021OPA-0001", "1234", "Honesty", "Not Sustained - Inconclusive", "Not Applicable"),
+        _row("2021OPA-0001", "5678", "Professionalism", "Not Sustained - Unfounded"),
+        _row("2021OPA-0002", "1234", "Use of Force", "Sustained", "Suspension Without Pay"),
         _row("2021OPA-0003", "9999", "Courtesy", "Sustained", **{"Received Date": "31/31/2021"}),
         _row("bad-number", "9999", "Courtesy", "Sustained"),
     ] + [_row(f"2021OPA-01{i:02d}", "4321", "Courtesy", "Not Sustained - Unfounded") for i in range(40)]
+    # the words the published dataset uses ("-" for none yet; a supervisor action has no finding)
+    rows += [
+        _row("2021OPA-0004", "2468", "Bias-free Policing", "Sustained Rapid Adjudication", "Oral Reprimand"),
+        _row("2021OPA-0004", "2468", "Video and Audio Recording", "Process as Supv Action", "-"),
+    ]
     export = _seattle(tmp_path, rows)
     rejects = tmp_path / "rejects.csv"
     code, out, err = run(
@@ -194,7 +188,9 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
     )
     assert code == 0, err
     rep = json.loads(out)
-    assert (rep["rows_read"], rep["complaints"], rep["allegations"], rep["set_aside"]) == (46, 42, 44, 2)
+    assert (rep["rows_read"], rep["complaints"], rep["allegations"], rep["set_aside"]) == (48, 43, 46, 2)
+    assert "finding" not in rep["unmapped"] and "discipline" not in rep["unmapped"], rep["unmapped"]
+    assert rep["unknowns"]["finding"]["values"] == {"Process as Supv Action": 1}
     with rejects.open(newline="") as fh:
         got = list(csv.reader(fh))
     assert [r[0] for r in got[1:]] == ["6", "7"]
@@ -204,6 +200,17 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
     assert case.closed_on.isoformat() == "2021-08-30" and case.received_on.isoformat() == "2021-01-07"
     assert case.named_employees.count() == 2 and case.allegations.count() == 3
     assert Discipline.objects.filter(case=case).get().kind == "written_reprimand"
+    assert sorted(case.allegations.values_list("category", flat=True)) == ["honesty", "professionalism", "professionalism"]
+    rapid = Case.objects.get(number="SEA-2021OPA-0004")
+    got = {
+        a.category: (list(a.findings.values_list("finding", flat=True)), a.imported.raw["finding"])
+        for a in rapid.allegations.all()
+    }
+    assert got == {
+        "bias": (["sustained"], "Sustained Rapid Adjudication"),
+        "in_car_and_body_worn_video": ([], "Process as Supv Action"),
+    }
+    assert Discipline.objects.get(case__number="SEA-2021OPA-0002").kind == "suspension"
     # same serial namespace as the Terry stops: the same pseudonym as there
     from oversight.publicdata.pseudonym import Pseudonymizer
 
@@ -214,11 +221,11 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
     fewer = _seattle(tmp_path, rows[:4])
     code, out, err = run("import", "complaints", "--source", "seattle-opa", str(fewer), "--no-progress")
     assert code == 2 and "--replace" in err
-    assert ImportedCase.objects.filter(withdrawn_at__isnull=True).count() == 42
+    assert ImportedCase.objects.filter(withdrawn_at__isnull=True).count() == 43
     code, out, err = run("import", "complaints", "--source", "seattle-opa", str(fewer), "--replace", "--no-progress")
     assert code == 0, err
     assert ImportedCase.objects.filter(withdrawn_at__isnull=True).count() == 2
-    assert Case.objects.filter(number__startswith="SEA-").count() == 42, "withdrawn, never deleted"
+    assert Case.objects.filter(number__startswith="SEA-").count() == 43, "withdrawn, never deleted"
 
 
 def test_a_mapping_naming_a_missing_column_fails_before_anything_loads(history_env, tmp_path):
