@@ -11,6 +11,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any, Final, cast
 
+import orjson
+
 # type -> extra fields: name -> (kind, required). Kinds: "days" (a whole number of days),
 # "text", "bool", "date" (another date, YYYY-MM-DD). At most one field of each kind.
 EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
@@ -46,6 +48,19 @@ EVENT_TYPES: Final[dict[str, dict[str, tuple[str, bool]]]] = {
 
 # Each event type's bit, for sets of types as numbers (Case.types)
 _TYPE_BIT: Final[dict[str, int]] = {t: 1 << k for k, t in enumerate(EVENT_TYPES)}
+
+
+def _decoded_keys(names: Iterable[str]) -> dict[str, str]:
+    """Each key name as the very string object orjson's decoder gives a dict it decodes.
+
+    orjson hands out one cached string per short key, not Python's interned literal: a lookup
+    with the literal finds the entry by hash and then compares the characters, a lookup with the
+    decoder's own object stops at identity. parse_case reads some twenty keys a case, so it looks
+    them up with these. Only speed depends on it: a dict from elsewhere (the json module, a key
+    the cache has let go) is found by comparison, as before."""
+    names = list(dict.fromkeys(names))
+    decoded = orjson.loads(orjson.dumps(dict.fromkeys(names, 0)))
+    return {name: key for name, key in zip(names, cast(dict[str, int], decoded), strict=True)}
 
 
 def type_bits(types: Iterable[str]) -> int:
@@ -151,17 +166,35 @@ def iso(ordinal: int) -> str:
     return dt.date.fromordinal(ordinal).isoformat()
 
 
+_KEY: Final = _decoded_keys(
+    ["case_id", "incident_date", "allegations", "events", "type", "date"]
+    + ["id", "category", "criminal", "concealment", "type_iii_force"]
+    + [name for fields in EVENT_TYPES.values() for name in fields]
+)
+_K_CASE_ID: Final = _KEY["case_id"]
+_K_INCIDENT: Final = _KEY["incident_date"]
+_K_ALLEGATIONS: Final = _KEY["allegations"]
+_K_EVENTS: Final = _KEY["events"]
+_K_TYPE: Final = _KEY["type"]
+_K_DATE: Final = _KEY["date"]
+_K_ID: Final = _KEY["id"]
+_K_CATEGORY: Final = _KEY["category"]
+_K_CRIMINAL: Final = _KEY["criminal"]
+_K_CONCEALMENT: Final = _KEY["concealment"]
+_K_FORCE3: Final = _KEY["type_iii_force"]
+
+
 def parse_case(obj: object) -> Case:
     """Check a decoded JSON case and turn it into a :class:`Case` (or raise CaseError)."""
     if type(obj) is not dict:
         raise CaseError("case: must be a JSON object")
-    case_id = obj.get("case_id")
+    case_id = obj.get(_K_CASE_ID)
     if case_id is not None and type(case_id) is not str:
         raise CaseError("case_id: must be a string")
-    incident = obj.get("incident_date")
+    incident = obj.get(_K_INCIDENT)
     incident_date = parse_date(incident, "incident_date") if incident is not None else None
 
-    raw_allegations = obj.get("allegations")
+    raw_allegations = obj.get(_K_ALLEGATIONS)
     allegations: list[Allegation] = []
     if raw_allegations is not None:
         if type(raw_allegations) is not list:
@@ -169,15 +202,15 @@ def parse_case(obj: object) -> Case:
         for i, a in enumerate(raw_allegations):
             if type(a) is not dict:
                 raise CaseError(f"allegations[{i}]: must be an object")
-            cat = a.get("category")
+            cat = a.get(_K_CATEGORY)
             if cat is not None and type(cat) is not str:
                 raise CaseError(f"allegations[{i}].category: must be a string")
-            aid = a.get("id")
+            aid = a.get(_K_ID)
             if aid is not None and type(aid) is not str:
                 raise CaseError(f"allegations[{i}].id: must be a string")
-            criminal = a.get("criminal") or False
-            concealment = a.get("concealment") or False
-            force3 = a.get("type_iii_force") or False
+            criminal = a.get(_K_CRIMINAL) or False
+            concealment = a.get(_K_CONCEALMENT) or False
+            force3 = a.get(_K_FORCE3) or False
             if criminal is not True and criminal is not False:
                 raise CaseError(f"allegations[{i}].criminal: must be true or false")
             if concealment is not True and concealment is not False:
@@ -186,7 +219,7 @@ def parse_case(obj: object) -> Case:
                 raise CaseError(f"allegations[{i}].type_iii_force: must be true or false")
             allegations.append((aid, cat, criminal, concealment, force3))
 
-    raw_events = obj.get("events")
+    raw_events = obj.get(_K_EVENTS)
     if raw_events is None:
         raise CaseError("events: missing (a list of events is required)")
     if type(raw_events) is not list:
@@ -194,8 +227,7 @@ def parse_case(obj: object) -> Case:
     events: list[Event] = []
     by_type: dict[str, list[Event]] = {}
     cache = _DATE_CACHE
-    specs = _FIELDS
-    bits = _TYPE_BIT
+    kinds = _KIND_OF
     types = 0
     in_order = True
     last = -1
@@ -203,14 +235,15 @@ def parse_case(obj: object) -> Case:
     for e in raw_events:
         if type(e) is not dict:
             raise CaseError(f"events[{i}]: must be an object")
-        etype = e.get("type")
-        spec = specs.get(etype) if type(etype) is str else None
-        if spec is None:
+        etype = e.get(_K_TYPE)
+        kind = kinds.get(etype) if type(etype) is str else None
+        if kind is None:
             if etype is None:
                 raise CaseError(f"events[{i}].type: missing")
             raise CaseError(f"events[{i}].type: unknown event type {etype!r}")
-        t = cast(str, etype)
-        raw_date = e.get("date")
+        t = kind.type  # the vocabulary's own string: by_type and the rules' literals then match by identity
+        spec = kind.fields
+        raw_date = e.get(_K_DATE)
         date = cache.get(raw_date) if type(raw_date) is str else None
         if date is None:
             date = parse_date(raw_date, f"events[{i}].date")
@@ -222,7 +255,7 @@ def parse_case(obj: object) -> Case:
         lst = by_type.get(t)
         if lst is None:
             by_type[t] = [ev]
-            types |= bits[t]
+            types |= kind.bit
         else:
             lst.append(ev)
         i += 1
@@ -269,9 +302,23 @@ _DATE: Final = 2
 _TEXT: Final = 3
 _KINDS: Final = {"days": _DAYS, "bool": _BOOL, "date": _DATE, "text": _TEXT}
 _FIELDS: Final[dict[str, tuple[tuple[str, int, bool], ...]]] = {
-    etype: tuple((name, _KINDS[kind], required) for name, (kind, required) in fields.items())
+    etype: tuple((_KEY[name], _KINDS[kind], required) for name, (kind, required) in fields.items())
     for etype, fields in EVENT_TYPES.items()
 }
+
+
+class _EventKind:
+    """An event type as parse_case reads it: its name (the vocabulary's string), bit and fields."""
+
+    __slots__ = ("type", "bit", "fields")
+
+    def __init__(self, type: str, bit: int, fields: tuple[tuple[str, int, bool], ...]) -> None:
+        self.type = type
+        self.bit = bit
+        self.fields = fields
+
+
+_KIND_OF: Final[dict[str, _EventKind]] = {t: _EventKind(t, _TYPE_BIT[t], _FIELDS[t]) for t in EVENT_TYPES}
 
 
 def _with_fields(i: int, etype: str, date: int, e: dict[str, Any], fields: tuple[tuple[str, int, bool], ...]) -> Event:
