@@ -402,3 +402,45 @@ def test_the_directors_statements_due_come_from_each_decided_cases_clock_asked_o
     assert Case.objects.get(pk=on_time.pk).timeline_statement_owed is None  # asked again on the next list
     assert listed() == [late.number]
     assert Case.objects.get(pk=on_time.pk).timeline_statement_owed is False
+
+
+def test_the_timeline_statement_is_kept_with_its_deadline_and_listed_without_the_clock(people, today, monkeypatch):
+    """The board's recomputation of an open case keeps whether it owes the Director's statement
+    and that deadline; the list then reads it as the clock would on any later day, asking the
+    clock nothing."""
+    import datetime as dt
+
+    from oversight.cases import clock
+    from oversight.cases.models import Case
+    from oversight.discipline import waiting
+
+    late = open_case(people["intake"], today, received_days_ago=250)
+    actions.recommend_findings(
+        people["director"], late, on=ago(today, 40), findings=dict.fromkeys(allegation_pks(late), "sustained")
+    )
+    decide(
+        late,
+        people,
+        today,
+        decided_on=ago(today, 30),
+        due_process_hearing_on=ago(today, 35),
+        findings=dict.fromkeys(allegation_pks(late), "sustained"),
+    )
+    assert clock.refresh_board(today, [late.pk]) == 1
+    kept = Case.objects.get(pk=late.pk)
+    expected = next(d for d in timeline(kept, today)["deadlines"] if d["id"] == "timeline_statement")
+    assert kept.timeline_statement_owed is True and kept.timeline_statement_deadline == expected
+
+    def no_clock(*args, **kwargs):
+        raise AssertionError("the list asked the clock")
+
+    monkeypatch.setattr(waiting, "timelines", no_clock)
+    monkeypatch.setattr(waiting, "timeline", no_clock)
+    due = dt.date.fromisoformat(expected["due"])
+    for day in (today, due, due + dt.timedelta(days=1)):
+        got = [w for w in waiting.statements(people["director"], day) if w.case == late.number]
+        monkeypatch.undo()
+        clock_says = next(d for d in timeline(kept, day)["deadlines"] if d["id"] == "timeline_statement")
+        monkeypatch.setattr(waiting, "timelines", no_clock)
+        monkeypatch.setattr(waiting, "timeline", no_clock)
+        assert [(w.status, w.due) for w in got] == [(clock_says["status"], due)], day

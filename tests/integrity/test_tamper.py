@@ -60,6 +60,37 @@ def test_a_case_reopened_by_clearing_closed_on_is_named(world):
 def test_the_board_projection_may_change_without_breaking_anything(world):
     Case.objects.update(board_day=None, search_stale=True)
     assert verify().ok
+    # the statement owed and its deadline, kept by the board's recomputation and the Director's list
+    Case.objects.update(timeline_statement_owed=True, timeline_statement_deadline={"id": "timeline_statement"})
+    assert verify().ok
+
+
+def test_rows_sealed_with_the_statement_projection_are_sealed_again_only_when_nothing_else_changed(
+    world, monkeypatch
+):
+    """Migration 0014: seals made while timeline_statement_owed was inside the case row's seal
+    (migration 0013 to 0014) are made again for rows that differ from them in that field only."""
+    import importlib
+
+    from django.apps import apps
+
+    from oversight.cases import integrity
+
+    migration = importlib.import_module("oversight.cases.migrations.0014_timeline_statement_deadline")
+    kept, changed = Case.objects.order_by("pk")[:2]
+    old_skip = integrity.COVERED["cases.case"] - {"timeline_statement_owed", "timeline_statement_deadline"}
+    Case.objects.filter(pk__in=[kept.pk, changed.pk]).update(timeline_statement_owed=True)
+    with monkeypatch.context() as m:
+        m.setitem(integrity.COVERED, "cases.case", old_skip | {"timeline_statement_deadline"})
+        integrity.seal_rows(Case, [kept.pk, changed.pk])  # as 0013's seals were made
+    Case.objects.filter(pk__in=[kept.pk, changed.pk]).update(timeline_statement_owed=False)
+    _sql(f"UPDATE {_table(Case)} SET summary = %s WHERE id = %s", "Rewritten.", changed.pk)
+    v = verify(all_problems=True)
+    assert {p.split(": ")[0] for p in v.problems} >= {f"the case row of {kept.number}"}, v.problems
+    migration.seal_without_the_projection(apps, None)
+    v = verify(all_problems=True)
+    assert not any(kept.number in p for p in v.problems), v.problems
+    assert any(changed.number in p and "does not match its seal" in p for p in v.problems), v.problems
 
 
 @pytest.mark.parametrize(

@@ -230,6 +230,21 @@ def timelines(cases: Any, today: dt.date) -> dict[int, Timeline]:
     }
 
 
+def statement_owed(tl: Timeline) -> Deadline | None:
+    """The Director's statement on an exceeded time limit (SMC 3.29.027.C) that the timeline
+    asks for, if it asks for one."""
+    return next((d for d in tl["deadlines"] if d["id"] == "timeline_statement"), None)
+
+
+def statement_on(d: Deadline, today: dt.date) -> Deadline:
+    """A kept statement deadline as the clock gives it on ``today``: nothing about it moves but the
+    day (no event stops or pauses it; an appended event asks the clock again)."""
+    if d["status"] not in ("open", "overdue") or d["due"] is None:
+        return d
+    left = dt.date.fromisoformat(d["due"]).toordinal() - today.toordinal()
+    return {**d, "status": "open" if left >= 0 else "overdue", "days_remaining": left if left >= 0 else None}
+
+
 def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
     """Recompute the board's projection of every open case it does not hold for on
     ``today`` (or of those of the cases ``pks`` that a new event cleared). A projection stays true
@@ -273,6 +288,7 @@ def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
                 if report["status"] == "open":  # overdue the day after it falls due
                     until = min(until, dt.date.fromisoformat(report["due"]).toordinal())
             nd = min(pending, key=lambda d: (RISK[d["status"]], d["due"] or "")) if pending else None
+            owed = statement_owed(tl)
             updates.append(
                 {
                     "id": pk,
@@ -283,6 +299,10 @@ def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
                     "dl": dict(nd) if nd else None,
                     "flags": list(tl["flags"]),
                     "until": dt.date.fromordinal(until).isoformat(),
+                    # whether a decided case owes the Director's timeline statement (3.29.027.C),
+                    # and its deadline, known here so that the Director's list never waits on the clock
+                    "owed": owed is not None,
+                    "tsd": owed,
                 }
             )
         _write_projection(updates, today)
@@ -303,17 +323,21 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
     if connection.vendor == "postgresql":
         sql = f"""
             UPDATE {table} AS c SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
-                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until,
+                timeline_statement_owed = v.owed, timeline_statement_deadline = v.tsd
             FROM jsonb_to_recordset(%s::jsonb)
-                AS v(id bigint, stage text, risk smallint, due date, did text, dl jsonb, flags jsonb, until date)
+                AS v(id bigint, stage text, risk smallint, due date, did text, dl jsonb, flags jsonb, until date,
+                     owed boolean, tsd jsonb)
             WHERE c.id = v.id"""
     elif connection.vendor == "sqlite":
         sql = f"""
             UPDATE {table} SET board_day = %s, board_stage = v.stage, board_risk = v.risk, board_due = v.due,
-                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until
+                board_deadline_id = v.did, board_deadline = v.dl, board_flags = v.flags, board_until = v.until,
+                timeline_statement_owed = v.owed, timeline_statement_deadline = v.tsd
             FROM (SELECT value ->> '$.id' AS id, value ->> '$.stage' AS stage, value ->> '$.risk' AS risk,
                          value ->> '$.due' AS due, value ->> '$.did' AS did, value -> '$.dl' AS dl,
-                         value -> '$.flags' AS flags, value ->> '$.until' AS until
+                         value -> '$.flags' AS flags, value ->> '$.until' AS until, value ->> '$.owed' AS owed,
+                         value -> '$.tsd' AS tsd
                   FROM json_each(%s)) AS v
             WHERE {table}.id = v.id"""
     else:  # pragma: no cover - other databases: Django's bulk update, in batches
@@ -329,6 +353,8 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
                     board_deadline=r["dl"],
                     board_flags=r["flags"],
                     board_until=dt.date.fromisoformat(r["until"]),
+                    timeline_statement_owed=r["owed"],
+                    timeline_statement_deadline=r["tsd"],
                 )
                 for r in rows
             ],
@@ -341,6 +367,8 @@ def _write_projection(rows: list[dict[str, Any]], today: dt.date) -> None:
                 "board_deadline",
                 "board_flags",
                 "board_until",
+                "timeline_statement_owed",
+                "timeline_statement_deadline",
             ],
             batch_size=500,
         )

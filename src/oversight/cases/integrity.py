@@ -58,6 +58,8 @@ COVERED: dict[str, frozenset[str]] = {
             "board_deadline_id",
             "board_deadline",
             "board_flags",
+            "timeline_statement_owed",
+            "timeline_statement_deadline",
             "search_text",
             "search_redacted",
             "search_stale",

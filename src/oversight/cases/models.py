@@ -219,9 +219,12 @@ class Case(models.Model):
     board_deadline = models.JSONField(null=True, blank=True)
     board_flags = models.JSONField(default=list, blank=True)
     # Whether the Director owes the statement on an exceeded time limit (SMC 3.29.027.C), once
-    # the Chief has decided (the investigation's status no longer moves): None until the clock was
-    # asked (discipline.waiting.statements asks it), and again after any appended event.
+    # the Chief has decided (the investigation's status no longer moves), and that deadline as the
+    # clock gave it (its due date and explanation do not move either): None until the clock was
+    # asked (by the board's recomputation of an open case, or discipline.waiting.statements for
+    # the rest), and again after any appended event.
     timeline_statement_owed = models.BooleanField(null=True, default=None)
+    timeline_statement_deadline = models.JSONField(null=True, blank=True, default=None)
     # The search's projection (oversight.cases.search): the case's words (its summary, notes and
     # allegation descriptions) as written, and the same through the one redaction path, for those
     # who may not read every person's identity. Any appended event marks it stale; a search

@@ -12,7 +12,7 @@ from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from oversight import access
-from oversight.cases.clock import deadline_label, timeline, timelines
+from oversight.cases.clock import deadline_label, statement_on, statement_owed, timeline, timelines
 from oversight.cases.models import Case, CaseEvent
 from oversight.home.registry import Waiting
 
@@ -43,18 +43,24 @@ SETTLE = 500
 def _timeline_statements_owed(today: dt.date) -> Any:
     """The decided cases with no statement on an exceeded time limit that owe one. Most decided
     cases met their limit and owe none: each is asked the clock once (its status no longer moves
-    after the Chief's decision) and the answer kept on the case until an event is appended."""
+    after the Chief's decision) and the answer, with the statement's deadline, kept on the case
+    until an event is appended. An open case's is kept when the board recomputes it
+    (clock.refresh_board); here only the rest, a few hundred a request at most."""
     decided = Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))).exclude(
         Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))
     )
     unknown = list(decided.filter(timeline_statement_owed__isnull=True).values_list("pk", flat=True)[:SETTLE])
     if unknown:
         tls = timelines(Case.objects.filter(pk__in=unknown), today)
-        owing = [pk for pk, tl in tls.items() if any(d["id"] == "timeline_statement" for d in tl["deadlines"])]
-        Case.objects.filter(pk__in=owing, timeline_statement_owed__isnull=True).update(timeline_statement_owed=True)
-        Case.objects.filter(pk__in=unknown, timeline_statement_owed__isnull=True).exclude(pk__in=owing).update(
-            timeline_statement_owed=False
-        )
+        owing = []
+        for pk, tl in tls.items():
+            d = statement_owed(tl)
+            if d is not None:
+                owing.append(Case(pk=pk, timeline_statement_owed=True, timeline_statement_deadline=d))
+        # not over an answer an event appended meanwhile cleared (it is asked again)
+        still = Case.objects.filter(timeline_statement_owed__isnull=True)
+        still.bulk_update(owing, ["timeline_statement_owed", "timeline_statement_deadline"], batch_size=200)
+        still.filter(pk__in=unknown).exclude(pk__in=[c.pk for c in owing]).update(timeline_statement_owed=False)
     return decided.filter(timeline_statement_owed=True)
 
 
@@ -101,7 +107,12 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
         "timeline_statement": _timeline_statements_owed(today),
     }
     for deadline_id, _ in wanted:
-        for case, d in _with_deadline(owed[deadline_id].order_by("-number")[:200], today, deadline_id):
+        listed = owed[deadline_id].order_by("-number")[:200]
+        if deadline_id == "timeline_statement":  # kept on the case: no clock
+            found: Any = ((c, statement_on(c.timeline_statement_deadline, today)) for c in listed)
+        else:
+            found = _with_deadline(listed, today, deadline_id)
+        for case, d in found:
             if d is None or d["status"] not in ("open", "overdue"):
                 continue
             yield Waiting(
