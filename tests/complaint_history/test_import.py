@@ -200,7 +200,11 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
     assert case.closed_on.isoformat() == "2021-08-30" and case.received_on.isoformat() == "2021-01-07"
     assert case.named_employees.count() == 2 and case.allegations.count() == 3
     assert Discipline.objects.filter(case=case).get().kind == "written_reprimand"
-    assert sorted(case.allegations.values_list("category", flat=True)) == ["honesty", "professionalism", "professionalism"]
+    assert sorted(case.allegations.values_list("category", flat=True)) == [
+        "honesty",
+        "professionalism",
+        "professionalism",
+    ]
     rapid = Case.objects.get(number="SEA-2021OPA-0004")
     got = {
         a.category: (list(a.findings.values_list("finding", flat=True)), a.imported.raw["finding"])

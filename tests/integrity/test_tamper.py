@@ -65,9 +65,7 @@ def test_the_board_projection_may_change_without_breaking_anything(world):
     assert verify().ok
 
 
-def test_rows_sealed_with_the_statement_projection_are_sealed_again_only_when_nothing_else_changed(
-    world, monkeypatch
-):
+def test_rows_sealed_with_the_statement_projection_are_sealed_again_only_when_nothing_else_changed(world, monkeypatch):
     """Migration 0014: seals made while timeline_statement_owed was inside the case row's seal
     (migration 0013 to 0014) are made again for rows that differ from them in that field only."""
     import importlib
