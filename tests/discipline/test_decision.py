@@ -418,6 +418,9 @@ def test_the_timeline_statement_is_kept_with_its_deadline_and_listed_without_the
     actions.recommend_findings(
         people["director"], late, on=ago(today, 40), findings=dict.fromkeys(allegation_pks(late), "sustained")
     )
+    # owed from the findings (the final certification), before the Chief decides
+    assert clock.refresh_board(today, [late.pk]) == 1
+    assert [w.case for w in waiting.statements(people["director"], today) if "timeline" in w.title] == [late.number]
     decide(
         late,
         people,

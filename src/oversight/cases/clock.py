@@ -232,8 +232,10 @@ def timelines(cases: Any, today: dt.date) -> dict[int, Timeline]:
 
 def statement_owed(tl: Timeline) -> Deadline | None:
     """The Director's statement on an exceeded time limit (SMC 3.29.027.C) that the timeline
-    asks for, if it asks for one."""
-    return next((d for d in tl["deadlines"] if d["id"] == "timeline_statement"), None)
+    asks for and that was not made: its deadline, open or overdue; None for none."""
+    return next(
+        (d for d in tl["deadlines"] if d["id"] == "timeline_statement" and d["status"] in ("open", "overdue")), None
+    )
 
 
 def statement_on(d: Deadline, today: dt.date) -> Deadline:
@@ -260,6 +262,7 @@ def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
         heads = list(
             _stale(today, pks)
             .select_for_update(of=("self",))
+            .order_by("pk")  # not the cases' own order (by number): the few stale rows found by their indexes
             .values_list("pk", "number", "incident_date", "classification")
         )
         if not heads:

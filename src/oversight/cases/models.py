@@ -218,11 +218,11 @@ class Case(models.Model):
     board_deadline_id = models.CharField(max_length=48, blank=True)
     board_deadline = models.JSONField(null=True, blank=True)
     board_flags = models.JSONField(default=list, blank=True)
-    # Whether the Director owes the statement on an exceeded time limit (SMC 3.29.027.C), once
-    # the Chief has decided (the investigation's status no longer moves), and that deadline as the
-    # clock gave it (its due date and explanation do not move either): None until the clock was
-    # asked (by the board's recomputation of an open case, or discipline.waiting.statements for
-    # the rest), and again after any appended event.
+    # Whether the Director owes the statement on an exceeded time limit (SMC 3.29.027.C) and has
+    # not made it, and that deadline as the clock gave it (only its status moves with the day, and
+    # nothing else does until an event is appended): None until the clock was asked (by the
+    # board's recomputation of an open case, or discipline.waiting.statements for the rest), and
+    # again after any appended event.
     timeline_statement_owed = models.BooleanField(null=True, default=None)
     timeline_statement_deadline = models.JSONField(null=True, blank=True, default=None)
     # The search's projection (oversight.cases.search): the case's words (its summary, notes and
@@ -240,6 +240,16 @@ class Case(models.Model):
             models.Index(fields=["board_risk", "board_due", "number"], name="case_board_idx"),
             models.Index(fields=["received_on", "number"], name="case_received_idx"),
             models.Index(fields=["search_stale"], condition=models.Q(search_stale=True), name="case_search_stale_idx"),
+            # what clock._stale asks on every board read: projections computed for another day or past theirs
+            models.Index(fields=["board_day"], condition=models.Q(closed_on__isnull=True), name="case_board_day_idx"),
+            models.Index(
+                fields=["board_until"], condition=models.Q(closed_on__isnull=True), name="case_board_until_idx"
+            ),
+            models.Index(
+                fields=["timeline_statement_owed"],
+                condition=models.Q(timeline_statement_owed__isnull=True) | models.Q(timeline_statement_owed=True),
+                name="case_statement_owed_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,15 +41,13 @@ SETTLE = 500
 
 
 def _timeline_statements_owed(today: dt.date) -> Any:
-    """The decided cases with no statement on an exceeded time limit that owe one. Most decided
-    cases met their limit and owe none: each is asked the clock once (its status no longer moves
-    after the Chief's decision) and the answer, with the statement's deadline, kept on the case
-    until an event is appended. An open case's is kept when the board recomputes it
-    (clock.refresh_board); here only the rest, a few hundred a request at most."""
-    decided = Case.objects.filter(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision"))).exclude(
-        Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="timeline_statement_issued"))
-    )
-    unknown = list(decided.filter(timeline_statement_owed__isnull=True).values_list("pk", flat=True)[:SETTLE])
+    """The cases that owe the Director's statement on an exceeded time limit (SMC 3.29.027.C: 30
+    days from the final certification, the last proposed findings, of an investigation that
+    missed its limit) and have not had it. Whether a case owes it, and that deadline, are kept on
+    the case until an event is appended: by the board's recomputation of an open case
+    (clock.refresh_board), and here, a few hundred a request at most, for any case not yet asked
+    (a closed or routed case after an event, every case after an upgrade)."""
+    unknown = list(Case.objects.filter(timeline_statement_owed__isnull=True).values_list("pk", flat=True)[:SETTLE])
     if unknown:
         tls = timelines(Case.objects.filter(pk__in=unknown), today)
         owing = []
@@ -61,7 +59,7 @@ def _timeline_statements_owed(today: dt.date) -> Any:
         still = Case.objects.filter(timeline_statement_owed__isnull=True)
         still.bulk_update(owing, ["timeline_statement_owed", "timeline_statement_deadline"], batch_size=200)
         still.filter(pk__in=unknown).exclude(pk__in=[c.pk for c in owing]).update(timeline_statement_owed=False)
-    return decided.filter(timeline_statement_owed=True)
+    return Case.objects.filter(timeline_statement_owed=True)
 
 
 def _due(d: dict[str, Any] | None) -> dt.date | None:
@@ -107,7 +105,7 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
         "timeline_statement": _timeline_statements_owed(today),
     }
     for deadline_id, _ in wanted:
-        listed = owed[deadline_id].order_by("-number")[:200]
+        listed = owed[deadline_id].only("pk", "number", "timeline_statement_deadline").order_by("-number")[:200]
         if deadline_id == "timeline_statement":  # kept on the case: no clock
             found: Any = ((c, statement_on(c.timeline_statement_deadline, today)) for c in listed)
         else:
