@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
@@ -47,18 +48,26 @@ def _timeline_statements_owed(today: dt.date) -> Any:
     the case until an event is appended: by the board's recomputation of an open case
     (clock.refresh_board), and here, a few hundred a request at most, for any case not yet asked
     (a closed or routed case after an event, every case after an upgrade)."""
-    unknown = list(Case.objects.filter(timeline_statement_owed__isnull=True).values_list("pk", flat=True)[:SETTLE])
-    if unknown:
-        tls = timelines(Case.objects.filter(pk__in=unknown), today)
-        owing = []
-        for pk, tl in tls.items():
-            d = statement_owed(tl)
-            if d is not None:
-                owing.append(Case(pk=pk, timeline_statement_owed=True, timeline_statement_deadline=d))
-        # not over an answer an event appended meanwhile cleared (it is asked again)
-        still = Case.objects.filter(timeline_statement_owed__isnull=True)
-        still.bulk_update(owing, ["timeline_statement_owed", "timeline_statement_deadline"], batch_size=200)
-        still.filter(pk__in=unknown).exclude(pk__in=[c.pk for c in owing]).update(timeline_statement_owed=False)
+    with transaction.atomic():
+        # The rows locked before their events are read: a write to one of them (append_event clears
+        # the answer) waits for this answer and clears it after, never before.
+        unknown = list(
+            Case.objects.filter(timeline_statement_owed__isnull=True)
+            .select_for_update(of=("self",))
+            .order_by("pk")
+            .values_list("pk", flat=True)[:SETTLE]
+        )
+        if unknown:
+            tls = timelines(Case.objects.filter(pk__in=unknown), today)
+            owing = []
+            for pk, tl in tls.items():
+                d = statement_owed(tl)
+                if d is not None:
+                    owing.append(Case(pk=pk, timeline_statement_owed=True, timeline_statement_deadline=d))
+            Case.objects.bulk_update(owing, ["timeline_statement_owed", "timeline_statement_deadline"], batch_size=200)
+            Case.objects.filter(pk__in=unknown).exclude(pk__in=[c.pk for c in owing]).update(
+                timeline_statement_owed=False
+            )
     return Case.objects.filter(timeline_statement_owed=True)
 
 
