@@ -185,38 +185,41 @@ def _value_sql(fm: FieldMap, s: str | None = None) -> tuple[str, str | None, str
     return unknown, None, v, True
 
 
-# Text taken as it is (only trimmed and checked against the placeholders) is kept in ``conv``
-# only as the cell read: its standard value is cheap to make again where it is read, and a
-# second copy of the column in memory costs more than making it (see value()).
+# Text is kept in ``conv`` only as the cell read (and whether it is unknown): its standard
+# value, the cell trimmed or brought to the mapping's vocabulary, is cheap to make again where
+# it is read, and a second copy of the text in memory costs more than making it (see value()).
+# Not so for text matched by patterns or put in bands, which is kept converted.
 TEXT_TYPES = ("text", "longtext", "private", "officer")
 
 
-def _as_read(fm: FieldMap) -> bool:
-    """Whether the field's standard value is its trimmed cell, or unknown (text the mapping
-    does not bring to another vocabulary): ``conv`` does not hold it, value() makes it."""
-    return fm.field.type in TEXT_TYPES and _value_sql(fm, "s")[2] == "s"
+def _from_cell(fm: FieldMap) -> bool:
+    """Whether ``conv`` holds the field as its cell only (value() makes its standard value)."""
+    return fm.field.type in TEXT_TYPES and not (fm.contains or fm.matches or fm.bands)
 
 
 def value(mapping: Mapping, positions: dict[str, int], name: str, table: str = "") -> str:
     """SQL for the standard value ``v_F`` of mapped field ``name`` over ``conv`` (``table`` the
-    prefix its columns need, e.g. ``conv.``): the column ``v_F``, or for a field taken as read
-    the value made from the cell (the same SQL as the conversion's)."""
+    prefix its columns need, e.g. ``conv.``): the column ``v_F``, or for a field held as its
+    cell the value made from it (the conversion's SQL, over the cell itself when no cell of the
+    row had spaces to trim)."""
     fm = next(fm for fm in mapping.fields if fm.field.name == name)
-    if not _as_read(fm):
+    if not _from_cell(fm):
         return f"{table}v_{name}"
     cell = f"{table}c{positions[fm.column]}"
-    return f"(CASE WHEN {table}u_{name} THEN NULL WHEN {table}spaced THEN {_trimmed(cell)} ELSE {cell} END)"
+    as_read = _value_sql(fm, cell)[2]
+    trimmed = _value_sql(fm, f"({_trimmed(cell)})")[2]
+    return f"(CASE WHEN {table}u_{name} THEN NULL WHEN {table}spaced THEN {trimmed} ELSE {as_read} END)"
 
 
 def _unknown(mapping: Mapping, positions: dict[str, int], name: str) -> str:
     """SQL over ``conv`` true where an accepted row's field ``name`` is unknown (``v_F`` NULL)."""
     fm = next(fm for fm in mapping.fields if fm.field.name == name)
-    return f"u_{name}" if _as_read(fm) else f"v_{name} IS NULL"
+    return f"u_{name}" if _from_cell(fm) else f"v_{name} IS NULL"
 
 
 def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source: str, has_line: bool) -> str:
     """SELECT over the raw cells (c0 ... cN): the cells as read, each field's standard value
-    ``v_F`` (NULL when unknown; for a field taken as read, made where it is read by value())
+    ``v_F`` (NULL when unknown; for a field held as its cell, made where it is read by value())
     and the row's first problem (NULL when the row can be used). Each step is a layer of its
     own so that no step is computed twice."""
     cells = [f"c{i}" for i in range(width)] + (["line"] if has_line else [])
@@ -224,7 +227,7 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
     keep: list[list[str]] = [[] for _ in range(4)]  # what a layer passes on from the one before
     problems: list[str] = []
     required: list[str] = []
-    spaced: list[str] = []
+    spaced: dict[str, str] = {}
     for i, fm in enumerate(mapping.fields):
         n = fm.field.name
         unknown, pre, v, can_fail = _value_sql(fm)
@@ -249,14 +252,14 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
             problems.append(f"CASE WHEN u_{n} THEN NULL {' '.join(cases)} END")
         if fm.field.required:
             required.append(f"CASE WHEN u_{n} THEN {1 + 4 * i + REQUIRED} END")
-        if _as_read(fm):
+        if _from_cell(fm):
             layers[4].append(f"u_{n}")
-            spaced.append(f"s_{n} <> c{positions[fm.column]}")
+            spaced.setdefault(fm.column, f"s_{n} <> c{positions[fm.column]}")
         else:
             layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
-    # Whether a cell of a field taken as read had spaces to trim (rarely): where none had, the
-    # standard value of every such field is its cell or unknown, without trimming (value()).
-    layers[1].append(f"({' OR '.join(spaced) or 'false'}) AS spaced")
+    # Whether a cell of a field held as its cell had spaces to trim (rarely): where none had,
+    # value() makes the standard values from the cells themselves.
+    layers[1].append(f"({' OR '.join(spaced.values()) or 'false'}) AS spaced")
     keep[2].append("spaced")
     keep[3].append("spaced")
     layers[4].append("spaced")
