@@ -197,6 +197,25 @@ def _from_cell(fm: FieldMap) -> bool:
     return fm.field.type in TEXT_TYPES and not (fm.contains or fm.matches or fm.bands)
 
 
+# The yes/no columns of ``conv`` (whether a field held as its cell is unknown, whether a row
+# had spaces to trim) are kept as bits of a few BIGINT columns ``flags0``, ``flags1``...: each
+# column of ``conv`` costs its copy per row, whatever its type.
+FLAG_BITS = 62
+
+
+def _flag_bits(mapping: Mapping) -> dict[str, tuple[int, int]]:
+    """Each flag of ``conv`` (``spaced``, ``u_F`` of the fields held as their cells): its
+    column and bit."""
+    names = ["spaced"] + [f"u_{fm.field.name}" for fm in mapping.fields if _from_cell(fm)]
+    return {n: divmod(i, FLAG_BITS) for i, n in enumerate(names)}
+
+
+def _flag(mapping: Mapping, name: str, table: str = "") -> str:
+    """SQL over ``conv``: the flag ``name`` (see _flag_bits)."""
+    j, b = _flag_bits(mapping)[name]
+    return f"(({table}flags{j} & {1 << b}) <> 0)"
+
+
 def value(mapping: Mapping, positions: dict[str, int], name: str, table: str = "") -> str:
     """SQL for the standard value ``v_F`` of mapped field ``name`` over ``conv`` (``table`` the
     prefix its columns need, e.g. ``conv.``): the column ``v_F``, or for a field held as its
@@ -208,13 +227,14 @@ def value(mapping: Mapping, positions: dict[str, int], name: str, table: str = "
     cell = f"{table}c{positions[fm.column]}"
     as_read = _value_sql(fm, cell)[2]
     trimmed = _value_sql(fm, f"({_trimmed(cell)})")[2]
-    return f"(CASE WHEN {table}u_{name} THEN NULL WHEN {table}spaced THEN {trimmed} ELSE {as_read} END)"
+    unknown, spaced = _flag(mapping, f"u_{name}", table), _flag(mapping, "spaced", table)
+    return f"(CASE WHEN {unknown} THEN NULL WHEN {spaced} THEN {trimmed} ELSE {as_read} END)"
 
 
 def _unknown(mapping: Mapping, positions: dict[str, int], name: str) -> str:
     """SQL over ``conv`` true where an accepted row's field ``name`` is unknown (``v_F`` NULL)."""
     fm = next(fm for fm in mapping.fields if fm.field.name == name)
-    return f"u_{name}" if _from_cell(fm) else f"v_{name} IS NULL"
+    return _flag(mapping, f"u_{name}") if _from_cell(fm) else f"v_{name} IS NULL"
 
 
 def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source: str, has_line: bool) -> str:
@@ -253,7 +273,6 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
         if fm.field.required:
             required.append(f"CASE WHEN u_{n} THEN {1 + 4 * i + REQUIRED} END")
         if _from_cell(fm):
-            layers[4].append(f"u_{n}")
             spaced.setdefault(fm.column, f"s_{n} <> c{positions[fm.column]}")
         else:
             layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
@@ -262,7 +281,10 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
     layers[1].append(f"({' OR '.join(spaced.values()) or 'false'}) AS spaced")
     keep[2].append("spaced")
     keep[3].append("spaced")
-    layers[4].append("spaced")
+    columns: dict[int, list[str]] = {}
+    for flag, (j, b) in _flag_bits(mapping).items():
+        columns.setdefault(j, []).append(f"(CAST({flag} AS BIGINT) << {b})")
+    layers[4] += [f"({' | '.join(bits)}) AS flags{j}" for j, bits in columns.items()]
     # A row whose every cell is empty is no record (a blank line of commas): set aside as such.
     blank_row = f"CASE WHEN {' AND '.join(f'c{i} = {chr(39)}{chr(39)}' for i in range(width))} THEN {BLANK_ROW} END"
     checks = [blank_row] + problems + required
