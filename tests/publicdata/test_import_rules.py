@@ -528,3 +528,31 @@ def test_a_stop_on_several_rows_keeps_the_first_known_value_and_counts_the_confl
         ("4", None, "Unknown", False, 1, 2),
         ("5", "Black", "Black", False, 1, 1),
     ]
+
+
+def test_cells_with_spaces_are_trimmed_before_placeholders_values_keys_and_pseudonyms(tmp_path):
+    """Text is held as the cells read and its standard value made where it is read: a cell
+    with spaces or tabs around it is trimmed first, in a row of one record or of several."""
+    rows = [
+        ["100", "2024-01-02", " B1", "White ", "\tEast", "Y", "N", "none "],
+        ["101", "2024-01-02", "B1", " Unknown", "East", "N", "N", "Knife"],
+        [" 102 ", "2024-01-02", "B2", "Black", "-  ", "N", "N", " none"],
+        ["102", "2024-01-02", "B2\t", "Black", "West", "N", "Y", "Knife"],
+        ["103", "2024-01-03", "B2", "Black", "West", "N", "N", "-"],
+    ]
+    db = tmp_path / "db.duckdb"
+    imp = load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, rows), mapping_file(tmp_path), db)
+    assert (imp.report["loaded"], imp.report["duplicates"], imp.report["set_aside"]) == (4, 1, 0)
+    assert imp.report["unknowns"]["subject_race"]["values"] == {" Unknown": 1}
+    assert imp.report["unknowns"]["precinct"]["values"] == {"-  ": 1}
+    assert imp.report["unknowns"]["weapon_type"]["values"] == {"-": 1}
+    cols = "stop_id, stop_id_raw, subject_race, subject_race_raw, precinct, precinct_raw, weapon_types"
+    got = table(db, f"SELECT {cols}, weapon_types_raw, source_rows FROM stops ORDER BY 1")
+    assert got == [
+        ("100", "100", "White", "White ", "East", "\tEast", ["None"], ["none "], 1),
+        ("101", "101", None, " Unknown", "East", "East", ["Knife"], ["Knife"], 1),
+        ("102", " 102 ", "Black", "Black", "West", "West", ["None", "Knife"], [" none", "Knife"], 2),
+        ("103", "103", "Black", "Black", "West", "West", [], ["-"], 1),
+    ]
+    officers = dict(table(db, "SELECT stop_id, officers[1] FROM stops"))
+    assert officers["100"] == officers["101"] and officers["102"] == officers["103"] != officers["100"]

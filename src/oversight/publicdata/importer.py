@@ -142,11 +142,11 @@ def _trimmed(cell: str) -> str:
     return f"CASE WHEN {test} THEN trim({cell}, {literal(WHITESPACE)}) ELSE {cell} END"
 
 
-def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
-    """For one mapped field, SQL over its trimmed text ``s_F``: (its unknown test, a first
-    step the value needs (used as ``pre_F``) or None, the standard value, whether it can fail)."""
+def _value_sql(fm: FieldMap, s: str | None = None) -> tuple[str, str | None, str, bool]:
+    """For one mapped field, SQL over its trimmed text ``s_F`` (or ``s``): (its unknown test, a
+    first step the value needs (used as ``pre_F``) or None, the standard value, whether it can fail)."""
     n = fm.field.name
-    s = f"s_{n}"
+    s = s or f"s_{n}"
     empty = "false" if fm.blank is not None else f"{s} = ''"
     unknown = f"({empty} OR {_in(s, fm.placeholders)})" if fm.placeholders else f"({empty})"
     mapped = s
@@ -185,15 +185,69 @@ def _value_sql(fm: FieldMap) -> tuple[str, str | None, str, bool]:
     return unknown, None, v, True
 
 
+# Text is kept in ``conv`` only as the cell read (and whether it is unknown): its standard
+# value, the cell trimmed or brought to the mapping's vocabulary, is cheap to make again where
+# it is read, and a second copy of the text in memory costs more than making it (see value()).
+# Not so for text matched by patterns or put in bands, which is kept converted.
+TEXT_TYPES = ("text", "longtext", "private", "officer")
+
+
+def _from_cell(fm: FieldMap) -> bool:
+    """Whether ``conv`` holds the field as its cell only (value() makes its standard value)."""
+    return fm.field.type in TEXT_TYPES and not (fm.contains or fm.matches or fm.bands)
+
+
+# The yes/no columns of ``conv`` (whether a field held as its cell is unknown, whether a row
+# had spaces to trim) are kept as bits of a few BIGINT columns ``flags0``, ``flags1``...: each
+# column of ``conv`` costs its copy per row, whatever its type.
+FLAG_BITS = 62
+
+
+def _flag_bits(mapping: Mapping) -> dict[str, tuple[int, int]]:
+    """Each flag of ``conv`` (``spaced``, ``u_F`` of the fields held as their cells): its
+    column and bit."""
+    names = ["spaced"] + [f"u_{fm.field.name}" for fm in mapping.fields if _from_cell(fm)]
+    return {n: divmod(i, FLAG_BITS) for i, n in enumerate(names)}
+
+
+def _flag(mapping: Mapping, name: str, table: str = "") -> str:
+    """SQL over ``conv``: the flag ``name`` (see _flag_bits)."""
+    j, b = _flag_bits(mapping)[name]
+    return f"(({table}flags{j} & {1 << b}) <> 0)"
+
+
+def value(mapping: Mapping, positions: dict[str, int], name: str, table: str = "") -> str:
+    """SQL for the standard value ``v_F`` of mapped field ``name`` over ``conv`` (``table`` the
+    prefix its columns need, e.g. ``conv.``): the column ``v_F``, or for a field held as its
+    cell the value made from it (the conversion's SQL, over the cell itself when no cell of the
+    row had spaces to trim)."""
+    fm = next(fm for fm in mapping.fields if fm.field.name == name)
+    if not _from_cell(fm):
+        return f"{table}v_{name}"
+    cell = f"{table}c{positions[fm.column]}"
+    as_read = _value_sql(fm, cell)[2]
+    trimmed = _value_sql(fm, f"({_trimmed(cell)})")[2]
+    unknown, spaced = _flag(mapping, f"u_{name}", table), _flag(mapping, "spaced", table)
+    return f"(CASE WHEN {unknown} THEN NULL WHEN {spaced} THEN {trimmed} ELSE {as_read} END)"
+
+
+def _unknown(mapping: Mapping, positions: dict[str, int], name: str) -> str:
+    """SQL over ``conv`` true where an accepted row's field ``name`` is unknown (``v_F`` NULL)."""
+    fm = next(fm for fm in mapping.fields if fm.field.name == name)
+    return _flag(mapping, f"u_{name}") if _from_cell(fm) else f"v_{name} IS NULL"
+
+
 def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source: str, has_line: bool) -> str:
     """SELECT over the raw cells (c0 ... cN): the cells as read, each field's standard value
-    ``v_F`` (NULL when unknown) and the row's first problem (NULL when the row can be used).
-    Each step is a layer of its own so that no step is computed twice."""
+    ``v_F`` (NULL when unknown; for a field held as its cell, made where it is read by value())
+    and the row's first problem (NULL when the row can be used). Each step is a layer of its
+    own so that no step is computed twice."""
     cells = [f"c{i}" for i in range(width)] + (["line"] if has_line else [])
     layers: list[list[str]] = [[] for _ in range(5)]
     keep: list[list[str]] = [[] for _ in range(4)]  # what a layer passes on from the one before
     problems: list[str] = []
     required: list[str] = []
+    spaced: dict[str, str] = {}
     for i, fm in enumerate(mapping.fields):
         n = fm.field.name
         unknown, pre, v, can_fail = _value_sql(fm)
@@ -218,7 +272,19 @@ def _convert_sql(mapping: Mapping, positions: dict[str, int], width: int, source
             problems.append(f"CASE WHEN u_{n} THEN NULL {' '.join(cases)} END")
         if fm.field.required:
             required.append(f"CASE WHEN u_{n} THEN {1 + 4 * i + REQUIRED} END")
-        layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
+        if _from_cell(fm):
+            spaced.setdefault(fm.column, f"s_{n} <> c{positions[fm.column]}")
+        else:
+            layers[4].append(f"CASE WHEN u_{n} THEN NULL ELSE v_{n} END AS v_{n}")
+    # Whether a cell of a field held as its cell had spaces to trim (rarely): where none had,
+    # value() makes the standard values from the cells themselves.
+    layers[1].append(f"({' OR '.join(spaced.values()) or 'false'}) AS spaced")
+    keep[2].append("spaced")
+    keep[3].append("spaced")
+    columns: dict[int, list[str]] = {}
+    for flag, (j, b) in _flag_bits(mapping).items():
+        columns.setdefault(j, []).append(f"(CAST({flag} AS BIGINT) << {b})")
+    layers[4] += [f"({' | '.join(bits)}) AS flags{j}" for j, bits in columns.items()]
     # A row whose every cell is empty is no record (a blank line of commas): set aside as such.
     blank_row = f"CASE WHEN {' AND '.join(f'c{i} = {chr(39)}{chr(39)}' for i in range(width))} THEN {BLANK_ROW} END"
     checks = [blank_row] + problems + required
@@ -640,7 +706,8 @@ def _check_report(
     for fm in mapping.fields:
         counts = con.execute(
             f"SELECT c{positions[fm.column]} AS raw, count(*) AS n FROM conv "
-            f"WHERE problem IS NULL AND v_{fm.field.name} IS NULL GROUP BY 1 ORDER BY n DESC, raw"
+            f"WHERE problem IS NULL AND {_unknown(mapping, positions, fm.field.name)} "
+            "GROUP BY 1 ORDER BY n DESC, raw"
         ).fetchall()
         if counts:
             values = {raw: int(n) for raw, n in counts}
@@ -697,30 +764,31 @@ def _accepted_rows(
         if fm is None:
             sel += [f"CAST(NULL AS {SQL[f.type]}) AS v_{f.name}", f"CAST(NULL AS VARCHAR) AS r_{f.name}"]
             continue
-        value = f"conv.v_{f.name}"
+        v = value(mapping, positions, f.name, "conv.")
         if f.type == "officer":  # pseudonyms are made once per distinct ID, in Python (HMAC)
             table = f"pseudo_{f.name}"
-            ids = _distinct(con, f.name)
+            ids = _distinct(con, mapping, positions, f.name)
             _pairs(con, table, ids, [pseudo(mapping.officer_namespace, i) for i in ids])
-            joins.append(f"LEFT JOIN {table} ON {table}.id = conv.v_{f.name}")
-            value = f"{table}.pseudonym"
-        sel += [f"{value} AS v_{f.name}", f"conv.c{positions[fm.column]} AS r_{f.name}"]
+            joins.append(f"LEFT JOIN {table} ON {table}.id = {v}")
+            v = f"{table}.pseudonym"
+        sel += [f"{v} AS v_{f.name}", f"conv.c{positions[fm.column]} AS r_{f.name}"]
     if scan.thresholds:
         joins.append("ASOF LEFT JOIN offs ON conv.rowid >= offs.t")
     keyf = kind.get(kind.key)
     if keyf is not None and keyf.type == "private":
-        keys = _distinct(con, kind.key)
+        keys = _distinct(con, mapping, positions, kind.key)
         ns = f"{mapping.name}:{kind.unit}"
         _pairs(con, "key_pseudo", keys, [pseudo(ns, k).split("-", 1)[1] for k in keys])
-        joins.append(f"LEFT JOIN key_pseudo ON key_pseudo.id = conv.v_{kind.key}")
+        joins.append(f"LEFT JOIN key_pseudo ON key_pseudo.id = {value(mapping, positions, kind.key, 'conv.')}")
         sel.append("key_pseudo.pseudonym AS key_pseudonym")
     rows = f"SELECT {', '.join(sel)} FROM @conv {' '.join(joins)} WHERE conv.problem IS NULL"
     con.execute(f"CREATE TEMP VIEW acc AS {rows.replace('@conv', 'conv')}")
     return rows
 
 
-def _distinct(con: duckdb.DuckDBPyConnection, name: str) -> list[str]:
-    q = f"SELECT DISTINCT v_{name} FROM conv WHERE problem IS NULL AND v_{name} IS NOT NULL"
+def _distinct(con: duckdb.DuckDBPyConnection, mapping: Mapping, positions: dict[str, int], name: str) -> list[str]:
+    v = value(mapping, positions, name)
+    q = f"SELECT DISTINCT v FROM (SELECT {v} AS v FROM conv WHERE problem IS NULL) WHERE v IS NOT NULL"
     return [str(r[0]) for r in con.execute(q).fetchall()]
 
 
@@ -742,10 +810,16 @@ def _fold(
     kind = mapping.kind
     rows = _accepted_rows(con, mapping, pseudo, positions, scan)
     key = f"v_{kind.key}"
-    con.execute(f"CREATE TEMP TABLE multi AS SELECT {key} AS key FROM acc GROUP BY 1 HAVING count(*) > 1")
+    # The keys met more than once, from the key alone when the file has it (not through the
+    # view, whose joins, e.g. the officers' pseudonyms, the keys do not need).
+    keys = "acc"
+    if any(fm.field.name == kind.key for fm in mapping.fields):
+        v = value(mapping, positions, kind.key, "conv.")
+        keys = f"(SELECT conv.rowid AS k, {v} AS {key} FROM conv WHERE conv.problem IS NULL) acc"
+    con.execute(f"CREATE TEMP TABLE multi AS SELECT {key} AS key FROM {keys} GROUP BY 1 HAVING count(*) > 1")
     # Their rows, fetched by row id: a scan of every column of every row would cost far more
     # than the fold of the few rows it finds.
-    con.execute(f"CREATE TEMP TABLE multi_rows AS SELECT k FROM acc SEMI JOIN multi ON acc.{key} = multi.key")
+    con.execute(f"CREATE TEMP TABLE multi_rows AS SELECT k FROM {keys} SEMI JOIN multi ON acc.{key} = multi.key")
     some = "(SELECT rowid, * FROM conv WHERE rowid IN (SELECT k FROM multi_rows)) conv"
     con.execute(f"CREATE TEMP TABLE acc_multi AS {rows.replace('@conv', some)}")
     keyf = kind.get(kind.key)
