@@ -105,16 +105,16 @@ def statements(user: Any, today: dt.date) -> Iterator[Waiting]:
     # Only cases that may owe a statement are given to the clock: the Chief's when the decision
     # departed from the recommendations, the Director's when the investigation missed its time
     # limit and none was issued yet (known per case once asked: _timeline_statements_owed).
-    owed = {
-        "chief_statement": Case.objects.filter(
+    owed = {  # asked only of those who may make the statement
+        "chief_statement": lambda: Case.objects.filter(
             Exists(
                 CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_decision", data__follows_recommendation=False)
             )
         ).exclude(Exists(CaseEvent.objects.filter(case=OuterRef("pk"), type="chief_statement_issued"))),
-        "timeline_statement": _timeline_statements_owed(today),
+        "timeline_statement": lambda: _timeline_statements_owed(today),
     }
     for deadline_id, _ in wanted:
-        listed = owed[deadline_id].only("pk", "number", "timeline_statement_deadline").order_by("-number")[:200]
+        listed = owed[deadline_id]().only("pk", "number", "timeline_statement_deadline").order_by("-number")[:200]
         if deadline_id == "timeline_statement":  # kept on the case: no clock
             found: Any = ((c, statement_on(c.timeline_statement_deadline, today)) for c in listed)
         else:
