@@ -215,6 +215,10 @@ def test_seattle_opa_shape_folds_rejects_and_guards(history_env, tmp_path):
         "in_car_and_body_worn_video": ([], "Process as Supv Action"),
     }
     assert Discipline.objects.get(case__number="SEA-2021OPA-0002").kind == "suspension"
+    # no clock events: known to owe no timeline statement, never asked of the clock on a home page
+    assert set(Case.objects.filter(number__startswith="SEA-").values_list("timeline_statement_owed", flat=True)) == {
+        False
+    }
     # same serial namespace as the Terry stops: the same pseudonym as there
     from oversight.publicdata.pseudonym import Pseudonymizer
 

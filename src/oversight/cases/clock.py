@@ -302,8 +302,8 @@ def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:
                     "dl": dict(nd) if nd else None,
                     "flags": list(tl["flags"]),
                     "until": dt.date.fromordinal(until).isoformat(),
-                    # whether a decided case owes the Director's timeline statement (3.29.027.C),
-                    # and its deadline, known here so that the Director's list never waits on the clock
+                    # whether the case owes the Director's timeline statement (3.29.027.C), and its
+                    # deadline, known here so that the Director's list never waits on the clock
                     "owed": owed is not None,
                     "tsd": owed,
                 }

@@ -156,6 +156,7 @@ def _write(
                     "summary": "",
                     "search_stale": False,
                     "board_flags": [],
+                    "timeline_statement_owed": False,  # no clock events: it owes the clock nothing
                     "named_employees": [
                         {
                             "name": e.name,
