@@ -16,7 +16,7 @@ from oversight.rules import classification as rc
 from oversight.rules.events import EVENT_TYPES, parse_case
 from oversight.rules.profile import Rules, get_profile
 from oversight.rules.projection import unchanged_through
-from oversight.rules.timeline import Deadline, Step, Timeline, compute
+from oversight.rules.timeline import Deadline, Step, Timeline, compute, status_on
 
 if TYPE_CHECKING:
     from oversight.cases.models import Case
@@ -243,8 +243,8 @@ def statement_on(d: Deadline, today: dt.date) -> Deadline:
     day (no event stops or pauses it; an appended event asks the clock again)."""
     if d["status"] not in ("open", "overdue") or d["due"] is None:
         return d
-    left = dt.date.fromisoformat(d["due"]).toordinal() - today.toordinal()
-    return {**d, "status": "open" if left >= 0 else "overdue", "days_remaining": left if left >= 0 else None}
+    status, remaining = status_on(dt.date.fromisoformat(d["due"]).toordinal(), today.toordinal())
+    return {**d, "status": status, "days_remaining": remaining}
 
 
 def refresh_board(today: dt.date, pks: list[int] | None = None) -> int:

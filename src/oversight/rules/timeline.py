@@ -486,6 +486,12 @@ def _status(completed: int | None, due: int, tolled: bool, today: int) -> tuple[
     return "overdue", None
 
 
+def status_on(due: int, today: int) -> tuple[str, int | None]:
+    """The status and days remaining on ``today`` of a deadline not completed, tolled or paused
+    (a kept deadline whose events have not changed: cases.clock.statement_on)."""
+    return _status(None, due, False, today)
+
+
 def _not_applicable(dl_id: str, start: int, completed: int | None, text: str, cite: str) -> Deadline:
     return {
         "id": dl_id,
