@@ -244,6 +244,58 @@ def test_a_newer_export_replaces_the_dataset_and_leaves_others_alone(tmp_path):
     assert ds["testcity-stops"]["report"]["file"].endswith("new.csv")
 
 
+def test_each_dataset_is_a_table_of_the_columns_it_feeds_and_the_kind_a_view_of_them_all(tmp_path):
+    db = tmp_path / "db.duckdb"
+    load(
+        tmp_path, write_csv(tmp_path / "o.csv", HEADER, stops_rows(2, 2)), mapping_file(tmp_path, "othercity-stops"), db
+    )
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(3, 1)), mapping_file(tmp_path), db)
+    tables = {r[0] for r in table(db, "SELECT table_name FROM duckdb_tables()")}
+    assert {"stops/othercity-stops", "stops/testcity-stops", "stops_rollup", "imports"} <= tables
+    own = {
+        r[0] for r in table(db, "SELECT column_name FROM duckdb_columns() WHERE table_name = 'stops/testcity-stops'")
+    }
+    assert "frisk" in own and "search_conducted" not in own  # a column no source feeds is not written
+    # the view: every column of the kind, in its type, in the kind's order
+    view = table(db, "SELECT column_name, column_type FROM (DESCRIBE stops)")
+    assert view == [(n, t) for n, t in store.columns(store.KINDS["stops"])]
+    assert table(db, "SELECT dataset, count(*), count(search_conducted) FROM stops GROUP BY 1 ORDER BY 1") == [
+        ("othercity-stops", 4, 0),
+        ("testcity-stops", 4, 0),
+    ]
+
+
+def test_a_store_with_one_table_for_every_dataset_is_moved_to_a_table_each_on_the_next_import(tmp_path):
+    """A store written before each dataset had a table of its own: the next import moves
+    every dataset's records to their own table, in the import's transaction."""
+    db = tmp_path / "db.duckdb"
+    load(
+        tmp_path, write_csv(tmp_path / "o.csv", HEADER, stops_rows(2, 2)), mapping_file(tmp_path, "othercity-stops"), db
+    )
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, stops_rows(3, 1)), mapping_file(tmp_path), db)
+    before = table(db, "SELECT * FROM stops ORDER BY dataset, stop_id")
+    con = duckdb.connect(str(db))  # the layout of the first wave: one table, a column per field
+    con.execute("CREATE TABLE legacy AS SELECT * FROM stops")
+    con.execute("DROP VIEW stops")
+    con.execute('DROP TABLE "stops/othercity-stops"')
+    con.execute('DROP TABLE "stops/testcity-stops"')
+    con.execute("ALTER TABLE legacy RENAME TO stops")
+    con.close()
+    assert table(db, "SELECT * FROM stops ORDER BY dataset, stop_id") == before
+    # a failed import leaves the old layout as it was
+    bad = importer.read_export(
+        write_csv(tmp_path / "b.csv", HEADER, stops_rows(1, 1)), load_file(mapping_file(tmp_path)), Pseudonymizer(KEY)
+    )
+    bad.report["sha256"] = object()  # the import entry cannot be written: the transaction is rolled back
+    with pytest.raises(TypeError):
+        store.write(db, bad)
+    assert {r[0] for r in table(db, "SELECT table_name FROM duckdb_tables()")} >= {"stops"}
+    assert table(db, "SELECT * FROM stops ORDER BY dataset, stop_id") == before
+    load(tmp_path, write_csv(tmp_path / "n.csv", HEADER, stops_rows(3, 1)), mapping_file(tmp_path), db)
+    assert table(db, "SELECT table_type FROM information_schema.tables WHERE table_name = 'stops'") == [("VIEW",)]
+    assert table(db, "SELECT * FROM stops ORDER BY dataset, stop_id") == before
+
+
 # ---------------------------------------------------------------- pseudonyms
 
 

@@ -83,7 +83,7 @@ def data_records(who: set[str] | None = None) -> list[Record]:
         return []
     out: list[Record] = []
     try:
-        tables = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        tables = store.present(con)
         flt = ""
         params: list[Any] = []
         if who is not None:

@@ -1,5 +1,8 @@
-"""The analytical store: one DuckDB file, one table per kind (plus force_subjects), every
-dataset's records tagged with its name; an import replaces the dataset it names in one
+"""The analytical store: one DuckDB file. Each dataset's records of a kind are a table of
+their own (``"stops/seattle-terry"``), holding only the columns its mapping feeds, and the kind
+is a view (``stops``) over them all, every column in the kind's type, NULL where a dataset has
+no source for it: a column no dataset feeds costs nothing to write. Force's subjects are one
+table for every dataset (``force_subjects``). An import replaces the dataset it names in one
 transaction. Parquet and CSV exports of the public columns. Imports no Django.
 """
 
@@ -45,6 +48,71 @@ class WouldRemove(StoreError):
         super().__init__(message)
         self.removed = removed
         self.before = before
+
+
+def member(kind: Kind, dataset: str) -> str:
+    """The table (quoted, unqualified) holding one dataset's records of a kind."""
+    return f'"{kind.table}/{dataset}"'
+
+
+def members(con: duckdb.DuckDBPyConnection, kind: Kind, catalog: str = "store") -> dict[str, dict[str, str]]:
+    """The datasets that have a table of a kind's records, each with its columns and types."""
+    rows = con.execute(
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
+        "AND starts_with(table_name, ?) ORDER BY table_name, column_index",
+        [catalog, kind.table + "/"],
+    ).fetchall()
+    out: dict[str, dict[str, str]] = {}
+    for table, col, typ in rows:
+        out.setdefault(table[len(kind.table) + 1 :], {})[col] = typ
+    return out
+
+
+def present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The kinds' tables and views a store connection can read (e.g. {"stops", "force"})."""
+    rows = con.execute(
+        "SELECT table_name FROM duckdb_tables() UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT internal"
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+    """(Re)make the kind's view over its datasets' tables: every column of the kind, in order
+    and in its type, NULL where a dataset's table has no such column (a column its mapping
+    does not feed, or one the kind gained after the dataset was imported)."""
+    parts = [_part(kind, dataset, have) for dataset, have in sorted(members(con, kind).items())]
+    if not parts:
+        con.execute(f"DROP VIEW IF EXISTS store.{kind.table}")
+        return
+    con.execute(f"CREATE OR REPLACE VIEW store.{kind.table} AS {' UNION ALL '.join(parts)}")
+
+
+def _part(kind: Kind, dataset: str, have: dict[str, str]) -> str:
+    """One dataset's table as the view shows it (``have``: the table's columns and types)."""
+    cols = []
+    for n, t in columns(kind):
+        if have.get(n) == t:
+            cols.append(f'"{n}"')
+        else:
+            cols.append(f'CAST({chr(34) + n + chr(34) if n in have else "NULL"} AS {t}) AS "{n}"')
+    return f"SELECT {', '.join(cols)} FROM {member(kind, dataset)}"
+
+
+def _upgrade_layout(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+    """A store written before each dataset had its own table keeps a kind's records in one
+    table: each dataset's records move to a table of their own, and the table makes way for
+    the view (in the write's transaction, so a failed write leaves the store as it was)."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.table]
+    ).fetchone()
+    if not found or not found[0]:
+        return
+    for (dataset,) in con.execute(f"SELECT DISTINCT dataset FROM store.{kind.table}").fetchall():
+        con.execute(
+            f"CREATE TABLE store.{member(kind, dataset)} AS SELECT * FROM store.{kind.table} WHERE dataset = ?",
+            [dataset],
+        )
+    con.execute(f"DROP TABLE store.{kind.table}")
 
 
 def key_column(kind: Kind) -> str:
@@ -113,31 +181,30 @@ def write(
         clash = other.fetchone()
         if clash:
             raise StoreError(f"dataset {m.name!r} is already in the store as {clash[0]}, not {kind.name}")
-        _ensure_table(con, f"store.{kind.table}", columns(kind))
         if kind.extra_table:
             _ensure_table(con, f"store.{kind.extra_table}", extra_columns(kind))
         now = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         con.execute("SET preserve_insertion_order = false")  # the store's order is by query, never by row
         con.execute("BEGIN TRANSACTION")
         try:
+            _upgrade_layout(con, kind)
+            table = f"store.{member(kind, m.name)}"
+            had = m.name in members(con, kind)
             key = f'"{key_column(kind)}"'
             before = 0
-            if not replace:
-                con.execute(
-                    f"CREATE OR REPLACE TEMP TABLE old_keys AS SELECT {key} AS key FROM store.{kind.table} "
-                    "WHERE dataset = ?",
-                    [m.name],
-                )
+            if not replace and had:
+                con.execute(f"CREATE OR REPLACE TEMP TABLE old_keys AS SELECT {key} AS key FROM {table}")
                 before = int(con.execute("SELECT count(*) FROM old_keys").fetchone()[0])  # type: ignore[index]
-            con.execute(f"DELETE FROM store.{kind.table} WHERE dataset = ?", [m.name])
+            if had:
+                con.execute(f"DROP TABLE {table}")
             with stage(con, progress, "writing"):
-                con.execute(f"INSERT INTO store.{kind.table} BY NAME SELECT * FROM records")
+                con.execute(f"CREATE TABLE {table} AS SELECT * FROM records")
+            _view(con, kind)
             if before:
                 removed = int(
                     con.execute(  # type: ignore[index]
-                        f"SELECT count(*) FROM old_keys o WHERE NOT EXISTS (SELECT 1 FROM store.{kind.table} t "
-                        f"WHERE t.dataset = ? AND t.{key} IS NOT DISTINCT FROM o.key)",
-                        [m.name],
+                        f"SELECT count(*) FROM old_keys o WHERE NOT EXISTS (SELECT 1 FROM {table} t "
+                        f"WHERE t.{key} IS NOT DISTINCT FROM o.key)"
                     ).fetchone()[0]
                 )
                 if removed > max_removed * before:
@@ -177,11 +244,14 @@ def write(
 
 
 def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
-    """Recount the dataset's combinations of the group columns (kinds.Kind.rollup); a store
-    that has none yet gets one for every dataset in it."""
+    """Recount the dataset's combinations of the group columns (kinds.Kind.rollup) from its
+    table; a store that has none yet gets one for every dataset in it."""
     dims = ", ".join(f'"{c}"' for c in ("dataset", *kind.rollup_columns))
     aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
     select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
+    # the dataset's own table, read through the view's columns (those it lacks are NULL)
+    part = _part(kind, dataset, members(con, kind)[dataset]).replace(" FROM ", " FROM store.", 1)
+    mine = select.replace(f"FROM store.{kind.table} WHERE dataset = ?", f"FROM ({part})")
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
     ).fetchone()
@@ -195,7 +265,7 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
         con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
         return
     con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
-    con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {select}", [dataset])
+    con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {mine}")
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]]) -> None:
