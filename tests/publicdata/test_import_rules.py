@@ -265,6 +265,19 @@ def test_each_dataset_is_a_table_of_the_columns_it_feeds_and_the_kind_a_view_of_
     ]
 
 
+def test_a_raw_cell_that_reads_as_its_value_is_stored_once_and_read_back_as_it_was(tmp_path):
+    rows = stops_rows(3, 1)
+    rows[0][4] = " East "  # trimmed: the value is East, the raw cell is kept as it was
+    rows[1][3] = "Unknown"  # a placeholder: no value, the raw cell is kept
+    db = tmp_path / "db.duckdb"
+    load(tmp_path, write_csv(tmp_path / "s.csv", HEADER, rows), mapping_file(tmp_path), db)
+    own = table(db, 'SELECT stop_id, precinct_raw, subject_race_raw FROM "stops/testcity-stops" ORDER BY stop_id')
+    assert own == [("100", " East ", None), ("101", None, "Unknown"), ("102", None, None), ("500", None, None)]
+    seen = table(db, "SELECT stop_id, precinct, precinct_raw, subject_race, subject_race_raw FROM stops ORDER BY 1")
+    assert [(r[0], r[2], r[4]) for r in seen] == [(r[0], r[4], r[3]) for r in sorted(rows)]
+    assert seen[0][1] == "East" and seen[1][3] is None
+
+
 def test_a_store_with_one_table_for_every_dataset_is_moved_to_a_table_each_on_the_next_import(tmp_path):
     """A store written before each dataset had a table of its own: the next import moves
     every dataset's records to their own table, in the import's transaction."""

@@ -44,7 +44,7 @@ import pyarrow as pa
 from oversight.publicdata.kinds import Field
 from oversight.publicdata.mapping import FieldMap, Mapping, MappingError
 from oversight.publicdata.pseudonym import Pseudonymizer
-from oversight.publicdata.schema import SQL, columns, extra_columns, has_raw
+from oversight.publicdata.schema import SQL, columns, extra_columns, has_raw, same_as_read
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 WHITESPACE = " \t\r\n\x0b\x0c"
@@ -384,11 +384,15 @@ def _hash_and_count(path: Path, out: dict[str, Any]) -> None:
     h = hashlib.sha256()
     newlines = 0
     tail = b""
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 22), b""):
-            h.update(chunk)
-            newlines += chunk.count(b"\n")
-            tail = (tail + chunk)[-64:]
+    # One buffer read into again and again: a new chunk each time would cost its allocation
+    # and page faults on the core the reader of the file needs.
+    buf = bytearray(1 << 20)
+    view = memoryview(buf)
+    with path.open("rb", buffering=0) as fh:
+        while n := fh.readinto(buf):
+            h.update(view[:n])
+            newlines += buf.count(b"\n", 0, n)
+            tail = (tail + bytes(view[max(0, n - 64) : n]))[-64:]
     stripped = tail.rstrip(b"\r\n")
     trailing = tail[len(stripped) :].count(b"\n")
     lines = newlines - trailing + (1 if stripped else 0) if (newlines or tail) else 0
@@ -793,6 +797,14 @@ def _distinct(con: duckdb.DuckDBPyConnection, mapping: Mapping, positions: dict[
 
 
 def _pairs(con: duckdb.DuckDBPyConnection, table: str, ids: list[str], values: list[str]) -> None:
+    if len(ids) <= 50_000:
+        # As parameters: handing DuckDB an Arrow table makes it import pandas (about 0.4 s),
+        # more than a few thousand pairs cost this way.
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS pseudonym",
+            [ids, values],
+        )
+        return
     con.register(
         "incoming_pairs", pa.table({"id": pa.array(ids, pa.string()), "pseudonym": pa.array(values, pa.string())})
     )
@@ -891,6 +903,11 @@ def _fold(
         for f in kind.fields:
             if f.stored and f.merge != "list" and f.name not in mapped and f.name != kind.key:
                 unfed |= {f.col, f.col + "_raw"}
+    # A raw cell that reads as its stored value is left NULL (store.same_as_read): compared with
+    # the value as stored, after the rules above.
+    for raw, col in same_as_read(kind).items():
+        r = derived.get(raw, _q(raw))
+        derived[raw] = f"CASE WHEN {r} = ({derived.get(col, _q(col))}) THEN NULL ELSE {r} END"
     out_cols = [
         _out(name, typ, mapping.name, derived.get(name, _q(name))) for name, typ in columns(kind) if name not in unfed
     ]

@@ -39,6 +39,21 @@ def has_raw(type_: str) -> bool:
     return type_ not in ("officer", "longtext")
 
 
+def same_as_read(kind: Kind) -> dict[str, str]:
+    """The raw columns a dataset's table holds only where the cell differs from the standard
+    value (NULL where the text read is the value, as in most rows of most text fields), each
+    with the column of its value: the kind's view shows ``coalesce(raw, value)``, so a reader
+    sees every cell as it was read, and the store does not write the same text twice. Not for
+    a kind with a second table made from its records (force), which reads the raw cells."""
+    if kind.extra_sql:
+        return {}
+    return {
+        f.col + "_raw": f.col
+        for f in kind.fields
+        if f.stored and f.merge != "list" and has_raw(f.type) and SQL[f.type] == "VARCHAR"
+    }
+
+
 def extra_columns(kind: Kind) -> list[tuple[str, str]]:
     return [("dataset", "VARCHAR")] + [(name, SQL[t]) for name, t in kind.extra_columns]
 

@@ -18,7 +18,7 @@ import orjson
 from oversight.publicdata.importer import Imported, Progress, literal, stage
 from oversight.publicdata.kinds import KINDS, Kind
 from oversight.publicdata.mapping import NAME_RE
-from oversight.publicdata.schema import column_types, columns, extra_columns
+from oversight.publicdata.schema import column_types, columns, extra_columns, same_as_read
 
 __all__ = [
     "StoreBusy",
@@ -29,6 +29,7 @@ __all__ = [
     "datasets",
     "export",
     "extra_columns",
+    "same_as_read",
     "write",
 ]
 
@@ -90,8 +91,11 @@ def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
 def _part(kind: Kind, dataset: str, have: dict[str, str]) -> str:
     """One dataset's table as the view shows it (``have``: the table's columns and types)."""
     cols = []
+    elided = same_as_read(kind)
     for n, t in columns(kind):
-        if have.get(n) == t:
+        if n in elided and n in have and elided[n] in have:
+            cols.append(f'coalesce("{n}", CAST("{elided[n]}" AS VARCHAR)) AS "{n}"')
+        elif have.get(n) == t:
             cols.append(f'"{n}"')
         else:
             cols.append(f'CAST({chr(34) + n + chr(34) if n in have else "NULL"} AS {t}) AS "{n}"')
