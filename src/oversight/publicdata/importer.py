@@ -801,7 +801,8 @@ def _pairs(con: duckdb.DuckDBPyConnection, table: str, ids: list[str], values: l
         # As parameters: handing DuckDB an Arrow table makes it import pandas (about 0.4 s),
         # more than a few thousand pairs cost this way.
         con.execute(
-            f"CREATE OR REPLACE TEMP TABLE {table} AS SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS pseudonym",
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            "SELECT unnest(?::VARCHAR[]) AS id, unnest(?::VARCHAR[]) AS pseudonym",
             [ids, values],
         )
         return

@@ -88,8 +88,10 @@ def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
     con.execute(f"CREATE OR REPLACE VIEW store.{kind.table} AS {' UNION ALL '.join(parts)}")
 
 
-def _part(kind: Kind, dataset: str, have: dict[str, str]) -> str:
-    """One dataset's table as the view shows it (``have``: the table's columns and types)."""
+def _part(kind: Kind, dataset: str, have: dict[str, str], catalog: str = "") -> str:
+    """One dataset's table as the view shows it (``have``: the table's columns and types;
+    ``catalog`` the table's, e.g. ``store.``; the view's own parts name none, so that the view
+    reads the tables of its own database however that is attached)."""
     cols = []
     elided = same_as_read(kind)
     for n, t in columns(kind):
@@ -99,7 +101,7 @@ def _part(kind: Kind, dataset: str, have: dict[str, str]) -> str:
             cols.append(f'"{n}"')
         else:
             cols.append(f'CAST({chr(34) + n + chr(34) if n in have else "NULL"} AS {t}) AS "{n}"')
-    return f"SELECT {', '.join(cols)} FROM {member(kind, dataset)}"
+    return f"SELECT {', '.join(cols)} FROM {catalog}{member(kind, dataset)}"
 
 
 def _upgrade_layout(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
@@ -254,7 +256,7 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
     aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
     select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
     # the dataset's own table, read through the view's columns (those it lacks are NULL)
-    part = _part(kind, dataset, members(con, kind)[dataset]).replace(" FROM ", " FROM store.", 1)
+    part = _part(kind, dataset, members(con, kind)[dataset], "store.")
     mine = select.replace(f"FROM store.{kind.table} WHERE dataset = ?", f"FROM ({part})")
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
