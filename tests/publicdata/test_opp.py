@@ -404,3 +404,33 @@ def test_the_stops_export_in_the_stanford_names(tmp_path):
     assert {"frisk_performed", "arrest_made", "subject_sex", "officer_id_hash", "search_conducted"} <= names
     assert not {"frisk", "arrest", "subject_gender", "officers"} & names
     assert t.column("frisk_performed").to_pylist().count(True) == sum(1 for x in rows if x["frisk_performed"] == "TRUE")
+
+
+def test_datasets_that_feed_different_columns_read_as_one_view(tmp_path):
+    """One city publishes searches, the other does not: each dataset's table holds what its
+    file has, and the kind's view reads both, NULL where a city has no such column."""
+    db = tmp_path / "store.duckdb"
+    no_search = [h for h in OPP_HEADER if not h.startswith(("search_", "contraband_", "reason_for_search"))]
+    rows_b = [{k: v for k, v in r.items() if k in no_search} for r in opp_rows(300, 2)]
+    for name, header, rows in (("city-a", OPP_HEADER, opp_rows(200, 1)), ("city-b", no_search, rows_b)):
+        m = dataclasses.replace(load_shipped("opp"), name=name)
+        store.write(db, importer.read_export(write(tmp_path / f"{name}.csv", header, rows), m, Pseudonymizer(KEY)))
+    con = store.connect(db, read_only=True)
+    try:
+        cols = store.members(con, store.KINDS["stops"])
+        assert "search_conducted" in cols["city-a"] and "search_conducted" not in cols["city-b"]
+        got = con.execute(
+            "SELECT dataset, count(*), count(search_conducted), count(subject_race_raw) FROM stops "
+            "GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+        searched = sum(1 for r in opp_rows(200, 1) if r["search_conducted"] in ("TRUE", "FALSE"))
+        assert got == [("city-a", 200, searched, 200), ("city-b", 300, 0, 300)]
+        assert [
+            r[0]
+            for r in con.execute(
+                "SELECT subject_race_raw FROM stops WHERE dataset = 'city-b' ORDER BY source_line"
+            ).fetchall()
+        ] == [r["subject_race"] for r in rows_b]
+        assert summary.summarize(con, "stops", dataset="city-b")["total"]["stops"] == 300
+    finally:
+        con.close()

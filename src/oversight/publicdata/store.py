@@ -56,11 +56,13 @@ def member(kind: Kind, dataset: str) -> str:
     return f'"{kind.table}/{dataset}"'
 
 
-def members(con: duckdb.DuckDBPyConnection, kind: Kind, catalog: str = "store") -> dict[str, dict[str, str]]:
-    """The datasets that have a table of a kind's records, each with its columns and types."""
+def members(con: duckdb.DuckDBPyConnection, kind: Kind, catalog: str | None = None) -> dict[str, dict[str, str]]:
+    """The datasets that have a table of a kind's records, each with its columns and types
+    (in the database ``catalog``, the connection's own when None)."""
     rows = con.execute(
-        "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE database_name = ? "
-        "AND starts_with(table_name, ?) ORDER BY table_name, column_index",
+        "SELECT table_name, column_name, data_type FROM duckdb_columns() "
+        "WHERE database_name = coalesce(?, current_database()) AND starts_with(table_name, ?) "
+        "ORDER BY table_name, column_index",
         [catalog, kind.table + "/"],
     ).fetchall()
     out: dict[str, dict[str, str]] = {}
@@ -81,7 +83,7 @@ def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
     """(Re)make the kind's view over its datasets' tables: every column of the kind, in order
     and in its type, NULL where a dataset's table has no such column (a column its mapping
     does not feed, or one the kind gained after the dataset was imported)."""
-    parts = [_part(kind, dataset, have) for dataset, have in sorted(members(con, kind).items())]
+    parts = [_part(kind, dataset, have) for dataset, have in sorted(members(con, kind, "store").items())]
     if not parts:
         con.execute(f"DROP VIEW IF EXISTS store.{kind.table}")
         return
@@ -195,7 +197,7 @@ def write(
         try:
             _upgrade_layout(con, kind)
             table = f"store.{member(kind, m.name)}"
-            had = m.name in members(con, kind)
+            had = m.name in members(con, kind, "store")
             key = f'"{key_column(kind)}"'
             before = 0
             if not replace and had:
@@ -256,7 +258,7 @@ def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
     aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
     select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
     # the dataset's own table, read through the view's columns (those it lacks are NULL)
-    part = _part(kind, dataset, members(con, kind)[dataset], "store.")
+    part = _part(kind, dataset, members(con, kind, "store")[dataset], "store.")
     mine = select.replace(f"FROM store.{kind.table} WHERE dataset = ?", f"FROM ({part})")
     exists = con.execute(
         "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
