@@ -79,15 +79,18 @@ def present(con: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in rows}
 
 
-def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
+def _view(con: duckdb.DuckDBPyConnection, kind: Kind) -> dict[str, dict[str, str]]:
     """(Re)make the kind's view over its datasets' tables: every column of the kind, in order
     and in its type, NULL where a dataset's table has no such column (a column its mapping
-    does not feed, or one the kind gained after the dataset was imported)."""
-    parts = [_part(kind, dataset, have) for dataset, have in sorted(members(con, kind, "store").items())]
+    does not feed, or one the kind gained after the dataset was imported). Returns the
+    datasets' tables it read (``members``)."""
+    found = members(con, kind, "store")
+    parts = [_part(kind, dataset, have) for dataset, have in sorted(found.items())]
     if not parts:
         con.execute(f"DROP VIEW IF EXISTS store.{kind.table}")
-        return
-    con.execute(f"CREATE OR REPLACE VIEW store.{kind.table} AS {' UNION ALL '.join(parts)}")
+    else:
+        con.execute(f"CREATE OR REPLACE VIEW store.{kind.table} AS {' UNION ALL '.join(parts)}")
+    return found
 
 
 def _part(kind: Kind, dataset: str, have: dict[str, str], catalog: str = "") -> str:
@@ -110,10 +113,7 @@ def _upgrade_layout(con: duckdb.DuckDBPyConnection, kind: Kind) -> None:
     """A store written before each dataset had its own table keeps a kind's records in one
     table: each dataset's records move to a table of their own, and the table makes way for
     the view (in the write's transaction, so a failed write leaves the store as it was)."""
-    found = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.table]
-    ).fetchone()
-    if not found or not found[0]:
+    if not _has_table(con, kind.table):
         return
     for (dataset,) in con.execute(f"SELECT DISTINCT dataset FROM store.{kind.table}").fetchall():
         con.execute(
@@ -207,7 +207,7 @@ def write(
                 con.execute(f"DROP TABLE {table}")
             with stage(con, progress, "writing"):
                 con.execute(f"CREATE TABLE {table} AS SELECT * FROM records")
-            _view(con, kind)
+            stored = _view(con, kind)
             if before:
                 removed = int(
                     con.execute(  # type: ignore[index]
@@ -225,7 +225,7 @@ def write(
                     )
             if kind.rollup:
                 with stage(con, progress, "counting"):
-                    _rollup(con, kind, m.name)
+                    _rollup(con, kind, m.name, stored[m.name])
             if kind.extra_table:
                 con.execute(f"DELETE FROM store.{kind.extra_table} WHERE dataset = ?", [m.name])
                 con.execute(f"INSERT INTO store.{kind.extra_table} BY NAME SELECT * FROM extra")
@@ -251,29 +251,34 @@ def write(
     return {"dataset": m.name, "imported_at": now.isoformat() + "Z"}
 
 
-def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str) -> None:
+def _rollup(con: duckdb.DuckDBPyConnection, kind: Kind, dataset: str, have: dict[str, str]) -> None:
     """Recount the dataset's combinations of the group columns (kinds.Kind.rollup) from its
-    table; a store that has none yet gets one for every dataset in it."""
+    table (``have``: its columns, as ``members`` gives them); a store that has none yet, or
+    one of an older layout, gets one counted for every dataset in it."""
     dims = ", ".join(f'"{c}"' for c in ("dataset", *kind.rollup_columns))
     aggs = ", ".join(f"{sql} AS n_{name}" for name, sql in kind.rollup)
-    select = f"SELECT {dims}, {aggs} FROM store.{kind.table} WHERE dataset = ? GROUP BY ALL"
-    # the dataset's own table, read through the view's columns (those it lacks are NULL)
-    part = _part(kind, dataset, members(con, kind, "store")[dataset], "store.")
-    mine = select.replace(f"FROM store.{kind.table} WHERE dataset = ?", f"FROM ({part})")
-    exists = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [kind.rollup_table]
-    ).fetchone()
-    if not exists or not exists[0]:
-        con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
-        return
-    have = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()}
-    want = {*kind.rollup_columns, *(f"n_{name}" for name, _ in kind.rollup)}
-    if not want <= have:  # a rollup of an older layout: recounted for every dataset
+
+    def counts(source: str) -> str:
+        return f"SELECT {dims}, {aggs} FROM {source} GROUP BY ALL"
+
+    if _has_table(con, kind.rollup_table):
+        cols = {r[0] for r in con.execute(f"SELECT column_name FROM (DESCRIBE store.{kind.rollup_table})").fetchall()}
+        if {*kind.rollup_columns, *(f"n_{name}" for name, _ in kind.rollup)} <= cols:
+            con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
+            # the dataset's own table, read through the view's columns (those it lacks are NULL)
+            part = _part(kind, dataset, have, "store.")
+            con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {counts(f'({part})')}")
+            return
         con.execute(f"DROP TABLE store.{kind.rollup_table}")
-        con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {select.replace('WHERE dataset = ? ', '')}")
-        return
-    con.execute(f"DELETE FROM store.{kind.rollup_table} WHERE dataset = ?", [dataset])
-    con.execute(f"INSERT INTO store.{kind.rollup_table} BY NAME {mine}")
+    con.execute(f"CREATE TABLE store.{kind.rollup_table} AS {counts(f'store.{kind.table}')}")
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Whether the attached store has a table of that name (not a view)."""
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE database_name = 'store' AND table_name = ?", [name]
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def _ensure_table(con: duckdb.DuckDBPyConnection, table: str, cols: list[tuple[str, str]]) -> None:
